@@ -1,0 +1,94 @@
+using Serilog.Configuration;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Display;
+using Serilog.Sinks.MemStream;
+
+namespace Serilog;
+
+/// <summary>Adds <c>WriteTo.MemStream()</c> to the logger configuration.</summary>
+public static class MemStreamLoggerConfigurationExtensions
+{
+    /// <summary>The output template used when none is given.</summary>
+    public const string DefaultOutputTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}{Exception}";
+
+    /// <summary>
+    /// Writes events to a MemStream sink that renders them with a text output template: a bounded
+    /// buffer of the newest output, live subscribers, and (when <paramref name="durable"/>) a store of
+    /// every event that carries a correlation id. Read it through <see cref="Sinks.MemStream.MemStream"/>.
+    /// </summary>
+    /// <param name="writeTo">Logger sink configuration.</param>
+    /// <param name="outputTemplate">A Serilog output template for the rendered text.</param>
+    /// <param name="bufferSize">The most bytes of rendered text the buffer keeps (newest whole events). Default 16384.</param>
+    /// <param name="durable">Keep events that carry a correlation id in the on-disk store. Default true.</param>
+    /// <param name="storePath">The store's directory; null for <c>&lt;temp&gt;/memstream/&lt;entry assembly name&gt;</c>.</param>
+    /// <param name="retention">How long stored events live; null for 24 hours.</param>
+    /// <param name="correlationIdProperty">The event property that holds the correlation id. Default <c>CorrelationId</c>.</param>
+    /// <param name="restrictedToMinimumLevel">The minimum level for events passed through the sink; ignored when <paramref name="levelSwitch"/> is given.</param>
+    /// <param name="levelSwitch">A switch that changes the sink's minimum level at run time.</param>
+    /// <param name="formatProvider">Supplies culture-specific formatting information, or null.</param>
+    /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
+    /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker; beyond it events are dropped, counted and reported to SelfLog. Default 65536.</param>
+    /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
+    /// <returns>Configuration object allowing method chaining.</returns>
+    public static LoggerConfiguration MemStream(
+        this LoggerSinkConfiguration writeTo,
+        string outputTemplate = DefaultOutputTemplate,
+        int bufferSize = MemStreamSinkOptions.DefaultBufferSize,
+        bool durable = true,
+        string? storePath = null,
+        TimeSpan? retention = null,
+        string correlationIdProperty = MemStreamSinkOptions.DefaultCorrelationIdProperty,
+        LogEventLevel restrictedToMinimumLevel = LevelAlias.Minimum,
+        LoggingLevelSwitch? levelSwitch = null,
+        IFormatProvider? formatProvider = null,
+        string? name = null,
+        int queueLimit = MemStreamSinkOptions.DefaultQueueLimit,
+        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(writeTo);
+        ArgumentNullException.ThrowIfNull(outputTemplate);
+        var formatter = new MessageTemplateTextFormatter(outputTemplate, formatProvider);
+        return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
+            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity);
+    }
+
+    /// <summary>
+    /// Writes events to a MemStream sink that renders them with <paramref name="formatter"/>, for
+    /// example <c>new CompactJsonFormatter()</c>. See the output-template overload for the rest.
+    /// </summary>
+    /// <param name="writeTo">Logger sink configuration.</param>
+    /// <param name="formatter">Renders each event to text.</param>
+    /// <param name="bufferSize">The most bytes of rendered text the buffer keeps (newest whole events). Default 16384.</param>
+    /// <param name="durable">Keep events that carry a correlation id in the on-disk store. Default true.</param>
+    /// <param name="storePath">The store's directory; null for <c>&lt;temp&gt;/memstream/&lt;entry assembly name&gt;</c>.</param>
+    /// <param name="retention">How long stored events live; null for 24 hours.</param>
+    /// <param name="correlationIdProperty">The event property that holds the correlation id. Default <c>CorrelationId</c>.</param>
+    /// <param name="restrictedToMinimumLevel">The minimum level for events passed through the sink; ignored when <paramref name="levelSwitch"/> is given.</param>
+    /// <param name="levelSwitch">A switch that changes the sink's minimum level at run time.</param>
+    /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
+    /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker. Default 65536.</param>
+    /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
+    /// <returns>Configuration object allowing method chaining.</returns>
+    public static LoggerConfiguration MemStream(
+        this LoggerSinkConfiguration writeTo,
+        ITextFormatter formatter,
+        int bufferSize = MemStreamSinkOptions.DefaultBufferSize,
+        bool durable = true,
+        string? storePath = null,
+        TimeSpan? retention = null,
+        string correlationIdProperty = MemStreamSinkOptions.DefaultCorrelationIdProperty,
+        LogEventLevel restrictedToMinimumLevel = LevelAlias.Minimum,
+        LoggingLevelSwitch? levelSwitch = null,
+        string? name = null,
+        int queueLimit = MemStreamSinkOptions.DefaultQueueLimit,
+        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity)
+    {
+        ArgumentNullException.ThrowIfNull(writeTo);
+        ArgumentNullException.ThrowIfNull(formatter);
+        var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
+            name, queueLimit, subscriberCapacity);
+        return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
+    }
+}

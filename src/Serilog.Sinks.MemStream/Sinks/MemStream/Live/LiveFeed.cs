@@ -1,0 +1,93 @@
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.Live;
+
+/// <summary>
+/// The in-memory half of a sink: the bounded buffer of recent events and the live subscribers.
+/// One lock orders publishing against subscribing, so a new subscriber receives the buffered
+/// events after its starting point and then every later event, with no gap and no duplicate.
+/// </summary>
+internal sealed class LiveFeed
+{
+    readonly object _gate = new();
+    readonly RecentEventBuffer _buffer;
+    MemStreamSubscription[] _subscribers = [];
+    bool _completed;
+
+    public LiveFeed(int bufferSizeBytes)
+    {
+        _buffer = new RecentEventBuffer(bufferSizeBytes);
+    }
+
+    public int SubscriberCount => Volatile.Read(ref _subscribers).Length;
+
+    public void Publish(MemStreamEvent memStreamEvent)
+    {
+        lock (_gate)
+        {
+            _buffer.Append(memStreamEvent);
+            foreach (var subscriber in _subscribers)
+                subscriber.Offer(memStreamEvent);
+        }
+    }
+
+    /// <summary>
+    /// A subscription that first receives the buffered events with a sequence number above
+    /// <paramref name="after"/>, then live ones.
+    /// </summary>
+    public MemStreamSubscription Subscribe(long after, LogEventLevel minLevel, int capacity)
+    {
+        var subscription = new MemStreamSubscription(after, minLevel, capacity, Unsubscribe);
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                subscription.Complete();
+                return subscription;
+            }
+
+            foreach (var buffered in _buffer.EventsAfter(after))
+                subscription.Offer(buffered);
+            _subscribers = [.. _subscribers, subscription];
+        }
+        return subscription;
+    }
+
+    public string SnapshotText()
+    {
+        lock (_gate)
+            return _buffer.Text();
+    }
+
+    public IReadOnlyList<MemStreamEvent> SnapshotEvents(long after)
+    {
+        lock (_gate)
+            return _buffer.EventsAfter(after);
+    }
+
+    public BufferStatistics BufferStatistics()
+    {
+        lock (_gate)
+            return new BufferStatistics(_buffer.Count, _buffer.SizeBytes, _buffer.Evictions, _buffer.OldestSequence);
+    }
+
+    /// <summary>Completes every subscriber; later subscriptions complete at once.</summary>
+    public void Complete()
+    {
+        MemStreamSubscription[] subscribers;
+        lock (_gate)
+        {
+            _completed = true;
+            subscribers = _subscribers;
+            _subscribers = [];
+        }
+        foreach (var subscriber in subscribers)
+            subscriber.Complete();
+    }
+
+    void Unsubscribe(MemStreamSubscription subscription)
+    {
+        lock (_gate)
+            _subscribers = Array.FindAll(_subscribers, s => !ReferenceEquals(s, subscription));
+    }
+}

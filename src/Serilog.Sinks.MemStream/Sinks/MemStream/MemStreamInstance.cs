@@ -1,0 +1,86 @@
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream;
+
+/// <summary>
+/// The operations of the <see cref="MemStream"/> facade for one sink name. It resolves the sink on
+/// every call, so it can be kept: it follows sinks as they are created and disposed. With no live
+/// sink of its name, every call answers empty and never throws.
+/// </summary>
+public sealed class MemStreamInstance
+{
+    /// <summary>The default value for <c>limit</c> in paged queries: no limit.</summary>
+    public const int NoLimit = int.MaxValue;
+
+    internal MemStreamInstance(string? name)
+    {
+        Name = name;
+    }
+
+    /// <summary>The sink name this instance serves, or null for the default sink.</summary>
+    public string? Name { get; }
+
+    /// <summary>True when a live sink of this name exists.</summary>
+    public bool IsAvailable => Sink is not null;
+
+    MemStreamSink? Sink => SinkRegistry.Resolve(Name);
+
+    /// <summary>
+    /// The stored events that carry exactly this correlation id, at or above <paramref name="minLevel"/>,
+    /// in write order. Includes every event emitted before the last <see cref="Flush"/>.
+    /// </summary>
+    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose) =>
+        Query(correlationId, minLevel, after: 0, limit: NoLimit);
+
+    /// <summary>
+    /// One page of <see cref="Query(string, LogEventLevel)"/>: at most <paramref name="limit"/> events whose
+    /// sequence number is above <paramref name="after"/>.
+    /// </summary>
+    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(correlationId);
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return Sink?.Query(correlationId, minLevel, after, limit) ?? [];
+    }
+
+    /// <summary>The correlation ids that have live (unexpired) stored events.</summary>
+    public IReadOnlyList<string> CorrelationIds() => Sink?.CorrelationIds() ?? [];
+
+    /// <summary>
+    /// The bounded buffer's text, oldest event first. Includes every event whose <c>Emit</c> returned
+    /// before the call.
+    /// </summary>
+    public string Snapshot() => Sink?.Snapshot() ?? "";
+
+    /// <summary>
+    /// The buffered events with a sequence number above <paramref name="after"/>, oldest first.
+    /// Includes every event whose <c>Emit</c> returned before the call.
+    /// </summary>
+    public IReadOnlyList<MemStreamEvent> SnapshotEvents(long after = 0) => Sink?.SnapshotEvents(after) ?? [];
+
+    /// <summary>
+    /// A live feed of events. With <paramref name="after"/> null: the events emitted from now on.
+    /// With a sequence number: first the buffered events above it, then live ones, with no gap and
+    /// no duplicate (<c>Events(after: 0)</c> is the snapshot followed by the live tail). With no live
+    /// sink, a subscription that is already complete.
+    /// </summary>
+    public MemStreamSubscription Events(long? after = null) => Events(after, LogEventLevel.Verbose);
+
+    /// <summary>
+    /// <see cref="Events(long?)"/> with a minimum level and a queue capacity (null: the sink's
+    /// <c>subscriberCapacity</c>, 1024 by default). When the subscriber falls behind by more than
+    /// the capacity, its oldest events are dropped and counted in <see cref="MemStreamSubscription.Dropped"/>.
+    /// </summary>
+    public MemStreamSubscription Events(long? after, LogEventLevel minLevel, int? capacity = null) =>
+        Sink?.Events(after, minLevel, capacity) ?? MemStreamSubscription.Completed();
+
+    /// <summary>
+    /// Returns when every event emitted before the call has been delivered to the buffer and
+    /// subscribers and is durable in the store.
+    /// </summary>
+    public void Flush() => Sink?.Flush();
+
+    /// <summary>A reading of the sink's counters; <see cref="MemStreamStatus.IsAvailable"/> is false with no live sink.</summary>
+    public MemStreamStatus Status() => Sink?.Status() ?? MemStreamStatus.Unavailable;
+}

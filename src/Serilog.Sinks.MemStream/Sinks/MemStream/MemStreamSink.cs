@@ -1,0 +1,128 @@
+using Serilog.Core;
+using Serilog.Debugging;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Sinks.MemStream.Live;
+using Serilog.Sinks.MemStream.Pipeline;
+using Serilog.Sinks.MemStream.Store;
+
+namespace Serilog.Sinks.MemStream;
+
+/// <summary>
+/// The MemStream sink. <see cref="Emit"/> only numbers the event and queues it; the sink's worker
+/// thread renders it once and hands it to the bounded buffer, the live subscribers and the store.
+/// Created by <c>WriteTo.MemStream(...)</c>; read through the <see cref="MemStream"/> facade.
+/// </summary>
+public sealed class MemStreamSink : ILogEventSink, IDisposable
+{
+    readonly MemStreamSinkOptions _options;
+    readonly EventRenderer _renderer;
+    readonly LiveFeed _feed;
+    readonly IEventStore _store;
+    readonly IngestQueue _queue;
+    int _disposed;
+    int _lateEmitReported;
+
+    internal MemStreamSink(MemStreamSinkOptions options, ITextFormatter formatter)
+    {
+        _options = options;
+        _renderer = new EventRenderer(formatter);
+        _feed = new LiveFeed(options.BufferSize);
+        _store = NullEventStore.Instance;
+        _queue = new IngestQueue(options.QueueLimit, initialSequence: 0, Process, $"MemStream worker ({options.Name ?? "default"})");
+        SinkRegistry.Register(this);
+    }
+
+    /// <summary>The instance name given at configuration, or null for the default instance.</summary>
+    public string? Name => _options.Name;
+
+    /// <summary>Queues the event for the sink's worker. Never blocks on readers or the disk, never throws.</summary>
+    public void Emit(LogEvent logEvent)
+    {
+        try
+        {
+            if (logEvent is null || _queue.TryEnqueue(logEvent) || Volatile.Read(ref _disposed) == 0)
+                return;
+
+            if (Interlocked.Exchange(ref _lateEmitReported, 1) == 0)
+                SelfLog.WriteLine("MemStream: an event was emitted to the sink {0} after it was disposed; it and later ones are ignored", Name ?? "(default)");
+        }
+        catch (Exception ex)
+        {
+            SelfLog.WriteLine("MemStream: Emit failed: {0}", ex);
+        }
+    }
+
+    /// <summary>Processes every queued event, completes all subscriptions and closes the store.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+
+        SinkRegistry.Unregister(this);
+        _queue.Dispose();
+        _feed.Complete();
+        _store.Dispose();
+    }
+
+    internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
+
+    internal string Snapshot()
+    {
+        WaitForEmitted();
+        return _feed.SnapshotText();
+    }
+
+    internal IReadOnlyList<MemStreamEvent> SnapshotEvents(long after = 0)
+    {
+        WaitForEmitted();
+        return _feed.SnapshotEvents(after);
+    }
+
+    internal MemStreamSubscription Events(long? after, LogEventLevel minLevel, int? capacity)
+    {
+        if (after is < 0)
+            throw new ArgumentOutOfRangeException(nameof(after), after, "A sequence number to resume after is 0 or more.");
+        if (capacity is <= 0)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "A subscription's capacity must be at least 1 event.");
+
+        return _feed.Subscribe(after ?? _queue.LastSequence, minLevel, capacity ?? _options.SubscriberCapacity);
+    }
+
+    internal void Flush()
+    {
+        WaitForEmitted();
+        _store.Flush();
+    }
+
+    internal IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
+        _store.Query(correlationId, minLevel, after, limit);
+
+    internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();
+
+    internal MemStreamStatus Status()
+    {
+        var buffer = _feed.BufferStatistics();
+        return new MemStreamStatus
+        {
+            IsAvailable = !IsDisposed,
+            LastSequence = _queue.LastSequence,
+            QueuePending = _queue.Pending,
+            QueueOverflowed = _queue.Overflowed,
+            BufferedEvents = buffer.Events,
+            BufferedBytes = buffer.Bytes,
+            BufferEvictions = buffer.Evictions,
+            OldestBufferedSequence = buffer.OldestSequence,
+            Subscribers = _feed.SubscriberCount,
+        };
+    }
+
+    void WaitForEmitted() => _queue.WaitUntilProcessed(_queue.LastSequence);
+
+    void Process(long sequence, LogEvent logEvent)
+    {
+        var rendered = new MemStreamEvent(sequence, logEvent, _renderer.Render(logEvent));
+        _feed.Publish(rendered);
+        _store.Add(rendered);
+    }
+}

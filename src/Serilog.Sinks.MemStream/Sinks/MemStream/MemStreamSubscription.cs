@@ -1,0 +1,76 @@
+using System.Threading.Channels;
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream;
+
+/// <summary>
+/// A live feed of a sink's events for one reader, with a bounded queue of its own. When the reader
+/// falls behind and the queue is full, its oldest queued events are dropped and counted in
+/// <see cref="Dropped"/>; the sink never waits for a subscriber. Dispose to stop receiving.
+/// </summary>
+public sealed class MemStreamSubscription : IDisposable
+{
+    readonly Channel<MemStreamEvent> _channel;
+    readonly long _after;
+    readonly LogEventLevel _minLevel;
+    Action<MemStreamSubscription>? _onDispose;
+    long _dropped;
+    int _disposed;
+
+    internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, Action<MemStreamSubscription>? onDispose)
+    {
+        _after = after;
+        _minLevel = minLevel;
+        _onDispose = onDispose;
+        _channel = Channel.CreateBounded<MemStreamEvent>(
+            new BoundedChannelOptions(capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleReader = false,
+                SingleWriter = true,
+            },
+            _ => Interlocked.Increment(ref _dropped));
+    }
+
+    /// <summary>A subscription that is already complete: what the facade answers when no sink is live.</summary>
+    internal static MemStreamSubscription Completed()
+    {
+        var subscription = new MemStreamSubscription(0, LogEventLevel.Verbose, 1, null);
+        subscription.Dispose();
+        return subscription;
+    }
+
+    /// <summary>
+    /// The events, in sequence order. The reader completes when the subscription or its sink is disposed.
+    /// </summary>
+    public ChannelReader<MemStreamEvent> Reader => _channel.Reader;
+
+    /// <summary>How many events this subscriber lost because its queue was full (the oldest go first).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Stops the feed and completes <see cref="Reader"/>. Safe to call more than once, from any thread.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+
+        Interlocked.Exchange(ref _onDispose, null)?.Invoke(this);
+        _channel.Writer.TryComplete();
+    }
+
+    /// <summary>Queues the event if this subscription wants it. Never blocks: a full queue drops its oldest.</summary>
+    internal void Offer(MemStreamEvent memStreamEvent)
+    {
+        if (memStreamEvent.Sequence <= _after || memStreamEvent.LogEvent.Level < _minLevel)
+            return;
+
+        _channel.Writer.TryWrite(memStreamEvent);
+    }
+
+    /// <summary>Ends the feed because the sink is going away.</summary>
+    internal void Complete()
+    {
+        _onDispose = null;
+        _channel.Writer.TryComplete();
+    }
+}

@@ -1,0 +1,17 @@
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>Where the sink keeps events that carry a correlation id beyond the buffer's reach.</summary>
+internal interface IEventStore : IDisposable
+{
+    /// <summary>Takes one rendered event; called on the sink's worker thread only, so it must not wait on the disk.</summary>
+    void Add(MemStreamEvent memStreamEvent);
+
+    /// <summary>Returns once every event added before the call is durable.</summary>
+    void Flush();
+
+    IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit);
+
+    IReadOnlyList<string> CorrelationIds();
+}
