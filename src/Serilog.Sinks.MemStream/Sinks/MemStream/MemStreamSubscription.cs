@@ -17,8 +17,9 @@ public sealed class MemStreamSubscription : IDisposable
     long _dropped;
     int _disposed;
 
-    internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, Action<MemStreamSubscription>? onDispose)
+    internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, long missed, Action<MemStreamSubscription>? onDispose)
     {
+        Missed = missed;
         _after = after;
         _minLevel = minLevel;
         _onDispose = onDispose;
@@ -35,7 +36,7 @@ public sealed class MemStreamSubscription : IDisposable
     /// <summary>A subscription that is already complete: what the facade answers when no sink is live.</summary>
     internal static MemStreamSubscription Completed()
     {
-        var subscription = new MemStreamSubscription(0, LogEventLevel.Verbose, 1, null);
+        var subscription = new MemStreamSubscription(0, LogEventLevel.Verbose, 1, 0, null);
         subscription.Dispose();
         return subscription;
     }
@@ -47,6 +48,12 @@ public sealed class MemStreamSubscription : IDisposable
 
     /// <summary>How many events this subscriber lost because its queue was full (the oldest go first).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>
+    /// How many events after the requested starting point had already left the bounded buffer when
+    /// the subscription began, so it could not replay them (0 when it started from "now" or nothing was evicted).
+    /// </summary>
+    public long Missed { get; }
 
     /// <summary>Stops the feed and completes <see cref="Reader"/>. Safe to call more than once, from any thread.</summary>
     public void Dispose()

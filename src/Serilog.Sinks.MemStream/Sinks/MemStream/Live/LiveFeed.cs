@@ -12,6 +12,7 @@ internal sealed class LiveFeed
     readonly object _gate = new();
     readonly RecentEventBuffer _buffer;
     MemStreamSubscription[] _subscribers = [];
+    long _lastPublished;
     bool _completed;
 
     public LiveFeed(int bufferSizeBytes)
@@ -26,6 +27,7 @@ internal sealed class LiveFeed
         lock (_gate)
         {
             _buffer.Append(memStreamEvent);
+            _lastPublished = memStreamEvent.Sequence;
             foreach (var subscriber in _subscribers)
                 subscriber.Offer(memStreamEvent);
         }
@@ -33,24 +35,28 @@ internal sealed class LiveFeed
 
     /// <summary>
     /// A subscription that first receives the buffered events with a sequence number above
-    /// <paramref name="after"/>, then live ones.
+    /// <paramref name="after"/>, then live ones. Its queue holds at least that backlog, which the
+    /// buffer's size bounds, so joining never drops part of the snapshot.
     /// </summary>
     public MemStreamSubscription Subscribe(long after, LogEventLevel minLevel, int capacity)
     {
-        var subscription = new MemStreamSubscription(after, minLevel, capacity, Unsubscribe);
         lock (_gate)
         {
+            var backlog = _buffer.EventsAfter(after);
+            var firstAvailable = backlog.Count > 0 ? backlog[0].Sequence : _lastPublished + 1;
+            var missed = Math.Max(0, firstAvailable - after - 1);
+            var subscription = new MemStreamSubscription(after, minLevel, Math.Max(capacity, backlog.Count), missed, Unsubscribe);
             if (_completed)
             {
                 subscription.Complete();
                 return subscription;
             }
 
-            foreach (var buffered in _buffer.EventsAfter(after))
+            foreach (var buffered in backlog)
                 subscription.Offer(buffered);
             _subscribers = [.. _subscribers, subscription];
+            return subscription;
         }
-        return subscription;
     }
 
     public string SnapshotText()
