@@ -153,7 +153,7 @@ public class SubscriptionTests
         EmitRate(false); // warm up
         var without = new List<double>();
         var with = new List<double>();
-        for (var round = 0; round < 3; round++)
+        for (var round = 0; round < 5; round++)
         {
             without.Add(EmitRate(false));
             with.Add(EmitRate(true));

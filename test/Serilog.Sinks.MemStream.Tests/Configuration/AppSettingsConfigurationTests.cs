@@ -1,0 +1,131 @@
+using Microsoft.Extensions.Configuration;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.Configuration;
+
+/// <summary>The real appsettings.json path: a JSON file, Microsoft.Extensions.Configuration and Serilog.Settings.Configuration.</summary>
+public class AppSettingsConfigurationTests
+{
+    TempFolder _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = new TempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Dispose();
+
+    IConfigurationRoot WriteSettings(string json)
+    {
+        var path = _folder.Combine("appsettings.json");
+        File.WriteAllText(path, json);
+        return new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).Build();
+    }
+
+    Logger LoggerFrom(string json) =>
+        new LoggerConfiguration().ReadFrom.Configuration(WriteSettings(json)).CreateLogger();
+
+    [Test]
+    public void ConfiguresTheSinkFromTheSerilogSection()
+    {
+        var name = Some.UniqueName();
+        using var logger = LoggerFrom($$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "MinimumLevel": "Verbose",
+                "WriteTo": [ { "Name": "MemStream", "Args": {
+                    "name": "{{name}}", "bufferSize": 30, "durable": false, "retention": "2.00:00:00",
+                    "outputTemplate": "[{Level:u3}] {Message:lj}{NewLine}", "restrictedToMinimumLevel": "Information" } } ] } }
+            """);
+
+        logger.Debug("not at the minimum level");
+        logger.Information("first {Number}", 1);
+        logger.Warning("second {Number}", 2);
+        logger.Error("third {Number}", 3);
+
+        Assert.That(MemStream.Named(name).Snapshot(), Is.EqualTo("[WRN] second 2\n[ERR] third 3\n"),
+            "the template, the minimum level and the 30-byte buffer all came from the JSON");
+    }
+
+    [Test]
+    public void ConfiguresAFormatterFromJson()
+    {
+        var name = Some.UniqueName();
+        using var logger = LoggerFrom($$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "WriteTo": [ { "Name": "MemStream", "Args": {
+                    "name": "{{name}}", "durable": false,
+                    "formatter": "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact" } } ] } }
+            """);
+
+        logger.Information("Hello {Who}", "json");
+
+        Assert.That(MemStream.Named(name).Snapshot(), Does.StartWith("{\"@t\":").And.Contain("\"@mt\":\"Hello {Who}\",\"Who\":\"json\""));
+    }
+
+    [Test]
+    public void UsesALevelSwitchDeclaredInJsonAndFollowsItsChangesOnReload()
+    {
+        var name = Some.UniqueName();
+        string Settings(string level) => $$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "LevelSwitches": { "$memSwitch": "{{level}}" },
+                "MinimumLevel": "Verbose",
+                "WriteTo": [ { "Name": "MemStream", "Args": {
+                    "name": "{{name}}", "durable": false, "outputTemplate": "{Message}{NewLine}", "levelSwitch": "$memSwitch" } } ] } }
+            """;
+        var configuration = WriteSettings(Settings("Warning"));
+        using var logger = new LoggerConfiguration().ReadFrom.Configuration(configuration).CreateLogger();
+
+        logger.Information("filtered while the switch says Warning");
+        logger.Warning("passes at Warning");
+        File.WriteAllText(_folder.Combine("appsettings.json"), Settings("Debug"));
+        configuration.Reload();
+        logger.Information("passes once the switch says Debug");
+
+        Assert.That(MemStream.Named(name).Snapshot(), Is.EqualTo("passes at Warning\npasses once the switch says Debug\n"));
+    }
+
+    [Test]
+    public void ALevelSwitchGivenInCodeChangesTheSinkAtRunTime()
+    {
+        var name = Some.UniqueName();
+        var levelSwitch = new LoggingLevelSwitch(LogEventLevel.Error);
+        using var logger = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.MemStream(outputTemplate: "{Message}{NewLine}", durable: false, name: name, levelSwitch: levelSwitch)
+            .CreateLogger();
+
+        logger.Warning("filtered");
+        levelSwitch.MinimumLevel = LogEventLevel.Verbose;
+        logger.Verbose("passes");
+
+        Assert.That(MemStream.Named(name).Snapshot(), Is.EqualTo("passes\n"));
+    }
+
+    [TestCase("bufferSize", "0")]
+    [TestCase("bufferSize", "-5")]
+    [TestCase("queueLimit", "0")]
+    [TestCase("subscriberCapacity", "-1")]
+    [TestCase("retention", "\"-1.00:00:00\"")]
+    [TestCase("retention", "\"00:00:00\"")]
+    [TestCase("correlationIdProperty", "\"\"")]
+    [TestCase("storePath", "\"  \"")]
+    [TestCase("name", "\" \"")]
+    public void BadJsonArgumentsFailAtConfigurationTimeNamingTheArgument(string argument, string value)
+    {
+        var json = $$"""
+            { "Serilog": { "Using": ["Serilog.Sinks.MemStream"],
+                "WriteTo": [ { "Name": "MemStream", "Args": { "durable": false, "{{argument}}": {{value}} } } ] } }
+            """;
+
+        var failure = Assert.Catch(() => LoggerFrom(json));
+
+        var argumentException = failure as ArgumentException ?? failure?.InnerException as ArgumentException;
+        Assert.That(argumentException, Is.Not.Null, $"expected an ArgumentException, got {failure}");
+        Assert.That(argumentException!.ParamName, Is.EqualTo(argument));
+    }
+}
