@@ -1,0 +1,26 @@
+using Serilog;
+using Serilog.Sinks.MemStream.Demo;
+using MemStreamFacade = Serilog.Sinks.MemStream.MemStream;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSerilog((services, configuration) => configuration
+    .ReadFrom.Configuration(builder.Configuration)
+    .ReadFrom.Services(services));
+builder.Services.AddHostedService<SimulatedTraffic>();
+
+var app = builder.Build();
+app.UseMiddleware<CorrelationIdMiddleware>();
+
+app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8"));
+app.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));
+app.MapGet("/status", () => Results.Json(MemStreamFacade.Status()));
+app.MapGet("/api/orders/{id:int}", (int id, ILogger<Program> logger) =>
+{
+    logger.LogInformation("Looking up order {OrderId}", id);
+    return Results.Json(new { id, status = "shipped" });
+});
+
+await app.StartAsync();
+foreach (var address in app.Urls)
+    Console.WriteLine($"MemStream demo listening on {address}/ (Ctrl+C to stop)");
+await app.WaitForShutdownAsync();
