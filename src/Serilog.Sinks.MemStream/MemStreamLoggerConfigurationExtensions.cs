@@ -31,6 +31,9 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
     /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker; beyond it events are dropped, counted and reported to SelfLog. Default 65536.</param>
     /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
+    /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
+    /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
+    /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -45,13 +48,16 @@ public static class MemStreamLoggerConfigurationExtensions
         IFormatProvider? formatProvider = null,
         string? name = null,
         int queueLimit = MemStreamSinkOptions.DefaultQueueLimit,
-        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity)
+        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity,
+        Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
+        TimeSpan? maintenanceInterval = null,
+        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
         var formatter = new MessageTemplateTextFormatter(outputTemplate, formatProvider);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
-            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity);
+            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit);
     }
 
     /// <summary>
@@ -70,6 +76,9 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
     /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker. Default 65536.</param>
     /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
+    /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
+    /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
+    /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -83,12 +92,15 @@ public static class MemStreamLoggerConfigurationExtensions
         LoggingLevelSwitch? levelSwitch = null,
         string? name = null,
         int queueLimit = MemStreamSinkOptions.DefaultQueueLimit,
-        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity)
+        int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity,
+        Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
+        TimeSpan? maintenanceInterval = null,
+        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(formatter);
         var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
-            name, queueLimit, subscriberCapacity);
+            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit);
         return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
     }
 }

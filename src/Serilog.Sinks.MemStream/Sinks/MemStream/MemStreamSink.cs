@@ -27,9 +27,10 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     {
         _options = options;
         _renderer = new EventRenderer(formatter);
-        _feed = new LiveFeed(options.BufferSize);
-        _store = NullEventStore.Instance;
-        _queue = new IngestQueue(options.QueueLimit, initialSequence: 0, Process, $"MemStream worker ({options.Name ?? "default"})");
+        _store = options.Durable ? RocksEventStore.OpenOrExplain(StoreSettingsOf(options)) : NullEventStore.Disabled;
+        // The store's sequence continues across restarts, so the sink numbers its events after it.
+        _feed = new LiveFeed(options.BufferSize, _store.LastSequence);
+        _queue = new IngestQueue(options.QueueLimit, _store.LastSequence, Process, $"MemStream worker ({options.Name ?? "default"})");
         SinkRegistry.Register(this);
     }
 
@@ -103,6 +104,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     internal MemStreamStatus Status()
     {
         var buffer = _feed.BufferStatistics();
+        var store = _store.Statistics();
         return new MemStreamStatus
         {
             IsAvailable = !IsDisposed,
@@ -114,8 +116,27 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
             BufferEvictions = buffer.Evictions,
             OldestBufferedSequence = buffer.OldestSequence,
             Subscribers = _feed.SubscriberCount,
+            StoreState = store.State,
+            StoreMessage = store.Message,
+            StorePath = store.Path,
+            StoreQueuePending = store.QueuePending,
+            StoreQueueOverflowed = store.QueueOverflowed,
+            EventsStored = store.EventsStored,
+            StoreWriteFailures = store.WriteFailures,
+            ExpiredRemoved = store.ExpiredRemoved,
+            CorruptRemoved = store.CorruptRemoved,
         };
     }
+
+    static StoreSettings StoreSettingsOf(MemStreamSinkOptions options) => new(
+        options.StorePath ?? StoreDirectory.DefaultPath(),
+        options.Name,
+        options.CorrelationIdProperty,
+        new RetentionPolicy(options.Retention, options.RetentionByLevel),
+        options.StoreQueueLimit,
+        options.MaintenanceInterval);
+
+    internal IEventStore Store => _store;
 
     void WaitForEmitted() => _queue.WaitUntilProcessed(_queue.LastSequence);
 

@@ -1,3 +1,5 @@
+using Serilog.Events;
+
 namespace Serilog.Sinks.MemStream;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal sealed class MemStreamSinkOptions
     public const int DefaultBufferSize = 16 * 1024;
     public const int DefaultQueueLimit = 65_536;
     public const int DefaultSubscriberCapacity = 1024;
+    public const int DefaultStoreQueueLimit = 100_000;
+    public static readonly TimeSpan DefaultMaintenanceInterval = TimeSpan.FromHours(1);
     public const string DefaultCorrelationIdProperty = "CorrelationId";
     public static readonly TimeSpan DefaultRetention = TimeSpan.FromHours(24);
 
@@ -20,11 +24,22 @@ internal sealed class MemStreamSinkOptions
         string correlationIdProperty = DefaultCorrelationIdProperty,
         string? name = null,
         int queueLimit = DefaultQueueLimit,
-        int subscriberCapacity = DefaultSubscriberCapacity)
+        int subscriberCapacity = DefaultSubscriberCapacity,
+        IReadOnlyDictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
+        TimeSpan? maintenanceInterval = null,
+        int storeQueueLimit = DefaultStoreQueueLimit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queueLimit);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(subscriberCapacity);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(storeQueueLimit);
+        if (maintenanceInterval is { } interval && interval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(maintenanceInterval), interval, "The maintenance interval must be a positive time span, such as \"01:00:00\".");
+        foreach (var (level, levelRetention) in retentionByLevel ?? new Dictionary<LogEventLevel, TimeSpan>())
+        {
+            if (levelRetention <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(retentionByLevel), levelRetention, $"The retention for {level} must be a positive time span.");
+        }
         if (retention is { } given && given <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(retention), given, "The retention must be a positive time span, such as \"1.00:00:00\" for one day.");
         if (storePath is not null && string.IsNullOrWhiteSpace(storePath))
@@ -41,6 +56,9 @@ internal sealed class MemStreamSinkOptions
         Name = name;
         QueueLimit = queueLimit;
         SubscriberCapacity = subscriberCapacity;
+        RetentionByLevel = retentionByLevel;
+        MaintenanceInterval = maintenanceInterval ?? DefaultMaintenanceInterval;
+        StoreQueueLimit = storeQueueLimit;
     }
 
     public int BufferSize { get; }
@@ -58,4 +76,10 @@ internal sealed class MemStreamSinkOptions
     public int QueueLimit { get; }
 
     public int SubscriberCapacity { get; }
+
+    public IReadOnlyDictionary<LogEventLevel, TimeSpan>? RetentionByLevel { get; }
+
+    public TimeSpan MaintenanceInterval { get; }
+
+    public int StoreQueueLimit { get; }
 }

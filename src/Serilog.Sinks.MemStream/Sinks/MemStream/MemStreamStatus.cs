@@ -32,4 +32,31 @@ public sealed record MemStreamStatus
 
     /// <summary>Live subscriptions.</summary>
     public int Subscribers { get; init; }
+
+    /// <summary>Whether the durable store is in use; when <see cref="MemStreamStoreState.Unavailable"/>, <see cref="StoreMessage"/> says why.</summary>
+    public MemStreamStoreState StoreState { get; init; }
+
+    /// <summary>Why the store is unavailable, or null.</summary>
+    public string? StoreMessage { get; init; }
+
+    /// <summary>The store's directory, or null when the store is disabled.</summary>
+    public string? StorePath { get; init; }
+
+    /// <summary>Events waiting to be written to the store.</summary>
+    public int StoreQueuePending { get; init; }
+
+    /// <summary>Events not stored because the store's queue was full (also reported to SelfLog).</summary>
+    public long StoreQueueOverflowed { get; init; }
+
+    /// <summary>Events written to the store by this sink since it started.</summary>
+    public long EventsStored { get; init; }
+
+    /// <summary>Events lost because a write to the store failed (also reported to SelfLog).</summary>
+    public long StoreWriteFailures { get; init; }
+
+    /// <summary>Expired entries removed by maintenance since the sink started.</summary>
+    public long ExpiredRemoved { get; init; }
+
+    /// <summary>Entries that could not be decoded and were deleted by maintenance since the sink started.</summary>
+    public long CorruptRemoved { get; init; }
 }

@@ -15,8 +15,9 @@ internal sealed class LiveFeed
     long _lastPublished;
     bool _completed;
 
-    public LiveFeed(int bufferSizeBytes)
+    public LiveFeed(int bufferSizeBytes, long initialSequence)
     {
+        _lastPublished = initialSequence;
         _buffer = new RecentEventBuffer(bufferSizeBytes);
     }
 

@@ -5,6 +5,9 @@ namespace Serilog.Sinks.MemStream.Store;
 /// <summary>Where the sink keeps events that carry a correlation id beyond the buffer's reach.</summary>
 internal interface IEventStore : IDisposable
 {
+    /// <summary>The highest sequence number the store has recorded; the sink continues after it.</summary>
+    long LastSequence { get; }
+
     /// <summary>Takes one rendered event; called on the sink's worker thread only, so it must not wait on the disk.</summary>
     void Add(MemStreamEvent memStreamEvent);
 
@@ -14,4 +17,6 @@ internal interface IEventStore : IDisposable
     IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit);
 
     IReadOnlyList<string> CorrelationIds();
+
+    StoreStatistics Statistics();
 }

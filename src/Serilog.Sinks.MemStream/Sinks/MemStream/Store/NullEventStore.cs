@@ -2,10 +2,18 @@ using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
 
-/// <summary>The store of a sink configured with <c>durable: false</c>: keeps nothing, answers empty.</summary>
-internal sealed class NullEventStore : IEventStore
+/// <summary>
+/// The store of a sink that keeps nothing on disk: configured with <c>durable: false</c>, or
+/// unable to open its store (then <see cref="StoreStatistics.Message"/> says why). Answers empty.
+/// </summary>
+internal sealed class NullEventStore(StoreStatistics statistics) : IEventStore
 {
-    public static readonly NullEventStore Instance = new();
+    public static readonly NullEventStore Disabled = new(new StoreStatistics { State = MemStreamStoreState.Disabled });
+
+    public static NullEventStore Unavailable(string path, string reason) =>
+        new(new StoreStatistics { State = MemStreamStoreState.Unavailable, Path = path, Message = reason });
+
+    public long LastSequence => 0;
 
     public void Add(MemStreamEvent memStreamEvent) { }
 
@@ -14,6 +22,8 @@ internal sealed class NullEventStore : IEventStore
     public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) => [];
 
     public IReadOnlyList<string> CorrelationIds() => [];
+
+    public StoreStatistics Statistics() => statistics;
 
     public void Dispose() { }
 }

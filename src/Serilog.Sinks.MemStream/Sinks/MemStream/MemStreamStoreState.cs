@@ -1,0 +1,17 @@
+namespace Serilog.Sinks.MemStream;
+
+/// <summary>Whether a sink's durable store is in use.</summary>
+public enum MemStreamStoreState
+{
+    /// <summary>The sink was configured with <c>durable: false</c>.</summary>
+    Disabled,
+
+    /// <summary>The store is open and events with a correlation id are being kept.</summary>
+    Open,
+
+    /// <summary>
+    /// The store could not be opened (locked by another process, a path that cannot be created, a
+    /// failing disk): the sink works in memory only, and <see cref="MemStreamStatus.StoreMessage"/> says why.
+    /// </summary>
+    Unavailable,
+}

@@ -1,0 +1,44 @@
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// One <see cref="SharedDatabase"/> per path per process (RocksDB allows one open per path), counted
+/// by its users and closed when the last one releases it.
+/// </summary>
+internal static class DatabaseRegistry
+{
+    static readonly object Gate = new();
+    static readonly Dictionary<string, (SharedDatabase Database, int Users)> Open = new(StringComparer.Ordinal);
+
+    public static SharedDatabase Acquire(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        lock (Gate)
+        {
+            if (Open.TryGetValue(fullPath, out var entry))
+            {
+                Open[fullPath] = (entry.Database, entry.Users + 1);
+                return entry.Database;
+            }
+
+            var database = SharedDatabase.Open(fullPath);
+            Open[fullPath] = (database, 1);
+            return database;
+        }
+    }
+
+    public static void Release(SharedDatabase database)
+    {
+        lock (Gate)
+        {
+            var entry = Open[database.Path];
+            if (entry.Users > 1)
+            {
+                Open[database.Path] = (database, entry.Users - 1);
+                return;
+            }
+
+            Open.Remove(database.Path);
+            database.Dispose();
+        }
+    }
+}

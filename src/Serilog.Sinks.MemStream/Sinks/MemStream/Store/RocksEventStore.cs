@@ -1,0 +1,340 @@
+using System.Buffers.Binary;
+using System.Text;
+using RocksDbSharp;
+using Serilog.Debugging;
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// One sink's part of a <see cref="SharedDatabase"/>: its own TTL families and sequence number.
+/// Events with a correlation id are queued (bounded) and written by a background thread in
+/// WriteBatches, each of which also records the sink's sequence number, atomically.
+/// </summary>
+internal sealed class RocksEventStore : IEventStore
+{
+    const int BatchSize = 1000;
+    static readonly WriteOptions Unsynced = new WriteOptions().SetSync(false);
+    static readonly WriteOptions Synced = new WriteOptions().SetSync(true);
+
+    readonly SharedDatabase _database;
+    readonly StoreSettings _settings;
+    readonly byte[] _sequenceKey;
+    readonly object _gate = new();
+    readonly Thread _writer;
+    readonly StoreMaintenance _maintenance;
+    Queue<PendingWrite> _incoming = new();
+    Queue<PendingWrite> _writing = new();
+    long _highestSequence;
+    long _enqueued;
+    long _written;
+    long _overflowed;
+    long _overflowedInBurst;
+    long _stored;
+    long _writeFailures;
+    bool _failing;
+    bool _writerIdle;
+    bool _closed;
+
+    RocksEventStore(SharedDatabase database, StoreSettings settings)
+    {
+        _database = database;
+        _settings = settings;
+        _sequenceKey = Encoding.UTF8.GetBytes("sequence@" + settings.SinkName);
+        LastSequence = ReadSequence();
+        _highestSequence = LastSequence;
+        foreach (var ttl in settings.Retention.DistinctTtlSeconds)
+            _database.Family(ttl, settings.SinkName);
+
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
+        _writer.Start();
+        _maintenance = new StoreMaintenance(this, settings.MaintenanceInterval);
+    }
+
+    /// <summary>Opens the store, or answers why it cannot be opened; never throws.</summary>
+    public static IEventStore OpenOrExplain(StoreSettings settings)
+    {
+        SharedDatabase? database = null;
+        try
+        {
+            StoreDirectory.Create(settings.Path);
+            database = DatabaseRegistry.Acquire(settings.Path);
+            return new RocksEventStore(database, settings);
+        }
+        catch (Exception ex)
+        {
+            if (database is not null)
+                DatabaseRegistry.Release(database);
+            var reason = StoreFailure.Explain(settings.Path, ex);
+            SelfLog.WriteLine("MemStream: the store at {0} is unavailable, so this sink keeps events in memory only: {1}", settings.Path, reason);
+            return NullEventStore.Unavailable(settings.Path, reason);
+        }
+    }
+
+    public long LastSequence { get; }
+
+    internal SharedDatabase Database => _database;
+
+    internal StoreSettings Settings => _settings;
+
+    public void Add(MemStreamEvent memStreamEvent)
+    {
+        var correlationId = CorrelationIdOf(memStreamEvent.LogEvent);
+        bool burstStarted = false;
+        lock (_gate)
+        {
+            _highestSequence = memStreamEvent.Sequence;
+            if (correlationId is null || _closed)
+                return;
+
+            if (_enqueued - _written >= _settings.QueueLimit)
+            {
+                _overflowed++;
+                burstStarted = _overflowedInBurst++ == 0;
+            }
+            else
+            {
+                if (_overflowedInBurst > 0)
+                    SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
+                _overflowedInBurst = 0;
+                _incoming.Enqueue(new PendingWrite(memStreamEvent, correlationId));
+                _enqueued++;
+                if (_writerIdle)
+                    Monitor.PulseAll(_gate);
+            }
+        }
+
+        if (burstStarted)
+            SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
+    }
+
+    public void Flush()
+    {
+        lock (_gate)
+        {
+            var target = _enqueued;
+            while (_written < target && _writer.IsAlive)
+                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(100));
+        }
+        // One synced write makes everything written before it durable, even across a power loss.
+        WriteSequence(Synced);
+    }
+
+    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
+    {
+        var prefix = StoreKey.Prefix(correlationId);
+        var seekKey = StoreKey.Key(prefix, after + 1);
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var found = new List<(long Sequence, byte[] Value)>();
+
+        using (_database.Reading())
+        {
+            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
+            {
+                var taken = 0;
+                using var iterator = _database.Database.NewIterator(family);
+                for (iterator.Seek(seekKey); iterator.Valid() && taken < limit; iterator.Next())
+                {
+                    var key = iterator.Key();
+                    if (!key.AsSpan().StartsWith(prefix))
+                        break;
+                    if (!StoreKey.TryMatch(key, prefix, out var sequence))
+                        continue; // another id that starts with this one and a colon
+                    var value = iterator.Value();
+                    if (!StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) || level < minLevel || expiresAt <= now)
+                        continue;
+                    found.Add((sequence, value));
+                    taken++;
+                }
+            }
+        }
+
+        var events = new List<LogEvent>(Math.Min(found.Count, limit));
+        foreach (var (_, value) in found.OrderBy(f => f.Sequence))
+        {
+            if (events.Count == limit)
+                break;
+            if (StoredEventCodec.TryDecode(value, out var logEvent))
+                events.Add(logEvent!);
+        }
+        return events;
+    }
+
+    public IReadOnlyList<string> CorrelationIds()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        using (_database.Reading())
+        {
+            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
+            {
+                using var iterator = _database.Database.NewIterator(family);
+                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                {
+                    var key = iterator.Key();
+                    var value = iterator.Value();
+                    if (!StoreKey.TrySplit(key, out var idForm, out _)
+                        || !StoredEventCodec.TryReadHeader(value, out _, out var expiresAt)
+                        || expiresAt <= now)
+                        continue;
+                    if (!StoreKey.IsShortened(idForm))
+                        ids.Add(Encoding.UTF8.GetString(idForm));
+                    else if (StoredEventCodec.TryDecode(value, out var logEvent) && CorrelationIdOf(logEvent!) is { } longId)
+                        ids.Add(longId);
+                }
+            }
+        }
+        return ids.Order(StringComparer.Ordinal).ToList();
+    }
+
+    public StoreStatistics Statistics()
+    {
+        lock (_gate)
+        {
+            return new StoreStatistics
+            {
+                State = MemStreamStoreState.Open,
+                Path = _database.Path,
+                QueuePending = (int)(_enqueued - _written),
+                QueueOverflowed = _overflowed,
+                EventsStored = _stored,
+                WriteFailures = _writeFailures,
+                ExpiredRemoved = _maintenance.ExpiredRemoved,
+                CorruptRemoved = _maintenance.CorruptRemoved,
+            };
+        }
+    }
+
+    /// <summary>Runs one maintenance pass now (it also runs on its interval).</summary>
+    internal MaintenanceReport RunMaintenance() => _maintenance.RunNow();
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_closed)
+                return;
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
+        _maintenance.Dispose();
+        _writer.Join();
+        WriteSequence(Synced);
+        DatabaseRegistry.Release(_database);
+    }
+
+    string? CorrelationIdOf(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue(_settings.CorrelationIdProperty, out var value) switch
+        {
+            false => null,
+            true when value is ScalarValue { Value: null } => null,
+            true when value is ScalarValue { Value: string text } => text,
+            true when value is ScalarValue scalar => Convert.ToString(scalar.Value, System.Globalization.CultureInfo.InvariantCulture),
+            _ => value!.ToString(),
+        };
+
+    void WriteLoop()
+    {
+        while (TakeBatch())
+        {
+            while (_writing.Count > 0)
+            {
+                var count = Math.Min(BatchSize, _writing.Count);
+                WriteChunk(count);
+                lock (_gate)
+                {
+                    _written += count;
+                    Monitor.PulseAll(_gate);
+                }
+            }
+        }
+    }
+
+    void WriteChunk(int count)
+    {
+        var chunk = new PendingWrite[count];
+        for (var i = 0; i < count; i++)
+            chunk[i] = _writing.Dequeue();
+        var now = DateTimeOffset.UtcNow;
+        long highest;
+        lock (_gate)
+            highest = _highestSequence;
+
+        try
+        {
+            using var batch = new WriteBatch();
+            using (_database.Reading())
+            {
+                foreach (var pending in chunk)
+                {
+                    var logEvent = pending.Event.LogEvent;
+                    var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
+                    var key = StoreKey.Key(StoreKey.Prefix(pending.CorrelationId), pending.Event.Sequence);
+                    batch.Put(key, StoredEventCodec.Encode(logEvent, now.AddSeconds(ttl)), _database.Family(ttl, _settings.SinkName));
+                }
+                batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
+                _database.Database.Write(batch, Unsynced);
+            }
+            Interlocked.Add(ref _stored, count);
+            if (_failing)
+                SelfLog.WriteLine("MemStream: writing to the store at {0} works again", _database.Path);
+            _failing = false;
+        }
+        catch (Exception ex)
+        {
+            Interlocked.Add(ref _writeFailures, count);
+            if (!_failing)
+                SelfLog.WriteLine("MemStream: writing to the store at {0} failed; events are not stored until it works again: {1}", _database.Path, ex.Message);
+            _failing = true;
+        }
+    }
+
+    bool TakeBatch()
+    {
+        lock (_gate)
+        {
+            while (_incoming.Count == 0)
+            {
+                if (_closed)
+                    return false;
+                _writerIdle = true;
+                Monitor.Wait(_gate);
+                _writerIdle = false;
+            }
+            (_incoming, _writing) = (_writing, _incoming);
+            return true;
+        }
+    }
+
+    long ReadSequence()
+    {
+        var stored = _database.Database.Get(_sequenceKey, _database.MetadataFamily);
+        return stored is { Length: 8 } ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
+    }
+
+    void WriteSequence(WriteOptions options)
+    {
+        long highest;
+        lock (_gate)
+            highest = _highestSequence;
+        try
+        {
+            using var batch = new WriteBatch();
+            batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
+            _database.Database.Write(batch, options);
+        }
+        catch (Exception ex)
+        {
+            SelfLog.WriteLine("MemStream: recording the sequence number in the store at {0} failed: {1}", _database.Path, ex.Message);
+        }
+    }
+
+    static byte[] SequenceBytes(long sequence)
+    {
+        var bytes = new byte[8];
+        BinaryPrimitives.WriteInt64LittleEndian(bytes, sequence);
+        return bytes;
+    }
+
+    readonly record struct PendingWrite(MemStreamEvent Event, string CorrelationId);
+}

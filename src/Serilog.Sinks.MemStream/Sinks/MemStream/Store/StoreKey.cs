@@ -1,0 +1,84 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// Keys of the form <c>&lt;correlationId&gt;:&lt;sequence:D10&gt;</c>. An id's entries are exactly the keys
+/// made of its prefix and ten digits, so a scan for <c>a</c> recognizes and skips <c>a:b</c>'s keys
+/// whatever characters ids hold. Ids longer than <see cref="MaxIdBytes"/> UTF-8 bytes are keyed by
+/// their start plus a SHA-256 of the whole id: still exact, and such a key is never a short id's.
+/// </summary>
+internal static class StoreKey
+{
+    public const int MaxIdBytes = 512;
+    const int SequenceDigits = 10;
+    const byte Separator = (byte)':';
+
+    /// <summary>The bytes every key of this correlation id starts with (the id's key form and the separator).</summary>
+    public static byte[] Prefix(string correlationId)
+    {
+        var id = Encoding.UTF8.GetBytes(correlationId);
+        if (id.Length > MaxIdBytes)
+            id = LongIdForm(id);
+
+        var prefix = new byte[id.Length + 1];
+        id.CopyTo(prefix, 0);
+        prefix[^1] = Separator;
+        return prefix;
+    }
+
+    public static byte[] Key(byte[] prefix, long sequence)
+    {
+        var key = new byte[prefix.Length + SequenceDigits];
+        prefix.CopyTo(key, 0);
+        Utf8Formatter.TryFormat(sequence, key.AsSpan(prefix.Length), out _, new System.Buffers.StandardFormat('D', SequenceDigits));
+        return key;
+    }
+
+    /// <summary>True when <paramref name="key"/> is an entry of the id whose prefix is given, with its sequence number.</summary>
+    public static bool TryMatch(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix, out long sequence)
+    {
+        sequence = 0;
+        return key.Length == prefix.Length + SequenceDigits
+            && key.StartsWith(prefix)
+            && TryParseSequence(key[prefix.Length..], out sequence);
+    }
+
+    /// <summary>Splits any entry key into its id's key form and its sequence number.</summary>
+    public static bool TrySplit(ReadOnlySpan<byte> key, out ReadOnlySpan<byte> idForm, out long sequence)
+    {
+        idForm = default;
+        sequence = 0;
+        if (key.Length < SequenceDigits + 1 || key[^(SequenceDigits + 1)] != Separator)
+            return false;
+
+        idForm = key[..^(SequenceDigits + 1)];
+        return TryParseSequence(key[^SequenceDigits..], out sequence);
+    }
+
+    /// <summary>True when the id's key form is the shortened form of a long id, so the key alone does not spell the id.</summary>
+    public static bool IsShortened(ReadOnlySpan<byte> idForm) => idForm.Length > MaxIdBytes;
+
+    static bool TryParseSequence(ReadOnlySpan<byte> digits, out long sequence)
+    {
+        sequence = 0;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9')
+                return false;
+            sequence = sequence * 10 + (digit - '0');
+        }
+        return true;
+    }
+
+    static byte[] LongIdForm(byte[] id)
+    {
+        var cut = MaxIdBytes;
+        while (cut > 0 && (id[cut] & 0xC0) == 0x80)
+            cut--;
+        var hash = Encoding.ASCII.GetBytes("…#" + Convert.ToHexString(SHA256.HashData(id)));
+        return [.. id.AsSpan(0, cut), .. hash];
+    }
+}

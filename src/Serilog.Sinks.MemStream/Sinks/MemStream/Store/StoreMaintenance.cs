@@ -1,0 +1,120 @@
+using RocksDbSharp;
+using Serilog.Debugging;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// The store's periodic upkeep: deletes entries that cannot be decoded, compacts each family so
+/// that RocksDB's TTL filter removes expired entries and returns their disk space, and drops
+/// families of an earlier configuration once they are empty.
+/// </summary>
+internal sealed class StoreMaintenance : IDisposable
+{
+    readonly RocksEventStore _store;
+    readonly Timer _timer;
+    readonly object _running = new();
+    long _expiredRemoved;
+    long _corruptRemoved;
+    bool _disposed;
+
+    public StoreMaintenance(RocksEventStore store, TimeSpan interval)
+    {
+        _store = store;
+        _timer = new Timer(_ => RunOnSchedule(), null, interval, interval);
+    }
+
+    public long ExpiredRemoved => Interlocked.Read(ref _expiredRemoved);
+
+    public long CorruptRemoved => Interlocked.Read(ref _corruptRemoved);
+
+    public MaintenanceReport RunNow()
+    {
+        lock (_running)
+        {
+            if (_disposed)
+                return new MaintenanceReport(0, 0, []);
+            var report = Run();
+            SelfLog.WriteLine("MemStream (debug): store maintenance at {0}: {1}", _store.Database.Path,
+                $"{report.Expired} expired and {report.Corrupt} undecodable entries removed, {report.DroppedFamilies.Count} drained families dropped");
+            return report;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_running)
+        {
+            _disposed = true;
+            _timer.Dispose();
+        }
+    }
+
+    void RunOnSchedule()
+    {
+        try
+        {
+            RunNow();
+        }
+        catch (Exception ex)
+        {
+            SelfLog.WriteLine("MemStream: store maintenance at {0} failed: {1}", _store.Database.Path, ex);
+        }
+    }
+
+    MaintenanceReport Run()
+    {
+        var database = _store.Database;
+        var sinkName = _store.Settings.SinkName;
+        var current = _store.Settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(ttl, sinkName)).ToHashSet();
+        long expired = 0, corrupt = 0;
+        var drained = new List<string>();
+
+        foreach (var (name, family) in database.FamiliesOf(sinkName))
+        {
+            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            var live = 0;
+            using (database.Reading())
+            {
+                using var damaged = new WriteBatch();
+                using (var iterator = database.Database.NewIterator(family))
+                {
+                    for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                    {
+                        var value = iterator.Value();
+                        if (!StoreKey.TrySplit(iterator.Key(), out _, out _) || !StoredEventCodec.TryDecode(value, out _))
+                        {
+                            damaged.Delete(iterator.Key(), family);
+                            corrupt++;
+                        }
+                        else if (StoredEventCodec.TryReadHeader(value, out _, out var expiresAt) && expiresAt <= now)
+                            expired++;
+                        else
+                            live++;
+                    }
+                }
+                database.Database.Write(damaged);
+                database.Database.CompactRange((byte[]?)null, null, family);
+            }
+
+            if (live == 0 && !current.Contains(name) && IsEmpty(database, family))
+            {
+                database.Drop(name);
+                drained.Add(name);
+            }
+        }
+
+        Interlocked.Add(ref _expiredRemoved, expired);
+        Interlocked.Add(ref _corruptRemoved, corrupt);
+        return new MaintenanceReport(expired, corrupt, drained);
+    }
+
+    static bool IsEmpty(SharedDatabase database, ColumnFamilyHandle family)
+    {
+        using (database.Reading())
+        {
+            using var iterator = database.Database.NewIterator(family);
+            iterator.SeekToFirst();
+            return !iterator.Valid();
+        }
+    }
+}

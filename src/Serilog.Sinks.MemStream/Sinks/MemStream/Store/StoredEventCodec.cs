@@ -1,0 +1,233 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Serilog.Events;
+using Serilog.Parsing;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// The stored form of an event: a fixed header (format, level, expiry) that queries filter on
+/// without decoding the rest, then a compact binary body that round-trips the timestamp with its
+/// offset, message template, properties (scalars of common types, sequences, structures,
+/// dictionaries), exception text, trace and span ids.
+/// </summary>
+internal static class StoredEventCodec
+{
+    public const int HeaderLength = 10;
+    const byte FormatVersion = 1;
+    static readonly MessageTemplateParser TemplateParser = new();
+
+    public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt)
+    {
+        using var stream = new MemoryStream(256);
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatVersion);
+            writer.Write((byte)logEvent.Level);
+            writer.Write(expiresAt.ToUnixTimeMilliseconds());
+            writer.Write(logEvent.Timestamp.UtcTicks);
+            writer.Write((short)logEvent.Timestamp.Offset.TotalMinutes);
+            writer.Write(logEvent.MessageTemplate.Text);
+            WriteOptional(writer, logEvent.Exception?.ToString());
+            WriteOptional(writer, logEvent.TraceId?.ToHexString());
+            WriteOptional(writer, logEvent.SpanId?.ToHexString());
+            writer.Write(logEvent.Properties.Count);
+            foreach (var (name, value) in logEvent.Properties)
+            {
+                writer.Write(name);
+                WriteValue(writer, value);
+            }
+        }
+        return stream.ToArray();
+    }
+
+    /// <summary>Reads the header; false when the value is not one this codec wrote.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> value, out LogEventLevel level, out long expiresAtUnixMs)
+    {
+        level = default;
+        expiresAtUnixMs = 0;
+        if (value.Length < HeaderLength || value[0] != FormatVersion || value[1] > (byte)LogEventLevel.Fatal)
+            return false;
+
+        level = (LogEventLevel)value[1];
+        expiresAtUnixMs = BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
+        return true;
+    }
+
+    /// <summary>Decodes a whole value; false (never an exception) when it is damaged.</summary>
+    public static bool TryDecode(byte[] value, out LogEvent? logEvent)
+    {
+        logEvent = null;
+        if (!TryReadHeader(value, out var level, out _))
+            return false;
+
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(value, HeaderLength, value.Length - HeaderLength), Encoding.UTF8);
+            var utcTicks = reader.ReadInt64();
+            var offset = TimeSpan.FromMinutes(reader.ReadInt16());
+            var timestamp = new DateTimeOffset(utcTicks + offset.Ticks, offset);
+            var template = TemplateParser.Parse(reader.ReadString());
+            var exception = ReadOptional(reader) is { } text ? new StoredException(text) : null;
+            var traceId = ReadOptional(reader) is { } trace ? ActivityTraceId.CreateFromString(trace) : default;
+            var spanId = ReadOptional(reader) is { } span ? ActivitySpanId.CreateFromString(span) : default;
+            var count = reader.ReadInt32();
+            var properties = new List<LogEventProperty>(count);
+            for (var i = 0; i < count; i++)
+                properties.Add(new LogEventProperty(reader.ReadString(), ReadValue(reader)));
+
+            if (reader.BaseStream.Position != reader.BaseStream.Length)
+                return false;
+            logEvent = new LogEvent(timestamp, level, exception, template, properties, traceId, spanId);
+            return true;
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or ArgumentException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    static void WriteOptional(BinaryWriter writer, string? text)
+    {
+        writer.Write(text is not null);
+        if (text is not null)
+            writer.Write(text);
+    }
+
+    static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+
+    enum Tag : byte
+    {
+        Null, String, Boolean, Int64, UInt64, Double, Decimal, DateTime, DateTimeOffset, Guid, TimeSpan, Char, Other,
+        Sequence = 20, Structure, Dictionary,
+    }
+
+    static void WriteValue(BinaryWriter writer, LogEventPropertyValue value)
+    {
+        switch (value)
+        {
+            case ScalarValue scalar:
+                WriteScalar(writer, scalar.Value);
+                break;
+            case SequenceValue sequence:
+                writer.Write((byte)Tag.Sequence);
+                writer.Write(sequence.Elements.Count);
+                foreach (var element in sequence.Elements)
+                    WriteValue(writer, element);
+                break;
+            case StructureValue structure:
+                writer.Write((byte)Tag.Structure);
+                WriteOptional(writer, structure.TypeTag);
+                writer.Write(structure.Properties.Count);
+                foreach (var property in structure.Properties)
+                {
+                    writer.Write(property.Name);
+                    WriteValue(writer, property.Value);
+                }
+                break;
+            case DictionaryValue dictionary:
+                writer.Write((byte)Tag.Dictionary);
+                writer.Write(dictionary.Elements.Count);
+                foreach (var (key, element) in dictionary.Elements)
+                {
+                    WriteScalar(writer, key.Value);
+                    WriteValue(writer, element);
+                }
+                break;
+            default:
+                WriteScalar(writer, value.ToString());
+                break;
+        }
+    }
+
+    static void WriteScalar(BinaryWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.Write((byte)Tag.Null); break;
+            case string text: writer.Write((byte)Tag.String); writer.Write(text); break;
+            case bool flag: writer.Write((byte)Tag.Boolean); writer.Write(flag); break;
+            case sbyte or short or int or long: writer.Write((byte)Tag.Int64); writer.Write(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
+            case byte or ushort or uint or ulong: writer.Write((byte)Tag.UInt64); writer.Write(Convert.ToUInt64(value, CultureInfo.InvariantCulture)); break;
+            case float or double: writer.Write((byte)Tag.Double); writer.Write(Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
+            case decimal number: writer.Write((byte)Tag.Decimal); writer.Write(number); break;
+            case DateTime time: writer.Write((byte)Tag.DateTime); writer.Write(time.ToBinary()); break;
+            case DateTimeOffset time: writer.Write((byte)Tag.DateTimeOffset); writer.Write(time.UtcTicks); writer.Write((short)time.Offset.TotalMinutes); break;
+            case Guid guid: writer.Write((byte)Tag.Guid); writer.Write(guid.ToByteArray()); break;
+            case TimeSpan span: writer.Write((byte)Tag.TimeSpan); writer.Write(span.Ticks); break;
+            case char character: writer.Write((byte)Tag.Char); writer.Write((ushort)character); break;
+            default: writer.Write((byte)Tag.Other); writer.Write(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
+        }
+    }
+
+    static LogEventPropertyValue ReadValue(BinaryReader reader)
+    {
+        var tag = (Tag)reader.ReadByte();
+        switch (tag)
+        {
+            case Tag.Sequence:
+            {
+                var elements = new LogEventPropertyValue[ReadCount(reader)];
+                for (var i = 0; i < elements.Length; i++)
+                    elements[i] = ReadValue(reader);
+                return new SequenceValue(elements);
+            }
+            case Tag.Structure:
+            {
+                var typeTag = ReadOptional(reader);
+                var properties = new LogEventProperty[ReadCount(reader)];
+                for (var i = 0; i < properties.Length; i++)
+                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(reader));
+                return new StructureValue(properties, typeTag);
+            }
+            case Tag.Dictionary:
+            {
+                var elements = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>(ReadCount(reader));
+                for (var i = 0; i < elements.Capacity; i++)
+                {
+                    var key = new ScalarValue(ReadScalar(reader, (Tag)reader.ReadByte()));
+                    elements.Add(new(key, ReadValue(reader)));
+                }
+                return new DictionaryValue(elements);
+            }
+            default:
+                return new ScalarValue(ReadScalar(reader, tag));
+        }
+    }
+
+    static int ReadCount(BinaryReader reader)
+    {
+        var count = reader.ReadInt32();
+        // A damaged count must not allocate gigabytes: no element takes less than a byte.
+        if (count < 0 || count > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new FormatException("element count out of range");
+        return count;
+    }
+
+    static object? ReadScalar(BinaryReader reader, Tag tag) => tag switch
+    {
+        Tag.Null => null,
+        Tag.String => reader.ReadString(),
+        Tag.Boolean => reader.ReadBoolean(),
+        Tag.Int64 => reader.ReadInt64(),
+        Tag.UInt64 => reader.ReadUInt64(),
+        Tag.Double => reader.ReadDouble(),
+        Tag.Decimal => reader.ReadDecimal(),
+        Tag.DateTime => DateTime.FromBinary(reader.ReadInt64()),
+        Tag.DateTimeOffset => ReadDateTimeOffset(reader),
+        Tag.Guid => new Guid(reader.ReadBytes(16)),
+        Tag.TimeSpan => new TimeSpan(reader.ReadInt64()),
+        Tag.Char => (char)reader.ReadUInt16(),
+        Tag.Other => reader.ReadString(),
+        _ => throw new FormatException($"unknown value tag {(byte)tag}"),
+    };
+
+    static DateTimeOffset ReadDateTimeOffset(BinaryReader reader)
+    {
+        var utcTicks = reader.ReadInt64();
+        var offset = TimeSpan.FromMinutes(reader.ReadInt16());
+        return new DateTimeOffset(utcTicks + offset.Ticks, offset);
+    }
+}
