@@ -90,6 +90,29 @@ public class AppSettingsConfigurationTests
     }
 
     [Test]
+    public void ConfiguresTheStoreAndPerLevelRetentionFromJson()
+    {
+        var name = Some.UniqueName();
+        var storePath = _folder.Combine("store").Replace("\\", "/");
+        using var logger = LoggerFrom($$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "WriteTo": [ { "Name": "MemStream", "Args": {
+                    "name": "{{name}}", "storePath": "{{storePath}}", "retention": "1.00:00:00",
+                    "retentionByLevel": { "Warning": "7.00:00:00", "Fatal": "30.00:00:00" },
+                    "maintenanceInterval": "00:10:00", "storeQueueLimit": 5000, "correlationIdProperty": "RequestId" } } ] } }
+            """);
+
+        logger.ForContext("RequestId", "r1").Warning("kept a week");
+        MemStream.Named(name).Flush();
+
+        var sink = SinkRegistry.Resolve(name)!;
+        var families = ((Serilog.Sinks.MemStream.Store.RocksEventStore)sink.Store).Database.FamiliesOf(name).Select(f => f.Name);
+        Assert.That(families, Is.EquivalentTo(new[] { $"ttl-86400s@{name}", $"ttl-604800s@{name}", $"ttl-2592000s@{name}" }));
+        Assert.That(MemStream.Named(name).Query("r1").Single().RenderMessage(), Is.EqualTo("kept a week"));
+    }
+
+    [Test]
     public void ALevelSwitchGivenInCodeChangesTheSinkAtRunTime()
     {
         var name = Some.UniqueName();
@@ -115,6 +138,9 @@ public class AppSettingsConfigurationTests
     [TestCase("correlationIdProperty", "\"\"")]
     [TestCase("storePath", "\"  \"")]
     [TestCase("name", "\" \"")]
+    [TestCase("maintenanceInterval", "\"-00:01:00\"")]
+    [TestCase("storeQueueLimit", "0")]
+    [TestCase("retentionByLevel", "{ \"Error\": \"-1.00:00:00\" }")]
     public void BadJsonArgumentsFailAtConfigurationTimeNamingTheArgument(string argument, string value)
     {
         var json = $$"""
