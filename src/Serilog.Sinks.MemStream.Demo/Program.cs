@@ -14,6 +14,10 @@ app.UseMiddleware<CorrelationIdMiddleware>();
 app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8"));
 app.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));
 app.MapGet("/status", () => Results.Json(MemStreamFacade.Status()));
+app.MapGet("/correlation-ids", () => Results.Json(MemStreamFacade.CorrelationIds()));
+app.MapGet("/query/{correlationId}", (string correlationId) =>
+    Results.Text(string.Concat(MemStreamFacade.Query(correlationId).Select(e =>
+        $"{e.Timestamp:HH:mm:ss.fff} [{e.Level}] {e.RenderMessage()}{Environment.NewLine}{e.Exception}")), "text/plain; charset=utf-8"));
 app.MapGet("/api/orders/{id:int}", (int id, ILogger<Program> logger) =>
 {
     logger.LogInformation("Looking up order {OrderId}", id);

@@ -23,6 +23,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly object _gate = new();
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
+    readonly Dictionary<int, ColumnFamilyHandle> _familyByTtl;
     Queue<PendingWrite> _incoming = new();
     Queue<PendingWrite> _writing = new();
     long _highestSequence;
@@ -43,8 +44,8 @@ internal sealed class RocksEventStore : IEventStore
         _sequenceKey = Encoding.UTF8.GetBytes("sequence@" + settings.SinkName);
         LastSequence = ReadSequence();
         _highestSequence = LastSequence;
-        foreach (var ttl in settings.Retention.DistinctTtlSeconds)
-            _database.Family(ttl, settings.SinkName);
+        // Maintenance drops only families of earlier configurations, so these handles stay valid.
+        _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
 
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
@@ -270,7 +271,7 @@ internal sealed class RocksEventStore : IEventStore
                     var logEvent = pending.Event.LogEvent;
                     var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
                     var key = StoreKey.Key(StoreKey.Prefix(pending.CorrelationId), pending.Event.Sequence);
-                    batch.Put(key, StoredEventCodec.Encode(logEvent, now.AddSeconds(ttl)), _database.Family(ttl, _settings.SinkName));
+                    batch.Put(key, StoredEventCodec.Encode(logEvent, now.AddSeconds(ttl)), _familyByTtl[ttl]);
                 }
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);

@@ -17,11 +17,16 @@ internal static class StoredEventCodec
 {
     public const int HeaderLength = 10;
     const byte FormatVersion = 1;
+    const int TemplateCacheLimit = 1000;
     static readonly MessageTemplateParser TemplateParser = new();
+    // Parsing dominates decoding, and applications log a small set of templates over and over.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MessageTemplate> Templates = new(StringComparer.Ordinal);
+    [ThreadStatic] static MemoryStream? _encodeBuffer;
 
     public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt)
     {
-        using var stream = new MemoryStream(256);
+        var stream = _encodeBuffer ??= new MemoryStream(1024);
+        stream.SetLength(0);
         using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(FormatVersion);
@@ -57,7 +62,7 @@ internal static class StoredEventCodec
     }
 
     /// <summary>Decodes a whole value; false (never an exception) when it is damaged.</summary>
-    public static bool TryDecode(byte[] value, out LogEvent? logEvent)
+    public static bool TryDecode(ReadOnlySpan<byte> value, out LogEvent? logEvent)
     {
         logEvent = null;
         if (!TryReadHeader(value, out var level, out _))
@@ -65,28 +70,35 @@ internal static class StoredEventCodec
 
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(value, HeaderLength, value.Length - HeaderLength), Encoding.UTF8);
-            var utcTicks = reader.ReadInt64();
-            var offset = TimeSpan.FromMinutes(reader.ReadInt16());
-            var timestamp = new DateTimeOffset(utcTicks + offset.Ticks, offset);
-            var template = TemplateParser.Parse(reader.ReadString());
-            var exception = ReadOptional(reader) is { } text ? new StoredException(text) : null;
-            var traceId = ReadOptional(reader) is { } trace ? ActivityTraceId.CreateFromString(trace) : default;
-            var spanId = ReadOptional(reader) is { } span ? ActivitySpanId.CreateFromString(span) : default;
-            var count = reader.ReadInt32();
-            var properties = new List<LogEventProperty>(count);
-            for (var i = 0; i < count; i++)
-                properties.Add(new LogEventProperty(reader.ReadString(), ReadValue(reader)));
+            var reader = new SpanReader(value[HeaderLength..]);
+            var timestamp = ReadDateTimeOffset(ref reader);
+            var template = ParseTemplate(reader.ReadString());
+            var exception = ReadOptional(ref reader) is { } text ? new StoredException(text) : null;
+            var traceId = ReadOptional(ref reader) is { } trace ? ActivityTraceId.CreateFromString(trace) : default;
+            var spanId = ReadOptional(ref reader) is { } span ? ActivitySpanId.CreateFromString(span) : default;
+            var properties = new LogEventProperty[ReadCount(ref reader)];
+            for (var i = 0; i < properties.Length; i++)
+                properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader));
 
-            if (reader.BaseStream.Position != reader.BaseStream.Length)
+            if (!reader.AtEnd)
                 return false;
             logEvent = new LogEvent(timestamp, level, exception, template, properties, traceId, spanId);
             return true;
         }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException or FormatException or ArgumentException or OverflowException)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or OverflowException)
         {
             return false;
         }
+    }
+
+    static MessageTemplate ParseTemplate(string text)
+    {
+        if (Templates.TryGetValue(text, out var cached))
+            return cached;
+        var parsed = TemplateParser.Parse(text);
+        if (Templates.Count < TemplateCacheLimit)
+            Templates.TryAdd(text, parsed);
+        return parsed;
     }
 
     static void WriteOptional(BinaryWriter writer, string? text)
@@ -96,7 +108,7 @@ internal static class StoredEventCodec
             writer.Write(text);
     }
 
-    static string? ReadOptional(BinaryReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
+    static string? ReadOptional(ref SpanReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
 
     enum Tag : byte
     {
@@ -162,51 +174,51 @@ internal static class StoredEventCodec
         }
     }
 
-    static LogEventPropertyValue ReadValue(BinaryReader reader)
+    static LogEventPropertyValue ReadValue(ref SpanReader reader)
     {
         var tag = (Tag)reader.ReadByte();
         switch (tag)
         {
             case Tag.Sequence:
             {
-                var elements = new LogEventPropertyValue[ReadCount(reader)];
+                var elements = new LogEventPropertyValue[ReadCount(ref reader)];
                 for (var i = 0; i < elements.Length; i++)
-                    elements[i] = ReadValue(reader);
+                    elements[i] = ReadValue(ref reader);
                 return new SequenceValue(elements);
             }
             case Tag.Structure:
             {
-                var typeTag = ReadOptional(reader);
-                var properties = new LogEventProperty[ReadCount(reader)];
+                var typeTag = ReadOptional(ref reader);
+                var properties = new LogEventProperty[ReadCount(ref reader)];
                 for (var i = 0; i < properties.Length; i++)
-                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(reader));
+                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader));
                 return new StructureValue(properties, typeTag);
             }
             case Tag.Dictionary:
             {
-                var elements = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>(ReadCount(reader));
-                for (var i = 0; i < elements.Capacity; i++)
+                var elements = new KeyValuePair<ScalarValue, LogEventPropertyValue>[ReadCount(ref reader)];
+                for (var i = 0; i < elements.Length; i++)
                 {
-                    var key = new ScalarValue(ReadScalar(reader, (Tag)reader.ReadByte()));
-                    elements.Add(new(key, ReadValue(reader)));
+                    var key = new ScalarValue(ReadScalar(ref reader, (Tag)reader.ReadByte()));
+                    elements[i] = new(key, ReadValue(ref reader));
                 }
                 return new DictionaryValue(elements);
             }
             default:
-                return new ScalarValue(ReadScalar(reader, tag));
+                return new ScalarValue(ReadScalar(ref reader, tag));
         }
     }
 
-    static int ReadCount(BinaryReader reader)
+    static int ReadCount(ref SpanReader reader)
     {
         var count = reader.ReadInt32();
         // A damaged count must not allocate gigabytes: no element takes less than a byte.
-        if (count < 0 || count > reader.BaseStream.Length - reader.BaseStream.Position)
+        if (count < 0 || count > reader.Remaining)
             throw new FormatException("element count out of range");
         return count;
     }
 
-    static object? ReadScalar(BinaryReader reader, Tag tag) => tag switch
+    static object? ReadScalar(ref SpanReader reader, Tag tag) => tag switch
     {
         Tag.Null => null,
         Tag.String => reader.ReadString(),
@@ -216,15 +228,15 @@ internal static class StoredEventCodec
         Tag.Double => reader.ReadDouble(),
         Tag.Decimal => reader.ReadDecimal(),
         Tag.DateTime => DateTime.FromBinary(reader.ReadInt64()),
-        Tag.DateTimeOffset => ReadDateTimeOffset(reader),
-        Tag.Guid => new Guid(reader.ReadBytes(16)),
+        Tag.DateTimeOffset => ReadDateTimeOffset(ref reader),
+        Tag.Guid => reader.ReadGuid(),
         Tag.TimeSpan => new TimeSpan(reader.ReadInt64()),
         Tag.Char => (char)reader.ReadUInt16(),
         Tag.Other => reader.ReadString(),
         _ => throw new FormatException($"unknown value tag {(byte)tag}"),
     };
 
-    static DateTimeOffset ReadDateTimeOffset(BinaryReader reader)
+    static DateTimeOffset ReadDateTimeOffset(ref SpanReader reader)
     {
         var utcTicks = reader.ReadInt64();
         var offset = TimeSpan.FromMinutes(reader.ReadInt16());
