@@ -21,6 +21,9 @@ static class HomePage
              <code>CorrelationId</code> logs its work, and now and then a warning or an error with an exception.
              Everything goes through <code>WriteTo.MemStream()</code>, configured in <code>appsettings.json</code>.</p>
           <ul>
+            <li><a href="/memstream/"><strong>/memstream/</strong></a>: the live-tail page, with level, correlation-id and expression filters.</li>
+            <li><code>/memstream/ws</code>: the same tail as a WebSocket; <code>/memstream/query?correlationId=…</code> and
+                <a href="/memstream/correlation-ids">/memstream/correlation-ids</a>: the durable store as JSON.</li>
             <li><a href="/snapshot">/snapshot</a>: the bounded buffer of the newest output, as text (<code>MemStream.Snapshot()</code>).</li>
             <li><a href="/correlation-ids">/correlation-ids</a>: the correlation ids in the durable store (<code>MemStream.CorrelationIds()</code>);
                 <code>/query/&lt;id&gt;</code> shows one request's events (<code>MemStream.Query(id)</code>), also after a restart.</li>

@@ -10,6 +10,8 @@ builder.Services.AddHostedService<SimulatedTraffic>();
 
 var app = builder.Build();
 app.UseMiddleware<CorrelationIdMiddleware>();
+app.UseWebSockets();
+app.MapMemStream(); // /memstream/ (the live-tail page), /memstream/ws, /memstream/query, ...
 
 app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8"));
 app.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));

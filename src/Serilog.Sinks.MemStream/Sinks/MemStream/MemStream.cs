@@ -25,6 +25,10 @@ public static class MemStream
     public static IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
         DefaultInstance.Query(correlationId, minLevel, after, limit);
 
+    /// <inheritdoc cref="MemStreamInstance.QueryPage"/>
+    public static IReadOnlyList<MemStreamStoredEvent> QueryPage(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = MemStreamInstance.NoLimit) =>
+        DefaultInstance.QueryPage(correlationId, minLevel, after, limit);
+
     /// <inheritdoc cref="MemStreamInstance.CorrelationIds"/>
     public static IReadOnlyList<string> CorrelationIds() => DefaultInstance.CorrelationIds();
 

@@ -23,6 +23,9 @@ public sealed class MemStreamInstance
     /// <summary>True when a live sink of this name exists.</summary>
     public bool IsAvailable => Sink is not null;
 
+    /// <summary>The event property the sink reads correlation ids from (its <c>correlationIdProperty</c>), or <c>CorrelationId</c> with no live sink.</summary>
+    public string CorrelationIdProperty => Sink?.CorrelationIdProperty ?? MemStreamSinkOptions.DefaultCorrelationIdProperty;
+
     MemStreamSink? Sink => SinkRegistry.Resolve(Name);
 
     /// <summary>
@@ -36,7 +39,14 @@ public sealed class MemStreamInstance
     /// One page of <see cref="Query(string, LogEventLevel)"/>: at most <paramref name="limit"/> events whose
     /// sequence number is above <paramref name="after"/>.
     /// </summary>
-    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
+    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
+        QueryPage(correlationId, minLevel, after, limit).Select(stored => stored.LogEvent).ToList();
+
+    /// <summary>
+    /// <see cref="Query(string, LogEventLevel, long, int)"/> with each event's sequence number: pass the
+    /// last one as <paramref name="after"/> to read the next page.
+    /// </summary>
+    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit)
     {
         ArgumentNullException.ThrowIfNull(correlationId);
         ArgumentOutOfRangeException.ThrowIfNegative(after);

@@ -66,6 +66,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
         _store.Dispose();
     }
 
+    internal string CorrelationIdProperty => _options.CorrelationIdProperty;
+
     internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
 
     internal string Snapshot()
@@ -96,7 +98,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
         _store.Flush();
     }
 
-    internal IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
+    internal IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
         _store.Query(correlationId, minLevel, after, limit);
 
     internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();

@@ -121,7 +121,7 @@ internal sealed class RocksEventStore : IEventStore
         WriteSequence(Synced);
     }
 
-    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
+    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
     {
         var prefix = StoreKey.Prefix(correlationId);
         var seekKey = StoreKey.Key(prefix, after + 1);
@@ -150,13 +150,13 @@ internal sealed class RocksEventStore : IEventStore
             }
         }
 
-        var events = new List<LogEvent>(Math.Min(found.Count, limit));
-        foreach (var (_, value) in found.OrderBy(f => f.Sequence))
+        var events = new List<MemStreamStoredEvent>(Math.Min(found.Count, limit));
+        foreach (var (sequence, value) in found.OrderBy(f => f.Sequence))
         {
             if (events.Count == limit)
                 break;
             if (StoredEventCodec.TryDecode(value, out var logEvent))
-                events.Add(logEvent!);
+                events.Add(new MemStreamStoredEvent(sequence, logEvent!));
         }
         return events;
     }

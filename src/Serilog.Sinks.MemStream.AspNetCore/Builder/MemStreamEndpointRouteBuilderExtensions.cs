@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Routing;
+using Serilog.Sinks.MemStream.AspNetCore;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Maps the MemStream endpoints with endpoint routing.</summary>
+public static class MemStreamEndpointRouteBuilderExtensions
+{
+    /// <summary>
+    /// Maps, under <paramref name="prefix"/>: <c>/ws</c> (the live tail, see <c>UseMemStreamWebSocket</c>),
+    /// <c>/query</c> (stored events of one correlation id, JSON), <c>/correlation-ids</c> (JSON),
+    /// <c>/snapshot</c> (text) and <c>/</c> (the live-tail page). Call <c>app.UseWebSockets()</c> before.
+    /// Loopback clients only, unless the returned builder gets <c>.RequireAuthorization(...)</c>, the options
+    /// name an authorization policy, or they allow remote clients.
+    /// </summary>
+    /// <param name="endpoints">The application's endpoints.</param>
+    /// <param name="prefix">The endpoints' common path. Default <c>/memstream</c>.</param>
+    /// <param name="configure">Changes the options: sink name, access, limits, timeouts.</param>
+    /// <returns>A builder for all the endpoints, for conventions such as <c>RequireAuthorization</c>.</returns>
+    public static IEndpointConventionBuilder MapMemStream(this IEndpointRouteBuilder endpoints, string prefix = "/memstream", Action<MemStreamWebSocketOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        if (string.IsNullOrEmpty(prefix) || prefix[0] != '/')
+            throw new ArgumentException($"The prefix must start with '/', such as /memstream; got '{prefix}'.", nameof(prefix));
+
+        var options = new MemStreamWebSocketOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        var limiter = new ClientLimiter(options.MaxClients);
+
+        var group = endpoints.MapGroup(prefix);
+        group.Map("/ws", context => TailSession.HandleAsync(context, options, limiter));
+        group.MapGet("/query", context => QueryEndpoints.QueryAsync(context, options));
+        group.MapGet("/correlation-ids", context => QueryEndpoints.CorrelationIdsAsync(context, options));
+        group.MapGet("/snapshot", context => QueryEndpoints.SnapshotAsync(context, options));
+        group.MapGet("/", context => LiveTailPage.ServeAsync(context, options, prefix));
+        if (options.AuthorizationPolicy is { } policy)
+            group.RequireAuthorization(policy);
+        return group;
+    }
+}

@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.Text.Json;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// The JSON frames of the WebSocket tail and the query endpoint. An event frame carries the sequence
+/// number (to resume with <c>after</c>), timestamp, level, correlation id and either the sink's
+/// rendering (<c>text</c>) or the event as CLEF (<c>clef</c>). Notices say what a client lost.
+/// </summary>
+internal sealed class EventFrames
+{
+    readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    readonly CompactJsonFormatter _clef = new();
+    readonly StringWriter _clefText = new(System.Globalization.CultureInfo.InvariantCulture);
+    readonly string _correlationIdProperty;
+
+    public EventFrames(string correlationIdProperty)
+    {
+        _correlationIdProperty = correlationIdProperty;
+    }
+
+    /// <summary>An event frame; the memory is valid until the next call.</summary>
+    public ReadOnlyMemory<byte> Event(MemStreamEvent memStreamEvent, bool clef)
+    {
+        _buffer.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(_buffer);
+        json.WriteStartObject();
+        json.WriteString("type", "event");
+        WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef);
+        if (!clef)
+            json.WriteString("text", memStreamEvent.Utf8.Span);
+        json.WriteEndObject();
+        json.Flush();
+        return _buffer.WrittenMemory;
+    }
+
+    /// <summary>A notice: <c>dropped</c> (the client fell behind) or <c>missed</c> (no longer buffered when it resumed).</summary>
+    public ReadOnlyMemory<byte> Notice(string type, long count)
+    {
+        _buffer.ResetWrittenCount();
+        using var json = new Utf8JsonWriter(_buffer);
+        json.WriteStartObject();
+        json.WriteString("type", type);
+        json.WriteNumber("count", count);
+        json.WriteEndObject();
+        json.Flush();
+        return _buffer.WrittenMemory;
+    }
+
+    public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef)
+    {
+        json.WriteNumber("seq", sequence);
+        json.WriteString("timestamp", logEvent.Timestamp);
+        json.WriteString("level", logEvent.Level.ToString());
+        if (CorrelationIds.Of(logEvent, _correlationIdProperty) is { } correlationId)
+            json.WriteString("correlationId", correlationId);
+        if (clef)
+        {
+            _clefText.GetStringBuilder().Clear();
+            _clef.Format(logEvent, _clefText);
+            json.WritePropertyName("clef");
+            json.WriteRawValue(_clefText.GetStringBuilder().ToString().TrimEnd(), skipInputValidation: true);
+        }
+    }
+}

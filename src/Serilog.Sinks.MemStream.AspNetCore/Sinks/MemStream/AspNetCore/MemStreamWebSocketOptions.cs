@@ -1,0 +1,64 @@
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// Options for the MemStream endpoints (<c>UseMemStreamWebSocket</c>, <c>MapMemStream</c>). The
+/// defaults are safe: only loopback clients are answered, and browsers only from the app's own origin.
+/// </summary>
+public sealed class MemStreamWebSocketOptions
+{
+    /// <summary>The sink to expose: null for the default sink, or the <c>name</c> it was configured with.</summary>
+    public string? SinkName { get; set; }
+
+    /// <summary>
+    /// Answer clients that are not on this machine. Off by default: logs are sensitive. Prefer
+    /// <see cref="AuthorizationPolicy"/> (or <c>MapMemStream().RequireAuthorization(...)</c>), which also
+    /// opens the endpoints to remote clients, but only to authorized ones.
+    /// </summary>
+    public bool AllowRemoteClients { get; set; }
+
+    /// <summary>
+    /// An authorization policy every request must satisfy (anonymous: 401, not allowed: 403). When set,
+    /// remote clients are allowed, since the policy decides. Requires authentication middleware.
+    /// </summary>
+    public string? AuthorizationPolicy { get; set; }
+
+    /// <summary>
+    /// Browser origins (such as <c>https://ops.example.com</c>) besides the app's own that may open the
+    /// WebSocket. Any other <c>Origin</c> gets 403, against cross-site WebSocket hijacking.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>The most clients connected to the tail at once; beyond it the upgrade gets 503. Default 32.</summary>
+    public int MaxClients { get; set; } = 32;
+
+    /// <summary>Events queued for one client; when it falls further behind, its oldest are dropped and it is told how many. Default 1024.</summary>
+    public int ClientQueueCapacity { get; set; } = 1024;
+
+    /// <summary>How long one frame may take to send before the client is disconnected. Default 3 s.</summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How often the server pings an idle connection. Default 15 s.</summary>
+    public TimeSpan KeepAliveInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The largest frame a client may send (they are ignored anyway); a larger one closes the connection with 1009. Default 4096 bytes.</summary>
+    public int MaxIncomingMessageBytes { get; set; } = 4096;
+
+    internal void Validate()
+    {
+        if (MaxClients <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxClients), MaxClients, "At least one client must be allowed.");
+        if (ClientQueueCapacity <= 0)
+            throw new ArgumentOutOfRangeException(nameof(ClientQueueCapacity), ClientQueueCapacity, "A client's queue holds at least one event.");
+        if (SendTimeout <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(SendTimeout), SendTimeout, "The send timeout must be positive.");
+        if (KeepAliveInterval < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, "The keep-alive interval cannot be negative (zero turns pings off).");
+        if (MaxIncomingMessageBytes <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxIncomingMessageBytes), MaxIncomingMessageBytes, "The incoming frame limit must be positive.");
+        foreach (var origin in AllowedOrigins)
+        {
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out _))
+                throw new ArgumentException($"'{origin}' is not an origin such as https://ops.example.com.", nameof(AllowedOrigins));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// Reads the endpoints' query-string parameters. Every rejection names the parameter and what it
+/// accepts, and becomes a 400; nothing a client sends can cause a 500.
+/// </summary>
+internal sealed class QueryParameters(IQueryCollection query)
+{
+    public string? Error { get; private set; }
+
+    public string? Text(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    public LogEventLevel Level(string name, LogEventLevel fallback = LogEventLevel.Verbose)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (Enum.TryParse<LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level) && !char.IsAsciiDigit(text[0]))
+            return level;
+        return Fail(name, $"must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())}", text, fallback);
+    }
+
+    public long? Sequence(string name)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+            return value;
+        return Fail<long?>(name, "must be a sequence number (0 or more)", text, null);
+    }
+
+    public int Count(string name, int fallback, int max)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= 1 && value <= max)
+            return value;
+        return Fail(name, $"must be a whole number from 1 to {max}", text, fallback);
+    }
+
+    public string Choice(string name, string fallback, params string[] allowed)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return fallback;
+        var match = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
+        return match ?? Fail(name, $"must be one of {string.Join(", ", allowed)}", text, fallback);
+    }
+
+    public string Required(string name)
+    {
+        var text = Text(name);
+        return text ?? Fail(name, "is required", "", "");
+    }
+
+    public T Fail<T>(string name, string rule, string given, T fallback)
+    {
+        Error ??= $"The query parameter '{name}' {rule}; got '{Shorten(given)}'.";
+        return fallback;
+    }
+
+    static string Shorten(string text) => text.Length <= 100 ? text : text[..100] + "…";
+}

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http;
+using Serilog.Events;
+using Serilog.Expressions;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>filter</c>, <c>format</c>, <c>after</c>.</summary>
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, CompiledExpression? Filter, bool Clef, long? After)
+{
+    public static TailRequest? Parse(IQueryCollection query, out string? error)
+    {
+        var parameters = new QueryParameters(query);
+        var minLevel = parameters.Level("minLevel");
+        var correlationId = parameters.Text("correlationId");
+        var format = parameters.Choice("format", "text", "text", "clef");
+        var after = parameters.Sequence("after");
+        CompiledExpression? filter = null;
+        if (parameters.Text("filter") is { Length: > 0 } expression && !SerilogExpression.TryCompile(expression, out filter, out var problem))
+            parameters.Fail("filter", $"is not a valid Serilog expression ({problem})", expression, 0);
+
+        error = parameters.Error;
+        return error is null
+            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, filter, format == "clef", after)
+            : null;
+    }
+
+    public bool Wants(LogEvent logEvent, string correlationIdProperty) =>
+        (CorrelationId is null || CorrelationIds.Of(logEvent, correlationIdProperty) == CorrelationId)
+        && (Filter is null || ExpressionResult.IsTrue(Filter(logEvent)));
+}

@@ -1,0 +1,207 @@
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog.Debugging;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// One WebSocket client of the live tail: the buffered events, then live ones, each one frame, from
+/// its own bounded subscription. The client's pace never reaches the application: a full queue drops
+/// its oldest events (and the client is told), and a frame that cannot be sent within the send
+/// timeout ends the connection. Incoming frames are read only to answer a close, or to refuse an
+/// oversized one (1009). On application stopping, the client gets a 1001 close.
+/// </summary>
+internal sealed class TailSession
+{
+    static readonly TimeSpan ClosingGrace = TimeSpan.FromSeconds(1);
+
+    readonly WebSocket _socket;
+    readonly MemStreamWebSocketOptions _options;
+    readonly CancellationTokenSource _ended;
+    readonly CancellationToken _stopping;
+    WebSocketCloseStatus? _closeStatus;
+    string? _closeDescription;
+
+    TailSession(WebSocket socket, MemStreamWebSocketOptions options, CancellationToken stopping, CancellationToken aborted)
+    {
+        _socket = socket;
+        _options = options;
+        _stopping = stopping;
+        _ended = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+    }
+
+    public static async Task HandleAsync(HttpContext context, MemStreamWebSocketOptions options, ClientLimiter limiter)
+    {
+        if (!await AccessGuard.AdmitAsync(context, options))
+            return;
+        if (!context.WebSockets.IsWebSocketRequest && context.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase))
+        {
+            SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
+            await Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
+            return;
+        }
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await Answer(context, StatusCodes.Status400BadRequest, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
+            return;
+        }
+        if (TailRequest.Parse(context.Request.Query, out var error) is not { } request)
+        {
+            await Answer(context, StatusCodes.Status400BadRequest, error!);
+            return;
+        }
+        if (!limiter.TryEnter())
+        {
+            await Answer(context, StatusCodes.Status503ServiceUnavailable, $"MemStream: the live tail already has its limit of {options.MaxClients} clients; try again later.");
+            return;
+        }
+
+        try
+        {
+            var instance = MemStream.Named(options.SinkName);
+            // Subscribing before the handshake means nothing logged meanwhile is missed.
+            using var subscription = instance.Events(request.After ?? 0, request.MinLevel, options.ClientQueueCapacity);
+            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
+            var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+            var session = new TailSession(socket, options, stopping, context.RequestAborted);
+            await session.RunAsync(subscription, request, new EventFrames(instance.CorrelationIdProperty));
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            // The client vanished during the handshake or the close: nothing to tell it.
+        }
+        finally
+        {
+            limiter.Exit();
+        }
+    }
+
+    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames)
+    {
+        var receiving = ReceiveAsync();
+        try
+        {
+            if (request.After is > 0 && subscription.Missed > 0)
+                await SendAsync(frames.Notice("missed", subscription.Missed));
+            await SendEventsAsync(subscription, request, frames);
+        }
+        catch (OperationCanceledException) when (_ended.IsCancellationRequested)
+        {
+            // Shutdown, a close from the client, or the client is gone.
+        }
+        catch (SendTimeoutException)
+        {
+            SelfLog.WriteLine("MemStream: a live-tail client took longer than {0} to accept a frame and was disconnected", _options.SendTimeout);
+            _socket.Abort();
+            _ended.Cancel();
+        }
+        catch (WebSocketException)
+        {
+            _ended.Cancel();
+        }
+
+        await CloseAsync();
+        await Task.WhenAny(receiving, Task.Delay(ClosingGrace));
+        _ended.Dispose();
+    }
+
+    async Task SendEventsAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames)
+    {
+        var reader = subscription.Reader;
+        var reportedDrops = 0L;
+        var correlationIdProperty = MemStream.Named(_options.SinkName).CorrelationIdProperty;
+        while (await reader.WaitToReadAsync(_ended.Token))
+        {
+            while (reader.TryRead(out var next))
+            {
+                var dropped = subscription.Dropped;
+                if (dropped > reportedDrops)
+                {
+                    await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
+                    reportedDrops = dropped;
+                }
+                if (request.MinLevel <= next.LogEvent.Level && request.Wants(next.LogEvent, correlationIdProperty))
+                    await SendAsync(frames.Event(next, request.Clef));
+            }
+        }
+    }
+
+    async Task SendAsync(ReadOnlyMemory<byte> frame)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
+        timeout.CancelAfter(_options.SendTimeout);
+        try
+        {
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!_ended.IsCancellationRequested)
+        {
+            throw new SendTimeoutException();
+        }
+    }
+
+    async Task ReceiveAsync()
+    {
+        var buffer = new byte[Math.Min(_options.MaxIncomingMessageBytes + 1, 64 * 1024)];
+        var messageBytes = 0;
+        try
+        {
+            while (!_ended.IsCancellationRequested)
+            {
+                var received = await _socket.ReceiveAsync(buffer, _ended.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    RequestClose(WebSocketCloseStatus.NormalClosure, "closing as asked");
+                    return;
+                }
+
+                messageBytes = received.EndOfMessage ? 0 : messageBytes + received.Count;
+                if (messageBytes + (received.EndOfMessage ? received.Count : 0) > _options.MaxIncomingMessageBytes)
+                {
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames larger than {_options.MaxIncomingMessageBytes} bytes are not accepted");
+                    return;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            _ended.Cancel();
+        }
+    }
+
+    void RequestClose(WebSocketCloseStatus status, string description)
+    {
+        _closeStatus = status;
+        _closeDescription = description;
+        _ended.Cancel();
+    }
+
+    async Task CloseAsync()
+    {
+        var status = _closeStatus ?? (_stopping.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : null);
+        var description = _closeStatus is null ? "the application is stopping" : _closeDescription;
+        if (status is null || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+            return;
+
+        using var grace = new CancellationTokenSource(ClosingGrace);
+        try
+        {
+            await _socket.CloseOutputAsync(status.Value, description, grace.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
+        {
+            _socket.Abort();
+        }
+    }
+
+    static Task Answer(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message);
+    }
+
+    sealed class SendTimeoutException : Exception;
+}
