@@ -1,0 +1,124 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog.Core;
+using Serilog.Sinks.MemStream.AspNetCore;
+
+namespace Serilog.Sinks.MemStream.Tests.Support;
+
+/// <summary>
+/// A real Kestrel app on 127.0.0.1 with a MemStream sink of its own and its endpoints. A request
+/// with <c>X-Test-Remote-Address</c> is treated as coming from that address, and one with
+/// <c>Authorization: Test ok</c> is signed in, when the server was started with authorization.
+/// </summary>
+sealed class TailServer : IAsyncDisposable
+{
+    public const string RemoteAddressHeader = "X-Test-Remote-Address";
+    public const string Policy = "read-logs";
+    readonly WebApplication _app;
+    readonly TempFolder? _storeFolder;
+
+    TailServer(WebApplication app, string name, Logger logger, TempFolder? storeFolder)
+    {
+        _app = app;
+        Name = name;
+        Logger = logger;
+        _storeFolder = storeFolder;
+        BaseUrl = app.Urls.First();
+    }
+
+    public string Name { get; }
+
+    public Logger Logger { get; }
+
+    public MemStreamInstance Facade => MemStream.Named(Name);
+
+    public string BaseUrl { get; }
+
+    public Uri WebSocketUri(string query = "", string path = "/memstream/ws") =>
+        new(BaseUrl.Replace("http://", "ws://") + path + (query.Length > 0 ? "?" + query : ""));
+
+    public static async Task<TailServer> StartAsync(
+        Action<MemStreamWebSocketOptions>? configure = null,
+        bool requireAuthorization = false,
+        bool middleware = false,
+        bool durable = false,
+        int bufferSize = 1 << 20,
+        string outputTemplate = "{Message:lj}{NewLine}")
+    {
+        var name = Some.UniqueName();
+        var storeFolder = durable ? new TempFolder() : null;
+        var logger = new LoggerConfiguration()
+            .MinimumLevel.Verbose()
+            .WriteTo.MemStream(outputTemplate: outputTemplate, bufferSize: bufferSize, durable: durable, storePath: storeFolder?.Path,
+                name: name, queueLimit: 1_000_000)
+            .CreateLogger();
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
+        builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Request.Headers.TryGetValue(RemoteAddressHeader, out var address))
+                context.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
+            return next(context);
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        void Configure(MemStreamWebSocketOptions options)
+        {
+            options.SinkName = name;
+            configure?.Invoke(options);
+        }
+
+        if (middleware)
+        {
+            app.UseMemStreamWebSocket(configure: Configure);
+        }
+        else
+        {
+            app.UseWebSockets();
+            var endpoints = app.MapMemStream(configure: Configure);
+            if (requireAuthorization)
+                endpoints.RequireAuthorization(Policy);
+        }
+
+        await app.StartAsync();
+        return new TailServer(app, name, logger, storeFolder);
+    }
+
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10)))
+            await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+        Logger.Dispose();
+        _storeFolder?.Dispose();
+    }
+
+    /// <summary>Signs in any request that carries <c>Authorization: Test ok</c>.</summary>
+    sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string SchemeName = "Test";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync() =>
+            Task.FromResult(Request.Headers.Authorization.ToString() == "Test ok"
+                ? AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, "operator")], SchemeName)), SchemeName))
+                : AuthenticateResult.NoResult());
+    }
+}
