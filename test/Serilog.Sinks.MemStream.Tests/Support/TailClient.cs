@@ -54,11 +54,14 @@ sealed class TailClient : IDisposable
     public async Task<List<JsonElement>> ReceiveEventsAsync(int count)
     {
         var frames = new List<JsonElement>();
-        while (frames.Count(f => f.GetProperty("type").GetString() == "event") < count)
+        var events = 0;
+        while (events < count)
         {
             var frame = await ReceiveAsync();
             Assert.That(frame, Is.Not.Null, "the server closed the connection early");
             frames.Add(frame!.Value);
+            if (frame.Value.Type() == "event")
+                events++;
         }
         return frames;
     }

@@ -103,7 +103,9 @@ internal sealed class TailSession
         }
 
         await CloseAsync();
-        await Task.WhenAny(receiving, Task.Delay(ClosingGrace));
+        if (await Task.WhenAny(receiving, Task.Delay(ClosingGrace)) != receiving)
+            _socket.Abort(); // the client did not answer the close in time
+        await receiving;
         _ended.Dispose();
     }
 
@@ -148,9 +150,10 @@ internal sealed class TailSession
         var messageBytes = 0;
         try
         {
-            while (!_ended.IsCancellationRequested)
+            while (true)
             {
-                var received = await _socket.ReceiveAsync(buffer, _ended.Token);
+                // Not cancellable on purpose: cancelling a receive aborts the socket, and the close frame could not be sent.
+                var received = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     RequestClose(WebSocketCloseStatus.NormalClosure, "closing as asked");
