@@ -1,0 +1,71 @@
+using OpenQA.Selenium;
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
+
+/// <summary>The live-tail page in real headless Chromium against a real Kestrel.</summary>
+[NonParallelizable]
+public class LiveTailPageTests
+{
+    static IReadOnlyCollection<IWebElement> Rows(IWebDriver driver) => driver.FindElements(By.CssSelector("#events .event"));
+
+    static bool Shows(IWebDriver driver, string text) => Rows(driver).Any(row => row.Text.Contains(text));
+
+    [Test]
+    public async Task ThePageShowsEventsLoggedAfterItOpenedWithTheirLevel()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("logged before the page opened");
+        using var chromium = new HeadlessChromium();
+
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        chromium.WaitUntil(d => Shows(d, "logged before the page opened"), "the buffered event");
+        server.Logger.ForContext("CorrelationId", "order-42").Warning("Payment for {OrderId} retried", 42);
+
+        chromium.WaitUntil(d => Shows(d, "Payment for 42 retried"), "the event logged after it opened");
+        var row = Rows(chromium.Driver).Single(r => r.Text.Contains("Payment for 42 retried"));
+        Assert.That(row.GetAttribute("data-level"), Is.EqualTo("Warning"));
+        Assert.That(row.FindElement(By.ClassName("level")).Text, Is.EqualTo("WRN"));
+        Assert.That(row.FindElement(By.ClassName("cid")).Text, Is.EqualTo("order-42"));
+        Assert.That(row.FindElement(By.ClassName("level")).GetCssValue("color"), Is.Not.EqualTo(
+            Rows(chromium.Driver).First().FindElement(By.ClassName("level")).GetCssValue("color")), "levels have their own colours");
+        chromium.Screenshot("live-tail");
+    }
+
+    [Test]
+    public async Task ChoosingALevelShowsOnlyThatLevelAndAbove()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("an information event");
+        server.Logger.Error("an error event");
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => Shows(d, "an information event"), "the information event");
+
+        chromium.Driver.FindElement(By.Id("level")).FindElements(By.TagName("option")).Single(o => o.Text == "Error").Click();
+        chromium.WaitUntil(d => Shows(d, "an error event") && !Shows(d, "an information event"), "only the error");
+        server.Logger.Information("another information event");
+        server.Logger.Error("another error event");
+
+        chromium.WaitUntil(d => Shows(d, "another error event"), "the new error");
+        Assert.That(Rows(chromium.Driver).Select(r => r.GetAttribute("data-level")), Has.All.EqualTo("Error"));
+    }
+
+    [Test]
+    public async Task ThePageSaysWhenItFellBehindAndEventsWereDropped()
+    {
+        await using var server = await TailServer.StartAsync(options => options.ClientQueueCapacity = 8);
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+
+        var padding = new string('x', 2000);
+        for (var i = 0; i < 20_000; i++)
+            server.Logger.Information("burst {Index} {Padding}", i, padding);
+
+        chromium.WaitUntil(d => d.FindElements(By.CssSelector("#events .notice")).Any(n => n.Text.Contains("events dropped")), "a drop notice");
+        chromium.WaitUntil(d => d.FindElement(By.Id("dropped")).Text != "0", "the drop counter");
+        chromium.Screenshot("live-tail-drops");
+    }
+}
