@@ -117,6 +117,19 @@ public class LiveTailTests
         Assert.That(frames.Events().Select(e => e.Seq()), Is.EqualTo(new long[] { 7, 8, 9, 10 }));
     }
 
+    [Test]
+    public async Task AResumePointBeyondTheNewestEventMeansARestartAndStartsOver()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("after a restart");
+
+        using var client = await TailClient.ConnectAsync(server.WebSocketUri("after=500"));
+        var frames = await client.ReceiveEventsAsync(1);
+
+        Assert.That(frames[0].Type(), Is.EqualTo("restarted"));
+        Assert.That(frames.Events().Single().Text(), Is.EqualTo("after a restart\n"));
+    }
+
     [TestCase("minLevel=Loud", "minLevel")]
     [TestCase("minLevel=3", "minLevel")]
     [TestCase("after=-1", "after")]

@@ -52,7 +52,8 @@ sealed class TailServer : IAsyncDisposable
         bool middleware = false,
         bool durable = false,
         int bufferSize = 1 << 20,
-        string outputTemplate = "{Message:lj}{NewLine}")
+        string outputTemplate = "{Message:lj}{NewLine}",
+        string url = "http://127.0.0.1:0")
     {
         var name = Some.UniqueName();
         var storeFolder = durable ? new TempFolder() : null;
@@ -63,7 +64,7 @@ sealed class TailServer : IAsyncDisposable
             .CreateLogger();
 
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
         builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));

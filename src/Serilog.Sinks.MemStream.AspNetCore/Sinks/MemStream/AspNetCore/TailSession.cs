@@ -61,12 +61,16 @@ internal sealed class TailSession
         try
         {
             var instance = MemStream.Named(options.SinkName);
+            // A resume point beyond the sink's newest event means the application restarted with a fresh
+            // sequence (no durable store): start over from the buffer rather than wait for that number.
+            var restarted = request.After > instance.Status().LastSequence;
+            var after = restarted ? 0 : request.After ?? 0;
             // Subscribing before the handshake means nothing logged meanwhile is missed.
-            using var subscription = instance.Events(request.After ?? 0, request.MinLevel, options.ClientQueueCapacity);
+            using var subscription = instance.Events(after, request.MinLevel, options.ClientQueueCapacity);
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
             var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var session = new TailSession(socket, options, stopping, context.RequestAborted);
-            await session.RunAsync(subscription, request, new EventFrames(instance.CorrelationIdProperty));
+            await session.RunAsync(subscription, request with { After = after }, restarted, new EventFrames(instance.CorrelationIdProperty));
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -78,11 +82,13 @@ internal sealed class TailSession
         }
     }
 
-    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames)
+    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, bool restarted, EventFrames frames)
     {
         var receiving = ReceiveAsync();
         try
         {
+            if (restarted)
+                await SendAsync(frames.Notice("restarted", 0));
             if (request.After is > 0 && subscription.Missed > 0)
                 await SendAsync(frames.Notice("missed", subscription.Missed));
             await SendEventsAsync(subscription, request, frames);

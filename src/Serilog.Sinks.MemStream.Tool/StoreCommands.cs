@@ -1,0 +1,85 @@
+using System.Text;
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Store;
+using Spectre.Console;
+
+namespace Serilog.Sinks.MemStream.Tool;
+
+/// <summary><c>query</c>, <c>ids</c> and <c>stats</c>: reading a store directory, never writing it.</summary>
+static class StoreCommands
+{
+    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string correlationId, LogEventLevel minLevel, bool json)
+    {
+        using var store = StoreReader.Open(storePath, sinkName);
+        var printer = new EventPrinter(console, json);
+        var events = store.Query(correlationId, minLevel);
+        foreach (var (_, logEvent) in events)
+            printer.Print(logEvent);
+        if (events.Count == 0 && !json)
+            console.MarkupLine($"[grey]No live events for {Markup.Escape(correlationId)} at {minLevel} or above.[/]");
+        return ExitCodes.Success;
+    }
+
+    public static int Ids(IAnsiConsole console, string storePath, string? sinkName)
+    {
+        using var store = StoreReader.Open(storePath, sinkName);
+        var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
+        foreach (var entry in store.Entries())
+        {
+            if (!entry.IsLive || !entry.TryDecode(out var logEvent))
+                continue;
+            var id = StoreKey.IsShortened(entry.IdForm) && logEvent!.Properties.TryGetValue("CorrelationId", out var full)
+                ? full.ToString().Trim('"')
+                : Encoding.UTF8.GetString(entry.IdForm);
+            ids[id] = ids.TryGetValue(id, out var seen)
+                ? (seen.Count + 1, Min(seen.First, logEvent!.Timestamp), Max(seen.Last, logEvent!.Timestamp))
+                : (1, logEvent!.Timestamp, logEvent!.Timestamp);
+        }
+
+        var table = new Table().AddColumns("Correlation id", "Events", "First", "Last");
+        foreach (var (id, (count, first, last)) in ids.OrderBy(i => i.Value.First))
+            table.AddRow(Markup.Escape(id), count.ToString(), $"{first:yyyy-MM-dd HH:mm:ss}", $"{last:yyyy-MM-dd HH:mm:ss}");
+        console.Write(table);
+        console.MarkupLine($"[grey]{ids.Count} correlation ids with live events in {Markup.Escape(store.Path)}[/]");
+        return ExitCodes.Success;
+    }
+
+    public static int Stats(IAnsiConsole console, string storePath, string? sinkName)
+    {
+        using var store = StoreReader.Open(storePath, sinkName);
+        var perFamily = store.Families.ToDictionary(f => f.Name, _ => (Live: 0, Expired: 0, Damaged: 0));
+        DateTimeOffset? oldest = null, newest = null;
+        foreach (var entry in store.Entries())
+        {
+            var counts = perFamily[entry.Family];
+            if (!entry.IsValid || !entry.TryDecode(out var logEvent))
+                counts.Damaged++;
+            else if (!entry.IsLive)
+                counts.Expired++;
+            else
+            {
+                counts.Live++;
+                oldest = oldest is null ? logEvent!.Timestamp : Min(oldest.Value, logEvent!.Timestamp);
+                newest = newest is null ? logEvent.Timestamp : Max(newest.Value, logEvent.Timestamp);
+            }
+            perFamily[entry.Family] = counts;
+        }
+
+        console.MarkupLine($"Store [bold]{Markup.Escape(store.Path)}[/]: {store.SizeOnDisk():N0} bytes on disk");
+        var table = new Table().AddColumns("Family", "Retention", "Live", "Expired (awaiting compaction)", "Undecodable");
+        foreach (var (name, ttl) in store.Families)
+        {
+            var counts = perFamily[name];
+            table.AddRow(Markup.Escape(name), TimeSpan.FromSeconds(ttl).ToString(), counts.Live.ToString(), counts.Expired.ToString(), counts.Damaged.ToString());
+        }
+        console.Write(table);
+        console.MarkupLine(oldest is null
+            ? "No live entries."
+            : $"Oldest live entry {oldest:yyyy-MM-dd HH:mm:ss.fff zzz}, newest {newest:yyyy-MM-dd HH:mm:ss.fff zzz}");
+        return ExitCodes.Success;
+    }
+
+    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,108 @@
+using RocksDbSharp;
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Store;
+
+namespace Serilog.Sinks.MemStream.Tool;
+
+/// <summary>
+/// A MemStream store opened read-only, so it can be read while the application runs (RocksDB lets a
+/// read-only instance open a locked database) or after it is gone, and is never modified. Values are
+/// read raw: a database written with TTL appends a 4-byte write time to each value, which is dropped here.
+/// </summary>
+sealed class StoreReader : IDisposable
+{
+    const int TtlSuffixLength = 4;
+    readonly RocksDb _database;
+    readonly List<(string Name, int TtlSeconds, ColumnFamilyHandle Handle)> _families;
+
+    StoreReader(string path, RocksDb database, List<(string, int, ColumnFamilyHandle)> families)
+    {
+        Path = path;
+        _database = database;
+        _families = families;
+    }
+
+    public string Path { get; }
+
+    public IReadOnlyList<(string Name, int TtlSeconds)> Families => _families.Select(f => (f.Name, f.TtlSeconds)).ToList();
+
+    public static StoreReader Open(string path, string? sinkName)
+    {
+        var full = System.IO.Path.GetFullPath(path);
+        if (!Directory.Exists(full))
+            throw new ToolException($"memstream: {full} does not exist. Pass the directory the application's storePath names (by default <temp>/memstream/<application name>).");
+        if (!File.Exists(System.IO.Path.Combine(full, "CURRENT")))
+            throw new ToolException($"memstream: {full} is not a MemStream store (it holds no RocksDB database). Pass the directory the application's storePath names.");
+
+        try
+        {
+            var names = RocksDb.ListColumnFamilies(new DbOptions(), full);
+            var families = new ColumnFamilies();
+            foreach (var name in names.Where(n => n != "default"))
+                families.Add(name, new ColumnFamilyOptions());
+            var database = RocksDb.OpenReadOnly(new DbOptions(), full, families, errIfLogFileExists: false);
+            var own = names
+                .Where(name => FamilyName.BelongsTo(name, sinkName))
+                .Select(name => (name, FamilyName.TryParse(name, out var ttl, out _) ? ttl : 0, database.GetColumnFamily(name)))
+                .ToList();
+            return new StoreReader(full, database, own);
+        }
+        catch (RocksDbException ex)
+        {
+            throw new ToolException($"memstream: the store at {full} cannot be read: {ex.Message}. If another program holds it in a way RocksDB forbids, try again once it has stopped.");
+        }
+    }
+
+    /// <summary>Every entry of the sink's families, in key order per family.</summary>
+    public IEnumerable<StoredEntry> Entries()
+    {
+        foreach (var (name, _, handle) in _families)
+        {
+            using var iterator = _database.NewIterator(handle);
+            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+            {
+                var key = iterator.Key();
+                if (StoreKey.TrySplit(key, out var idForm, out var sequence))
+                    yield return new StoredEntry(name, idForm.ToArray(), sequence, WithoutTtlSuffix(iterator.Value()));
+            }
+        }
+    }
+
+    /// <summary>The live entries of exactly one correlation id at or above a level, in write order.</summary>
+    public List<(long Sequence, LogEvent Event)> Query(string correlationId, LogEventLevel minLevel)
+    {
+        var prefix = StoreKey.Prefix(correlationId);
+        var found = new List<(long, LogEvent)>();
+        foreach (var (_, _, handle) in _families)
+        {
+            using var iterator = _database.NewIterator(handle);
+            for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
+            {
+                if (!StoreKey.TryMatch(iterator.Key(), prefix, out var sequence))
+                    continue;
+                var entry = new StoredEntry("", [], sequence, WithoutTtlSuffix(iterator.Value()));
+                if (entry.IsLive && entry.Level >= minLevel && entry.TryDecode(out var logEvent))
+                    found.Add((sequence, logEvent!));
+            }
+        }
+        return found.OrderBy(f => f.Item1).ToList();
+    }
+
+    public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+
+    public void Dispose() => _database.Dispose();
+
+    static byte[] WithoutTtlSuffix(byte[] value) => value.Length >= TtlSuffixLength ? value[..^TtlSuffixLength] : [];
+}
+
+/// <summary>One stored entry as read from disk.</summary>
+sealed record StoredEntry(string Family, byte[] IdForm, long Sequence, byte[] Value)
+{
+    public bool IsValid => StoredEventCodec.TryReadHeader(Value, out _, out _);
+
+    public LogEventLevel Level => StoredEventCodec.TryReadHeader(Value, out var level, out _) ? level : LogEventLevel.Verbose;
+
+    public bool IsLive => StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) && expiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+    public bool TryDecode(out LogEvent? logEvent) => StoredEventCodec.TryDecode(Value, out logEvent);
+}

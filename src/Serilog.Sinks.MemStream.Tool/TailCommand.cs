@@ -1,0 +1,137 @@
+using System.Net.WebSockets;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Serilog.Sinks.MemStream.Tool;
+
+/// <summary>
+/// <c>tail</c>: follows an application's MemStream WebSocket, printing events as they arrive. When the
+/// connection drops it reconnects with <c>after</c> the last sequence number it printed, and says
+/// what was missed. Ends cleanly on Ctrl+C.
+/// </summary>
+sealed class TailCommand(IAnsiConsole console, TailSettings settings)
+{
+    static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    readonly EventPrinter _printer = new(console, json: false);
+    long _lastSequence;
+
+    public async Task<int> RunAsync(CancellationToken cancel)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        var connectedOnce = false;
+        while (!cancel.IsCancellationRequested)
+        {
+            using var socket = new ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            socket.Options.SetRequestHeader("Origin", settings.Origin);
+            foreach (var (name, value) in settings.Headers)
+                socket.Options.SetRequestHeader(name, value);
+            try
+            {
+                await socket.ConnectAsync(settings.WebSocketUri(_lastSequence), cancel);
+                if (connectedOnce)
+                    _printer.Notice($"reconnected to {settings.Url}");
+                connectedOnce = true;
+                delay = TimeSpan.FromMilliseconds(250);
+                await ReceiveAsync(socket, cancel);
+                if (cancel.IsCancellationRequested)
+                    break;
+                _printer.Notice(socket.CloseStatus == WebSocketCloseStatus.EndpointUnavailable
+                    ? "the application is stopping; waiting for it to come back"
+                    : "the connection closed; reconnecting");
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
+            {
+                if (!connectedOnce)
+                    throw Refusal(socket, ex);
+                _printer.Notice($"connection lost ({ex.Message}); retrying in {delay.TotalSeconds:0.#} s");
+            }
+
+            try
+            {
+                await Task.Delay(delay, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+        return ExitCodes.Success;
+    }
+
+    async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancel)
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        while (true)
+        {
+            var received = await socket.ReceiveAsync(buffer, cancel);
+            if (received.MessageType == WebSocketMessageType.Close)
+                return;
+            message.Write(buffer, 0, received.Count);
+            if (!received.EndOfMessage)
+                continue;
+            Print(JsonDocument.Parse(message.ToArray()).RootElement);
+            message.SetLength(0);
+        }
+    }
+
+    void Print(JsonElement frame)
+    {
+        switch (frame.GetProperty("type").GetString())
+        {
+            case "event":
+                _lastSequence = frame.GetProperty("seq").GetInt64();
+                if (settings.Clef)
+                    console.Profile.Out.Writer.WriteLine(frame.GetProperty("clef").GetRawText());
+                else
+                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, frame.GetProperty("text").GetString()!);
+                break;
+            case "dropped":
+                _printer.Notice($"{frame.GetProperty("count").GetInt64()} events dropped: this terminal fell behind the application");
+                break;
+            case "restarted":
+                _printer.Notice("the application restarted; its output starts over");
+                break;
+            case "missed":
+                _printer.Notice($"{frame.GetProperty("count").GetInt64()} events were logged while disconnected and are no longer buffered");
+                break;
+        }
+    }
+
+    ToolException Refusal(ClientWebSocket socket, Exception failure) => (int)socket.HttpStatusCode switch
+    {
+        401 => new ToolException($"memstream: {settings.Url} requires authorization; pass --token or --header.", ExitCodes.Unreachable),
+        403 => new ToolException($"memstream: {settings.Url} refused this client (403). By default MemStream answers only clients on the application's machine; run the tool there, or have the app require authorization and pass --token.", ExitCodes.Unreachable),
+        404 => new ToolException($"memstream: {settings.Url} has no MemStream WebSocket at {settings.WebSocketUri(0).AbsolutePath} (404). Does the app call app.MapMemStream() or app.UseMemStreamWebSocket()?", ExitCodes.Unreachable),
+        400 => new ToolException($"memstream: {settings.Url} rejected the request (400); check --min-level and --filter.", ExitCodes.BadInput),
+        503 => new ToolException($"memstream: {settings.Url} already has its limit of live-tail clients (503); try again later.", ExitCodes.Unreachable),
+        _ => new ToolException($"memstream: cannot connect to {settings.Url}: {failure.InnerException?.Message ?? failure.Message}. Is the application running, and is the URL right?", ExitCodes.Unreachable),
+    };
+}
+
+/// <summary>What <c>tail</c> connects to and asks for.</summary>
+sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers)
+{
+    /// <summary>The origin of the application's own URL, which the endpoint's cross-site check accepts.</summary>
+    public string Origin => $"{(Url.Scheme is "wss" or "https" ? "https" : "http")}://{Url.Authority}";
+
+    public Uri WebSocketUri(long after)
+    {
+        var builder = new UriBuilder(Url) { Scheme = Url.Scheme is "https" or "wss" ? "wss" : "ws" };
+        if (builder.Path is "" or "/")
+            builder.Path = "/memstream/ws";
+        var query = new List<string> { "format=" + (Clef ? "clef" : "text") };
+        if (MinLevel is not null) query.Add("minLevel=" + Uri.EscapeDataString(MinLevel));
+        if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));
+        if (Filter is not null) query.Add("filter=" + Uri.EscapeDataString(Filter));
+        if (after > 0) query.Add("after=" + after);
+        builder.Query = string.Join("&", query);
+        return builder.Uri;
+    }
+}

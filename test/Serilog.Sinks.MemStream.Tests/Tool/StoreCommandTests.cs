@@ -1,0 +1,139 @@
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.Tool;
+
+[NonParallelizable]
+public class StoreCommandTests
+{
+    TempFolder _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = new TempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Dispose();
+
+    /// <summary>A store written by a child process that was then killed with SIGKILL.</summary>
+    int WriteStoreAndKillTheWriter()
+    {
+        using var child = ChildProcess.Start("log", _folder.Path);
+        string? line;
+        do
+            line = child.ReadLine();
+        while (line is not null && line != "flushed 500");
+        child.Kill();
+        return 500;
+    }
+
+    [Test]
+    public async Task QueryPrintsOneIdsEventsInOrderFromAStoreWhoseWriterWasKilled()
+    {
+        WriteStoreAndKillTheWriter();
+
+        var run = await ToolRun.RunAsync("query", "--store", _folder.Path, "c3");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var numbers = run.Printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l.Split("event ")[1])).ToList();
+        Assert.That(numbers.Take(50), Is.EqualTo(Enumerable.Range(0, 50).Select(i => 3 + 10 * i)), "c3's events, in write order");
+        Assert.That(run.Printed, Does.Contain(" INF event 3"));
+    }
+
+    [Test]
+    public async Task QueryCanPrintClefAndFilterByLevel()
+    {
+        string name;
+        using (var sink = StoreSink.Open(_folder.Path))
+        {
+            name = sink.Name;
+            sink.Log("order-1", "placed", LogEventLevel.Information);
+            sink.Log("order-1", "payment declined", LogEventLevel.Warning);
+        }
+
+        var run = await ToolRun.RunAsync("query", "--store", _folder.Path, "--sink", name, "--min-level", "Warning", "--json", "order-1");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        var lines = run.Printed.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1));
+        Assert.That(lines[0], Does.StartWith("{\"@t\":").And.Contain("\"@mt\":\"payment declined\"").And.Contain("\"@l\":\"Warning\""));
+    }
+
+    [Test]
+    public async Task ExpiredEntriesAreLeftOutAndCountedAsAwaitingCompaction()
+    {
+        var name = Some.UniqueName();
+        using (var sink = StoreSink.Open(_folder.Path, retention: TimeSpan.FromSeconds(1), name: name,
+                   retentionByLevel: new() { [LogEventLevel.Error] = TimeSpan.FromHours(1) }))
+        {
+            sink.Log("short", "gone soon", LogEventLevel.Information);
+            sink.Log("long", "kept an hour", LogEventLevel.Error);
+        }
+        Thread.Sleep(TimeSpan.FromSeconds(2.2)); // TTLs count whole seconds: nothing to await
+
+        var query = await ToolRun.RunAsync("query", "--store", _folder.Path, "--sink", name, "short");
+        var ids = await ToolRun.RunAsync("ids", "--store", _folder.Path, "--sink", name);
+        var stats = await ToolRun.RunAsync("stats", "--store", _folder.Path, "--sink", name);
+
+        Assert.That(query.Printed, Does.Contain("No live events for short"));
+        Assert.That(ids.Printed, Does.Contain("long").And.Not.Contain("short"));
+        Assert.That(stats.Printed, Does.Match($@"ttl-1s@{name}\s*│\s*00:00:01\s*│\s*0\s*│\s*1\s"), stats.Printed);
+        Assert.That(stats.Printed, Does.Match($@"ttl-3600s@{name}\s*│\s*01:00:00\s*│\s*1\s*│\s*0\s"), stats.Printed);
+    }
+
+    [Test]
+    public async Task IdsListsEveryIdWithItsCount()
+    {
+        var flushed = WriteStoreAndKillTheWriter();
+
+        var run = await ToolRun.RunAsync("ids", "--store", _folder.Path);
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        for (var c = 0; c < 10; c++)
+            Assert.That(run.Printed, Does.Match($@"│ c{c}\s+│ \d+"));
+        Assert.That(run.Printed, Does.Contain("10 correlation ids"));
+        var counts = run.Printed.Split('\n').Where(l => l.StartsWith("│ c")).Sum(l => int.Parse(l.Split('│')[2]));
+        Assert.That(counts, Is.GreaterThanOrEqualTo(flushed));
+    }
+
+    [Test]
+    public async Task TheStoreCanBeReadWhileTheApplicationHoldsItAndIsNotChanged()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        sink.Log("live", "written by the running app");
+        sink.Facade.Flush();
+        var filesBefore = Directory.GetFiles(_folder.Path).Select(f => (f, File.GetLastWriteTimeUtc(f))).ToList();
+
+        var run = await ToolRun.RunAsync("query", "--store", _folder.Path, "--sink", sink.Name, "live");
+
+        Assert.That(run.ExitCode, Is.Zero, run.Error);
+        Assert.That(run.Printed, Does.Contain("written by the running app"));
+        Assert.That(Directory.GetFiles(_folder.Path).Select(f => (f, File.GetLastWriteTimeUtc(f))), Is.EquivalentTo(filesBefore), "read-only: nothing written");
+    }
+
+    [Test]
+    public async Task AMissingDirectoryIsExplainedInOneLine()
+    {
+        var run = await ToolRun.RunAsync("query", "--store", _folder.Combine("nope"), "x");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Error.TrimEnd(), Does.Not.Contain("\n").And.Contain("does not exist").And.Contain("storePath"));
+    }
+
+    [Test]
+    public async Task ADirectoryThatIsNotAStoreIsExplainedInOneLine()
+    {
+        var run = await ToolRun.RunAsync("stats", "--store", _folder.Path);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Error.TrimEnd(), Does.Not.Contain("\n").And.Contain("is not a MemStream store"));
+    }
+
+    [Test]
+    public async Task HelpDescribesEveryCommand()
+    {
+        var run = await ToolRun.RunAsync("--help");
+
+        Assert.That(run.ExitCode, Is.Zero);
+        Assert.That(run.Printed, Does.Contain("tail <url>").And.Contain("query <correlationId>").And.Contain("ids").And.Contain("stats"));
+    }
+}

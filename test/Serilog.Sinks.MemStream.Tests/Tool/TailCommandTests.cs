@@ -1,0 +1,97 @@
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.Tool;
+
+public class TailCommandTests
+{
+    [Test]
+    public async Task TailPrintsTheSnapshotThenLiveEventsAndStopsOnCtrlC()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("already buffered");
+        using var stop = new CancellationTokenSource();
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", server.BaseUrl);
+        await run.WaitForOutputAsync("already buffered");
+        server.Logger.Warning("logged while tailing");
+        await run.WaitForOutputAsync("logged while tailing");
+        stop.Cancel();
+
+        Assert.That(await exit.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero);
+        Assert.That(run.Printed, Does.Contain(" WRN logged while tailing"));
+    }
+
+    [Test]
+    public async Task TailAppliesTheEndpointsFilters()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("information");
+        server.Logger.ForContext("CorrelationId", "a").Error("error for a");
+        server.Logger.ForContext("CorrelationId", "b").Error("error for b");
+        using var stop = new CancellationTokenSource();
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", server.BaseUrl, "--min-level", "Error", "--correlation-id", "b");
+        await run.WaitForOutputAsync("error for b");
+        server.Logger.ForContext("CorrelationId", "b").Fatal("the end");
+        await run.WaitForOutputAsync("the end");
+        stop.Cancel();
+        await exit;
+
+        Assert.That(run.Printed, Does.Not.Contain("information").And.Not.Contain("error for a"));
+    }
+
+    [Test]
+    public async Task TailReconnectsWhenTheApplicationRestarts()
+    {
+        var first = await TailServer.StartAsync();
+        var url = first.BaseUrl;
+        first.Logger.Information("first life");
+        using var stop = new CancellationTokenSource();
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", url);
+        await run.WaitForOutputAsync("first life");
+
+        await first.DisposeAsync();
+        await using var second = await TailServer.StartAsync(url: url);
+        await run.WaitForOutputAsync("reconnected");
+        second.Logger.Information("second life");
+
+        await run.WaitForOutputAsync("second life");
+        stop.Cancel();
+        Assert.That(await exit.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero);
+    }
+
+    [Test]
+    public async Task AnAppRequiringAuthorizationIsExplainedAndATokenHeaderGetsIn()
+    {
+        await using var server = await TailServer.StartAsync(requireAuthorization: true);
+        server.Logger.Information("for operators");
+
+        var refused = await ToolRun.RunAsync("tail", server.BaseUrl);
+        Assert.That(refused.ExitCode, Is.EqualTo(3));
+        Assert.That(refused.Error, Does.Contain("requires authorization"));
+
+        using var stop = new CancellationTokenSource();
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", server.BaseUrl, "--header", "Authorization: Test ok");
+        await run.WaitForOutputAsync("for operators");
+        stop.Cancel();
+        await exit;
+    }
+
+    [Test]
+    public async Task AUrlThatDoesNotAnswerIsExplainedInOneLine()
+    {
+        var run = await ToolRun.RunAsync("tail", "http://127.0.0.1:9");
+
+        Assert.That(run.ExitCode, Is.EqualTo(3));
+        Assert.That(run.Error.TrimEnd(), Does.Not.Contain("\n").And.Contain("cannot connect to http://127.0.0.1:9/").And.Contain("Is the application running"));
+    }
+
+    [Test]
+    public async Task ANonsenseUrlIsExplainedInOneLine()
+    {
+        var run = await ToolRun.RunAsync("tail", "not a url");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Error, Does.Contain("is not an http(s) or ws(s) URL"));
+    }
+}
