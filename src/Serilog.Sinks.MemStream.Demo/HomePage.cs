@@ -27,6 +27,7 @@ static class HomePage
             <li><a href="/snapshot">/snapshot</a>: the bounded buffer of the newest output, as text (<code>MemStream.Snapshot()</code>).</li>
             <li><a href="/correlation-ids">/correlation-ids</a>: the correlation ids in the durable store (<code>MemStream.CorrelationIds()</code>);
                 <code>/query/&lt;id&gt;</code> shows one request's events (<code>MemStream.Query(id)</code>), also after a restart.</li>
+            <li><a href="/health">/health</a>: the MemStream health check (store open, or memory-only and why; queue saturation).</li>
             <li><a href="/status">/status</a>: the sink's counters (<code>MemStream.Status()</code>).</li>
             <li><a href="/api/orders/42">/api/orders/42</a>: a real request; it logs under the correlation id in its <code>X-Correlation-ID</code> response header.</li>
           </ul>

@@ -7,11 +7,13 @@ builder.Services.AddSerilog((services, configuration) => configuration
     .ReadFrom.Configuration(builder.Configuration)
     .ReadFrom.Services(services));
 builder.Services.AddHostedService<SimulatedTraffic>();
+builder.Services.AddHealthChecks().AddMemStream();
 
 var app = builder.Build();
 app.UseMiddleware<CorrelationIdMiddleware>();
 app.UseWebSockets();
 app.MapMemStream(); // /memstream/ (the live-tail page), /memstream/ws, /memstream/query, ...
+app.MapHealthChecks("/health");
 
 app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8"));
 app.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));

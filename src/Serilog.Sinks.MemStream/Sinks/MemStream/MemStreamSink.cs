@@ -20,16 +20,18 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     readonly LiveFeed _feed;
     readonly IEventStore _store;
     readonly IngestQueue _queue;
+    readonly KeyValuePair<string, object?> _sinkTag;
     int _disposed;
     int _lateEmitReported;
 
     internal MemStreamSink(MemStreamSinkOptions options, ITextFormatter formatter)
     {
         _options = options;
+        _sinkTag = MemStreamMetrics.SinkTag(options.Name);
         _renderer = new EventRenderer(formatter);
         _store = options.Durable ? RocksEventStore.OpenOrExplain(StoreSettingsOf(options)) : NullEventStore.Disabled;
         // The store's sequence continues across restarts, so the sink numbers its events after it.
-        _feed = new LiveFeed(options.BufferSize, _store.LastSequence);
+        _feed = new LiveFeed(options.BufferSize, _store.LastSequence, _sinkTag);
         _queue = new IngestQueue(options.QueueLimit, _store.LastSequence, Process, $"MemStream worker ({options.Name ?? "default"})");
         SinkRegistry.Register(this);
     }
@@ -42,8 +44,18 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     {
         try
         {
-            if (logEvent is null || _queue.TryEnqueue(logEvent) || Volatile.Read(ref _disposed) == 0)
+            if (logEvent is null)
                 return;
+            if (_queue.TryEnqueue(logEvent))
+            {
+                MemStreamMetrics.EventsEmitted.Add(1, _sinkTag);
+                return;
+            }
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                MemStreamMetrics.QueueOverflows.Add(1, _sinkTag);
+                return;
+            }
 
             if (Interlocked.Exchange(ref _lateEmitReported, 1) == 0)
                 SelfLog.WriteLine("MemStream: an event was emitted to the sink {0} after it was disposed; it and later ones are ignored", Name ?? "(default)");
@@ -112,6 +124,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
             IsAvailable = !IsDisposed,
             LastSequence = _queue.LastSequence,
             QueuePending = _queue.Pending,
+            QueueCapacity = _options.QueueLimit,
             QueueOverflowed = _queue.Overflowed,
             BufferedEvents = buffer.Events,
             BufferedBytes = buffer.Bytes,
@@ -122,6 +135,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
             StoreMessage = store.Message,
             StorePath = store.Path,
             StoreQueuePending = store.QueuePending,
+            StoreQueueCapacity = store.State == MemStreamStoreState.Open ? _options.StoreQueueLimit : 0,
             StoreQueueOverflowed = store.QueueOverflowed,
             EventsStored = store.EventsStored,
             StoreWriteFailures = store.WriteFailures,
@@ -145,6 +159,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     void Process(long sequence, LogEvent logEvent)
     {
         var rendered = new MemStreamEvent(sequence, logEvent, _renderer.Render(logEvent));
+        MemStreamMetrics.BytesRendered.Add(rendered.Utf8.Length, _sinkTag);
         _feed.Publish(rendered);
         _store.Add(rendered);
     }

@@ -15,6 +15,9 @@ public sealed record MemStreamStatus
     /// <summary>Events accepted by <c>Emit</c> and not yet rendered and delivered.</summary>
     public int QueuePending { get; init; }
 
+    /// <summary>The most events the sink's queue holds (its <c>queueLimit</c>).</summary>
+    public int QueueCapacity { get; init; }
+
     /// <summary>Events that arrived while the sink's queue was full and were therefore dropped (also reported to SelfLog).</summary>
     public long QueueOverflowed { get; init; }
 
@@ -44,6 +47,9 @@ public sealed record MemStreamStatus
 
     /// <summary>Events waiting to be written to the store.</summary>
     public int StoreQueuePending { get; init; }
+
+    /// <summary>The most events the store's queue holds (its <c>storeQueueLimit</c>), or 0 without a store.</summary>
+    public int StoreQueueCapacity { get; init; }
 
     /// <summary>Events not stored because the store's queue was full (also reported to SelfLog).</summary>
     public long StoreQueueOverflowed { get; init; }

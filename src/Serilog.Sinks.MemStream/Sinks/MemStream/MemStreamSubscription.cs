@@ -17,7 +17,8 @@ public sealed class MemStreamSubscription : IDisposable
     long _dropped;
     int _disposed;
 
-    internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, long missed, Action<MemStreamSubscription>? onDispose)
+    internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, long missed, Action<MemStreamSubscription>? onDispose,
+        KeyValuePair<string, object?> sinkTag = default)
     {
         Missed = missed;
         _after = after;
@@ -30,7 +31,11 @@ public sealed class MemStreamSubscription : IDisposable
                 SingleReader = false,
                 SingleWriter = true,
             },
-            _ => Interlocked.Increment(ref _dropped));
+            _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                MemStreamMetrics.SubscriberDrops.Add(1, sinkTag);
+            });
     }
 
     /// <summary>A subscription that is already complete: what the facade answers when no sink is live.</summary>

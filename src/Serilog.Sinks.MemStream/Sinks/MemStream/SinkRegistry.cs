@@ -21,6 +21,12 @@ internal static class SinkRegistry
             Sinks.Remove(sink);
     }
 
+    public static IReadOnlyList<MemStreamSink> Live()
+    {
+        lock (Gate)
+            return [.. Sinks];
+    }
+
     public static MemStreamSink? Resolve(string? name)
     {
         lock (Gate)

@@ -22,6 +22,7 @@ internal sealed class TailSession
     readonly CancellationTokenSource _ended;
     readonly CancellationToken _stopping;
     WebSocketCloseStatus? _closeStatus;
+    string? _disconnectReason;
     string? _closeDescription;
 
     TailSession(WebSocket socket, MemStreamWebSocketOptions options, CancellationToken stopping, CancellationToken aborted)
@@ -70,6 +71,7 @@ internal sealed class TailSession
             using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
             var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
             var session = new TailSession(socket, options, stopping, context.RequestAborted);
+            TailMetrics.Connected.Add(1);
             await session.RunAsync(subscription, request with { After = after }, restarted, new EventFrames(instance.CorrelationIdProperty));
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -99,6 +101,7 @@ internal sealed class TailSession
         }
         catch (SendTimeoutException)
         {
+            _disconnectReason = "send-timeout";
             SelfLog.WriteLine("MemStream: a live-tail client took longer than {0} to accept a frame and was disconnected", _options.SendTimeout);
             _socket.Abort();
             _ended.Cancel();
@@ -109,6 +112,12 @@ internal sealed class TailSession
         }
 
         await CloseAsync();
+        TailMetrics.Disconnect(_disconnectReason ?? (_closeStatus switch
+        {
+            WebSocketCloseStatus.MessageTooBig => "too-big",
+            WebSocketCloseStatus.NormalClosure => "closed",
+            _ => _stopping.IsCancellationRequested ? "stopping" : "gone",
+        }));
         if (await Task.WhenAny(receiving, Task.Delay(ClosingGrace)) != receiving)
             _socket.Abort(); // the client did not answer the close in time
         await receiving;

@@ -15,8 +15,11 @@ internal sealed class LiveFeed
     long _lastPublished;
     bool _completed;
 
-    public LiveFeed(int bufferSizeBytes, long initialSequence)
+    readonly KeyValuePair<string, object?> _sinkTag;
+
+    public LiveFeed(int bufferSizeBytes, long initialSequence, KeyValuePair<string, object?> sinkTag)
     {
+        _sinkTag = sinkTag;
         _lastPublished = initialSequence;
         _buffer = new RecentEventBuffer(bufferSizeBytes);
     }
@@ -27,7 +30,10 @@ internal sealed class LiveFeed
     {
         lock (_gate)
         {
+            var evictions = _buffer.Evictions;
             _buffer.Append(memStreamEvent);
+            if (_buffer.Evictions != evictions)
+                MemStreamMetrics.BufferEvictions.Add(_buffer.Evictions - evictions, _sinkTag);
             _lastPublished = memStreamEvent.Sequence;
             foreach (var subscriber in _subscribers)
                 subscriber.Offer(memStreamEvent);
@@ -46,7 +52,7 @@ internal sealed class LiveFeed
             var backlog = _buffer.EventsAfter(after);
             var firstAvailable = backlog.Count > 0 ? backlog[0].Sequence : _lastPublished + 1;
             var missed = Math.Max(0, firstAvailable - after - 1);
-            var subscription = new MemStreamSubscription(after, minLevel, Math.Max(capacity, backlog.Count), missed, Unsubscribe);
+            var subscription = new MemStreamSubscription(after, minLevel, Math.Max(capacity, backlog.Count), missed, Unsubscribe, _sinkTag);
             if (_completed)
             {
                 subscription.Complete();

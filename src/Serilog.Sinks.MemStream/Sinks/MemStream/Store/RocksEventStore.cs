@@ -24,6 +24,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
     readonly Dictionary<int, ColumnFamilyHandle> _familyByTtl;
+    readonly KeyValuePair<string, object?> _sinkTag;
     Queue<PendingWrite> _incoming = new();
     Queue<PendingWrite> _writing = new();
     long _highestSequence;
@@ -42,6 +43,7 @@ internal sealed class RocksEventStore : IEventStore
         _database = database;
         _settings = settings;
         _sequenceKey = Encoding.UTF8.GetBytes("sequence@" + settings.SinkName);
+        _sinkTag = MemStreamMetrics.SinkTag(settings.SinkName);
         LastSequence = ReadSequence();
         _highestSequence = LastSequence;
         // Maintenance drops only families of earlier configurations, so these handles stay valid.
@@ -91,6 +93,7 @@ internal sealed class RocksEventStore : IEventStore
             if (_enqueued - _written >= _settings.QueueLimit)
             {
                 _overflowed++;
+                MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "queue-full"));
                 burstStarted = _overflowedInBurst++ == 0;
             }
             else
@@ -261,6 +264,7 @@ internal sealed class RocksEventStore : IEventStore
         lock (_gate)
             highest = _highestSequence;
 
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var batch = new WriteBatch();
@@ -277,6 +281,8 @@ internal sealed class RocksEventStore : IEventStore
                 _database.Database.Write(batch, Unsynced);
             }
             Interlocked.Add(ref _stored, count);
+            MemStreamMetrics.EventsStored.Add(count, _sinkTag);
+            MemStreamMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, _sinkTag);
             if (_failing)
                 SelfLog.WriteLine("MemStream: writing to the store at {0} works again", _database.Path);
             _failing = false;
@@ -284,6 +290,7 @@ internal sealed class RocksEventStore : IEventStore
         catch (Exception ex)
         {
             Interlocked.Add(ref _writeFailures, count);
+            MemStreamMetrics.StoreDrops.Add(count, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
             if (!_failing)
                 SelfLog.WriteLine("MemStream: writing to the store at {0} failed; events are not stored until it works again: {1}", _database.Path, ex.Message);
             _failing = true;

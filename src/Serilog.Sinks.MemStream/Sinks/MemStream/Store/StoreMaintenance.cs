@@ -105,6 +105,9 @@ internal sealed class StoreMaintenance : IDisposable
 
         Interlocked.Add(ref _expiredRemoved, expired);
         Interlocked.Add(ref _corruptRemoved, corrupt);
+        var sinkTag = MemStreamMetrics.SinkTag(sinkName);
+        MemStreamMetrics.ExpiredRemoved.Add(expired, sinkTag);
+        MemStreamMetrics.CorruptRemoved.Add(corrupt, sinkTag);
         return new MaintenanceReport(expired, corrupt, drained);
     }
 

@@ -1,0 +1,16 @@
+using System.Diagnostics.Metrics;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>The live tail's instruments, on a meter of the same name as the sink's (<c>Serilog.Sinks.MemStream</c>).</summary>
+internal static class TailMetrics
+{
+    static readonly Meter Meter = new("Serilog.Sinks.MemStream");
+
+    public static readonly Counter<long> Connected = Meter.CreateCounter<long>("memstream.websocket.connected", "{client}", "WebSocket clients accepted by the live tail.");
+
+    public static readonly Counter<long> Disconnected = Meter.CreateCounter<long>("memstream.websocket.disconnected", "{client}",
+        "WebSocket clients that left, by reason: closed (by the client), stopping, send-timeout, too-big, gone.");
+
+    public static void Disconnect(string reason) => Disconnected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}
