@@ -34,6 +34,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
+    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only. Default false.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -51,13 +52,14 @@ public static class MemStreamLoggerConfigurationExtensions
         int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity,
         Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
-        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit)
+        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
+        bool moveDamagedStoreAside = false)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
         var formatter = new MessageTemplateTextFormatter(outputTemplate, formatProvider);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
-            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit);
+            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
     }
 
     /// <summary>
@@ -79,6 +81,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
+    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only. Default false.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -95,12 +98,13 @@ public static class MemStreamLoggerConfigurationExtensions
         int subscriberCapacity = MemStreamSinkOptions.DefaultSubscriberCapacity,
         Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
-        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit)
+        int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
+        bool moveDamagedStoreAside = false)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(formatter);
         var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
-            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit);
+            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
         return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
     }
 }

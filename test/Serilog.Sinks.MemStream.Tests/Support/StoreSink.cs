@@ -20,13 +20,14 @@ sealed class StoreSink : IDisposable
 
     public MemStreamInstance Facade { get; }
 
-    public static StoreSink Open(string storePath, TimeSpan? retention = null, Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null, string? name = null)
+    public static StoreSink Open(string storePath, TimeSpan? retention = null, Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null, string? name = null,
+        bool moveDamagedStoreAside = false)
     {
         name ??= Some.UniqueName();
         var logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
             .WriteTo.MemStream(outputTemplate: "{Message}{NewLine}", storePath: storePath, name: name,
-                retention: retention, retentionByLevel: retentionByLevel)
+                retention: retention, retentionByLevel: retentionByLevel, moveDamagedStoreAside: moveDamagedStoreAside)
             .CreateLogger();
         return new StoreSink(name, logger);
     }

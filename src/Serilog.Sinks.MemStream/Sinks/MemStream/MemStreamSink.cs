@@ -150,7 +150,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
         options.CorrelationIdProperty,
         new RetentionPolicy(options.Retention, options.RetentionByLevel),
         options.StoreQueueLimit,
-        options.MaintenanceInterval);
+        options.MaintenanceInterval,
+        options.MoveDamagedStoreAside);
 
     internal IEventStore Store => _store;
 

@@ -27,7 +27,8 @@ internal sealed class MemStreamSinkOptions
         int subscriberCapacity = DefaultSubscriberCapacity,
         IReadOnlyDictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
-        int storeQueueLimit = DefaultStoreQueueLimit)
+        int storeQueueLimit = DefaultStoreQueueLimit,
+        bool moveDamagedStoreAside = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queueLimit);
@@ -59,6 +60,7 @@ internal sealed class MemStreamSinkOptions
         RetentionByLevel = retentionByLevel;
         MaintenanceInterval = maintenanceInterval ?? DefaultMaintenanceInterval;
         StoreQueueLimit = storeQueueLimit;
+        MoveDamagedStoreAside = moveDamagedStoreAside;
     }
 
     public int BufferSize { get; }
@@ -82,4 +84,6 @@ internal sealed class MemStreamSinkOptions
     public TimeSpan MaintenanceInterval { get; }
 
     public int StoreQueueLimit { get; }
+
+    public bool MoveDamagedStoreAside { get; }
 }

@@ -61,7 +61,7 @@ internal sealed class RocksEventStore : IEventStore
         try
         {
             StoreDirectory.Create(settings.Path);
-            database = DatabaseRegistry.Acquire(settings.Path);
+            database = AcquireOrMoveDamagedAside(settings);
             return new RocksEventStore(database, settings);
         }
         catch (Exception ex)
@@ -75,6 +75,22 @@ internal sealed class RocksEventStore : IEventStore
     }
 
     public long LastSequence { get; }
+
+    static SharedDatabase AcquireOrMoveDamagedAside(StoreSettings settings)
+    {
+        try
+        {
+            return DatabaseRegistry.Acquire(settings.Path);
+        }
+        catch (Exception ex) when (settings.MoveDamagedStoreAside && StoreFailure.IsDamage(ex))
+        {
+            var aside = $"{Path.GetFullPath(settings.Path).TrimEnd(Path.DirectorySeparatorChar)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+            Directory.Move(settings.Path, aside);
+            SelfLog.WriteLine("MemStream: the store at {0} was damaged ({1}); it was moved to {2} and a fresh store started", settings.Path, ex.Message, aside);
+            StoreDirectory.Create(settings.Path);
+            return DatabaseRegistry.Acquire(settings.Path);
+        }
+    }
 
     internal SharedDatabase Database => _database;
 

@@ -7,4 +7,5 @@ internal sealed record StoreSettings(
     string CorrelationIdProperty,
     RetentionPolicy Retention,
     int QueueLimit,
-    TimeSpan MaintenanceInterval);
+    TimeSpan MaintenanceInterval,
+    bool MoveDamagedStoreAside = false);
