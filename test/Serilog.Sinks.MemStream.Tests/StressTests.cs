@@ -106,8 +106,8 @@ public class StressTests
             }),
             Part(3, async token =>
             {
-                ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).RunMaintenance();
                 await Task.Delay(500, token);
+                ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).RunMaintenance();
             }),
             Part(4, async token =>
             {
