@@ -55,7 +55,7 @@ internal sealed class EventFrames
         json.WriteNumber("seq", sequence);
         json.WriteString("timestamp", logEvent.Timestamp);
         json.WriteString("level", logEvent.Level.ToString());
-        if (CorrelationIds.Of(logEvent, _correlationIdProperty) is { } correlationId)
+        if (CorrelationIdText.Of(logEvent, _correlationIdProperty) is { } correlationId)
             json.WriteString("correlationId", correlationId);
         if (clef)
         {

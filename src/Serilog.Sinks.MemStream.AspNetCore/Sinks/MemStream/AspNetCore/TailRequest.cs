@@ -25,6 +25,6 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
     }
 
     public bool Wants(LogEvent logEvent, string correlationIdProperty) =>
-        (CorrelationId is null || CorrelationIds.Of(logEvent, correlationIdProperty) == CorrelationId)
+        (CorrelationId is null || CorrelationIdText.Of(logEvent, correlationIdProperty) == CorrelationId)
         && (Filter is null || ExpressionResult.IsTrue(Filter(logEvent)));
 }

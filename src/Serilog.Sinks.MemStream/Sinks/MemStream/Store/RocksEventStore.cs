@@ -243,15 +243,7 @@ internal sealed class RocksEventStore : IEventStore
         DatabaseRegistry.Release(_database);
     }
 
-    string? CorrelationIdOf(LogEvent logEvent) =>
-        logEvent.Properties.TryGetValue(_settings.CorrelationIdProperty, out var value) switch
-        {
-            false => null,
-            true when value is ScalarValue { Value: null } => null,
-            true when value is ScalarValue { Value: string text } => text,
-            true when value is ScalarValue scalar => Convert.ToString(scalar.Value, System.Globalization.CultureInfo.InvariantCulture),
-            _ => value!.ToString(),
-        };
+    string? CorrelationIdOf(LogEvent logEvent) => CorrelationIdText.Of(logEvent, _settings.CorrelationIdProperty);
 
     void WriteLoop()
     {
