@@ -124,11 +124,12 @@ public class ClientBehaviourTests
         var deliveryRatio = Median(with.Select(r => r.Item2)) / Median(without.Select(r => r.Item2));
         TestContext.Out.WriteLine($"with a stalled client / without, medians of 5 rounds: logging rate {logRatio:F2} ({Median(with.Select(r => r.Item1)):N0}/s), " +
             $"other client's delivery rate {deliveryRatio:F2} ({Median(with.Select(r => r.Item2)):N0}/s)");
-        // If the stalled client could hold up the application or the others, these ratios would be near 0
-        // (blocked until its send timeout). Medians measured on a shared 2-core machine still range from
-        // about 0.6 to 1.4 from run to run, so the line sits at 0.6; the benchmarks measure the real ratio.
-        Assert.That(logRatio, Is.GreaterThan(0.6), "the application's logging rate");
-        Assert.That(deliveryRatio, Is.GreaterThan(0.6), "the other client's delivery rate");
+        // If the stalled client could hold up the application or the others, these ratios would be below
+        // 0.01: 20,000 events would wait out the 60 s send timeout. Medians measured on a shared 2-core
+        // machine range from 0.57 to 1.7 from run to run (CI once failed at 0.57 against a line at 0.6),
+        // so the line sits at 0.25, far above a blocking design and below the noise; bench/ measures the real ratio.
+        Assert.That(logRatio, Is.GreaterThan(0.25), "the application's logging rate");
+        Assert.That(deliveryRatio, Is.GreaterThan(0.25), "the other client's delivery rate");
     }
 
     [Test]

@@ -161,10 +161,11 @@ public class SubscriptionTests
 
         // Medians of alternating rounds, because two cores shared with the worker and the GC make
         // single rounds noisy. A writer that waited on the stalled subscriber would not finish at all
-        // (or, with a send timeout, would run thousands of times slower), so half speed is a safe line.
+        // (or, with a send timeout, would run thousands of times slower), so a quarter of the speed is a line
+        // that such a design cannot pass and that the noise (ratios 0.66 to 1.39 seen here) never reaches.
         var ratio = Median(with) / Median(without);
         TestContext.Out.WriteLine($"Emit calls/s, medians of 7 rounds: without a subscriber {Median(without):N0}, with a stalled one {Median(with):N0}, ratio {ratio:F2}");
-        Assert.That(ratio, Is.GreaterThan(0.5), "a stalled subscriber must not slow the writers");
+        Assert.That(ratio, Is.GreaterThan(0.25), "a stalled subscriber must not slow the writers");
     }
 
     static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
