@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Running;
+using Serilog.Sinks.MemStream.Bench.Quick;
+using Serilog.Sinks.MemStream.Bench.Support;
+
+namespace Serilog.Sinks.MemStream.Bench;
+
+/// <summary>
+/// <c>quick</c>: every comparison once, side by side, as markdown tables with ratios (a few minutes).
+/// <c>full</c>: the BenchmarkDotNet suites (pass BenchmarkDotNet's own arguments after it).
+/// </summary>
+internal static class Program
+{
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|tail|memory ...] | full [BenchmarkDotNet arguments]";
+
+    static async Task<int> Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "quick":
+                await Quick(args.Skip(1).ToHashSet(StringComparer.OrdinalIgnoreCase));
+                return 0;
+            case "full":
+                BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Skip(1).ToArray());
+                return 0;
+            case "memory-child":
+                MemoryComparison.Child(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            default:
+                Console.Error.WriteLine(Usage);
+                return 2;
+        }
+    }
+
+    static async Task Quick(HashSet<string> only)
+    {
+        bool Runs(string part) => only.Count == 0 || only.Contains(part);
+        Console.WriteLine($"## MemStream quick benchmark, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        Console.WriteLine();
+        Console.WriteLine($"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}, " +
+                          $"{(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC");
+        Console.WriteLine();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        if (Runs("emit"))
+        {
+            foreach (var format in new[] { OutputFormat.Text, OutputFormat.Clef })
+                foreach (var threads in new[] { 1, 4 })
+                    Print(EmitComparison.Run(format, threads));
+        }
+        if (Runs("store"))
+            Print(StoreComparison.Run(events: 1_000_000));
+        if (Runs("tail"))
+            Print(await LiveTailComparison.Run(TimeSpan.FromSeconds(3)));
+        if (Runs("memory"))
+            Print(MemoryComparison.Run(events: 1_000_000));
+        Console.WriteLine($"(ran in {watch.Elapsed.TotalSeconds:0} s)");
+    }
+
+    static void Print(string table)
+    {
+        Console.WriteLine(table);
+        Console.Out.Flush();
+    }
+}
