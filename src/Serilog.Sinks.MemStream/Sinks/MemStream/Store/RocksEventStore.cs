@@ -98,7 +98,11 @@ internal sealed class RocksEventStore : IEventStore
 
     public void Add(MemStreamEvent memStreamEvent)
     {
-        var correlationId = CorrelationIdOf(memStreamEvent.LogEvent);
+        var logEvent = memStreamEvent.LogEvent;
+        var correlationId = CorrelationIdOf(logEvent);
+        // Encoded here, on the sink's worker, so that the queue holds two byte arrays per event
+        // rather than the whole LogEvent graph: a backlog of millions then costs the GC little.
+        var write = correlationId is null ? default : Encode(memStreamEvent, correlationId);
         bool burstStarted = false;
         lock (_gate)
         {
@@ -117,7 +121,7 @@ internal sealed class RocksEventStore : IEventStore
                 if (_overflowedInBurst > 0)
                     SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
                 _overflowedInBurst = 0;
-                _incoming.Enqueue(new PendingWrite(memStreamEvent, correlationId));
+                _incoming.Enqueue(write);
                 _enqueued++;
                 if (_writerIdle)
                     Monitor.PulseAll(_gate);
@@ -126,6 +130,15 @@ internal sealed class RocksEventStore : IEventStore
 
         if (burstStarted)
             SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
+    }
+
+    PendingWrite Encode(MemStreamEvent memStreamEvent, string correlationId)
+    {
+        var logEvent = memStreamEvent.LogEvent;
+        var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
+        var key = StoreKey.Key(StoreKey.Prefix(correlationId), memStreamEvent.Sequence);
+        var value = StoredEventCodec.Encode(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
+        return new PendingWrite(key, value, _familyByTtl[ttl]);
     }
 
     public void Flush()
@@ -264,26 +277,21 @@ internal sealed class RocksEventStore : IEventStore
 
     void WriteChunk(int count)
     {
-        var chunk = new PendingWrite[count];
-        for (var i = 0; i < count; i++)
-            chunk[i] = _writing.Dequeue();
-        var now = DateTimeOffset.UtcNow;
         long highest;
         lock (_gate)
             highest = _highestSequence;
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var taken = 0;
         try
         {
             using var batch = new WriteBatch();
             using (_database.Reading())
             {
-                foreach (var pending in chunk)
+                for (; taken < count; taken++)
                 {
-                    var logEvent = pending.Event.LogEvent;
-                    var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
-                    var key = StoreKey.Key(StoreKey.Prefix(pending.CorrelationId), pending.Event.Sequence);
-                    batch.Put(key, StoredEventCodec.Encode(logEvent, now.AddSeconds(ttl)), _familyByTtl[ttl]);
+                    var pending = _writing.Dequeue();
+                    batch.Put(pending.Key, pending.Value, pending.Family);
                 }
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
@@ -297,6 +305,8 @@ internal sealed class RocksEventStore : IEventStore
         }
         catch (Exception ex)
         {
+            for (; taken < count; taken++)
+                _writing.Dequeue();
             Interlocked.Add(ref _writeFailures, count);
             MemStreamMetrics.StoreDrops.Add(count, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
             if (!_failing)
@@ -352,5 +362,5 @@ internal sealed class RocksEventStore : IEventStore
         return bytes;
     }
 
-    readonly record struct PendingWrite(MemStreamEvent Event, string CorrelationId);
+    readonly record struct PendingWrite(byte[] Key, byte[] Value, ColumnFamilyHandle Family);
 }

@@ -21,31 +21,35 @@ internal static class StoredEventCodec
     static readonly MessageTemplateParser TemplateParser = new();
     // Parsing dominates decoding, and applications log a small set of templates over and over.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MessageTemplate> Templates = new(StringComparer.Ordinal);
-    [ThreadStatic] static MemoryStream? _encodeBuffer;
+    // One reusable buffer and writer per encoding thread (the sink's worker), so encoding allocates only its result.
+    [ThreadStatic] static BinaryWriter? _encoder;
 
     public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt)
     {
-        var stream = _encodeBuffer ??= new MemoryStream(1024);
+        var writer = _encoder ??= new BinaryWriter(new MemoryStream(1024), Encoding.UTF8);
+        var stream = (MemoryStream)writer.BaseStream;
         stream.SetLength(0);
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        writer.Write(FormatVersion);
+        writer.Write((byte)logEvent.Level);
+        writer.Write(expiresAt.ToUnixTimeMilliseconds());
+        writer.Write(logEvent.Timestamp.UtcTicks);
+        writer.Write((short)logEvent.Timestamp.Offset.TotalMinutes);
+        writer.Write(logEvent.MessageTemplate.Text);
+        WriteOptional(writer, logEvent.Exception?.ToString());
+        WriteOptional(writer, logEvent.TraceId?.ToHexString());
+        WriteOptional(writer, logEvent.SpanId?.ToHexString());
+        writer.Write(logEvent.Properties.Count);
+        foreach (var (name, value) in logEvent.Properties)
         {
-            writer.Write(FormatVersion);
-            writer.Write((byte)logEvent.Level);
-            writer.Write(expiresAt.ToUnixTimeMilliseconds());
-            writer.Write(logEvent.Timestamp.UtcTicks);
-            writer.Write((short)logEvent.Timestamp.Offset.TotalMinutes);
-            writer.Write(logEvent.MessageTemplate.Text);
-            WriteOptional(writer, logEvent.Exception?.ToString());
-            WriteOptional(writer, logEvent.TraceId?.ToHexString());
-            WriteOptional(writer, logEvent.SpanId?.ToHexString());
-            writer.Write(logEvent.Properties.Count);
-            foreach (var (name, value) in logEvent.Properties)
-            {
-                writer.Write(name);
-                WriteValue(writer, value);
-            }
+            writer.Write(name);
+            WriteValue(writer, value);
         }
-        return stream.ToArray();
+        writer.Flush();
+        var encoded = stream.ToArray();
+        // One huge event should not pin a huge buffer for the thread's lifetime.
+        if (stream.Capacity > 64 * 1024)
+            _encoder = null;
+        return encoded;
     }
 
     /// <summary>Reads the header; false when the value is not one this codec wrote.</summary>
