@@ -4,88 +4,82 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Pipeline;
 
 /// <summary>
-/// The hand-off between the application's threads and the sink's worker thread. Enqueueing takes
-/// the next sequence number and stores a reference under one short lock, so sequence order is queue
-/// order; everything else (rendering, fan-out, storage) runs on the worker. The queue holds at most
-/// <c>capacity</c> unprocessed events; beyond that, events are counted as overflow and reported to
-/// SelfLog once per burst, never waited for.
+/// The hand-off between the application's threads and the sink's worker thread: a ring of slots
+/// without locks. <see cref="TryEnqueue"/> claims the next sequence number with one compare-and-swap
+/// and publishes the event in that number's slot; the worker processes slots strictly in sequence
+/// order, so sequence order is processing order. At most <c>capacity</c> events wait; beyond that,
+/// events are counted as overflow and reported to SelfLog once per burst, never waited for.
 /// </summary>
+/// <remarks>
+/// A lock here made the application pay for the worker: measured with a worker that did nothing,
+/// <c>Log.Information</c> ran at half the speed of a sink that does nothing, mostly in lock hand-offs
+/// and wake-ups. The worker therefore polls while events keep coming and only blocks after a quiet
+/// spell, so a busy application never pays for a wake-up.
+/// </remarks>
 internal sealed class IngestQueue : IDisposable
 {
-    readonly object _gate = new();
+    const long ClosedBit = 1L << 62;
+    static readonly TimeSpan QuietBeforeBlocking = TimeSpan.FromMilliseconds(20);
+
+    readonly Slot[] _slots;
+    readonly long _mask;
     readonly int _capacity;
     readonly Action<long, LogEvent> _process;
     readonly Thread _worker;
-    Queue<PendingEvent> _incoming = new();
-    Queue<PendingEvent> _draining = new();
-    long _lastSequence;
-    long _processedSequence;
+    readonly ManualResetEventSlim _wake = new(false);
+    long _claimed;          // the last sequence number handed out, with ClosedBit once closed
+    long _processed;        // the last sequence number the worker finished
     long _overflowed;
     long _overflowedInBurst;
-    int _waiters;
-    bool _workerIdle;
-    bool _closed;
+    int _workerSleeping;
 
     public IngestQueue(int capacity, long initialSequence, Action<long, LogEvent> process, string threadName)
     {
         _capacity = capacity;
+        _slots = new Slot[(int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity))];
+        _mask = _slots.Length - 1;
         _process = process;
-        _lastSequence = initialSequence;
-        _processedSequence = initialSequence;
+        _claimed = initialSequence;
+        _processed = initialSequence;
         _worker = new Thread(Run) { IsBackground = true, Name = threadName };
         _worker.Start();
     }
 
-    public long LastSequence
-    {
-        get { lock (_gate) return _lastSequence; }
-    }
+    public long LastSequence => Volatile.Read(ref _claimed) & ~ClosedBit;
 
-    public long Overflowed
-    {
-        get { lock (_gate) return _overflowed; }
-    }
+    public long Overflowed => Interlocked.Read(ref _overflowed);
 
-    public int Pending
-    {
-        get { lock (_gate) return (int)(_lastSequence - Volatile.Read(ref _processedSequence)); }
-    }
+    public int Pending => (int)(LastSequence - Volatile.Read(ref _processed));
 
     /// <summary>Queues the event under the next sequence number; false when it was not accepted.</summary>
     public bool TryEnqueue(LogEvent logEvent)
     {
-        bool accepted;
-        bool burstStarted = false;
-        long burstEnded = 0;
-        lock (_gate)
+        long sequence;
+        while (true)
         {
-            if (_closed)
+            var claimed = Volatile.Read(ref _claimed);
+            if ((claimed & ClosedBit) != 0)
                 return false;
-
-            accepted = _lastSequence - Volatile.Read(ref _processedSequence) < _capacity;
-            if (accepted)
+            if (claimed - Volatile.Read(ref _processed) >= _capacity)
             {
-                burstEnded = _overflowedInBurst;
-                _overflowedInBurst = 0;
-                _incoming.Enqueue(new PendingEvent(++_lastSequence, logEvent));
-                if (_workerIdle)
-                {
-                    _workerIdle = false;
-                    Monitor.PulseAll(_gate);
-                }
+                CountOverflow();
+                return false;
             }
-            else
-            {
-                _overflowed++;
-                burstStarted = _overflowedInBurst++ == 0;
-            }
+            sequence = claimed + 1;
+            if (Interlocked.CompareExchange(ref _claimed, sequence, claimed) == claimed)
+                break;
         }
 
-        if (burstStarted)
-            SelfLog.WriteLine("MemStream: the sink's queue is full ({0} events waiting); events are dropped until it drains", _capacity);
-        if (burstEnded > 0)
-            SelfLog.WriteLine("MemStream: the sink's queue drained; {0} events were dropped while it was full", burstEnded);
-        return accepted;
+        ref var slot = ref _slots[sequence & _mask];
+        slot.Event = logEvent;
+        // Publishing the number is a full fence, so the sleeping flag below is read after it.
+        Interlocked.Exchange(ref slot.Sequence, sequence);
+        if (Volatile.Read(ref _workerSleeping) != 0 && Interlocked.Exchange(ref _workerSleeping, 0) != 0)
+            _wake.Set();
+
+        if (Volatile.Read(ref _overflowedInBurst) > 0)
+            ReportBurstEnd();
+        return true;
     }
 
     /// <summary>
@@ -97,77 +91,91 @@ internal sealed class IngestQueue : IDisposable
         if (Thread.CurrentThread == _worker)
             return;
 
-        lock (_gate)
-        {
-            _waiters++;
-            try
-            {
-                while (Volatile.Read(ref _processedSequence) < sequence && _worker.IsAlive)
-                    Monitor.Wait(_gate, TimeSpan.FromMilliseconds(100));
-            }
-            finally
-            {
-                _waiters--;
-            }
-        }
+        var spinner = new SpinWait();
+        while (Volatile.Read(ref _processed) < sequence && _worker.IsAlive)
+            spinner.SpinOnce();
     }
 
     /// <summary>Stops accepting events, lets the worker process every queued one, and waits for it.</summary>
     public void Dispose()
     {
-        lock (_gate)
-        {
-            if (_closed)
-                return;
-            _closed = true;
-            Monitor.PulseAll(_gate);
-        }
-
+        if ((Interlocked.Or(ref _claimed, ClosedBit) & ClosedBit) != 0)
+            return;
+        _wake.Set();
         if (Thread.CurrentThread != _worker)
             _worker.Join();
     }
 
+    void CountOverflow()
+    {
+        Interlocked.Increment(ref _overflowed);
+        if (Interlocked.Increment(ref _overflowedInBurst) == 1)
+            SelfLog.WriteLine("MemStream: the sink's queue is full ({0} events waiting); events are dropped until it drains", _capacity);
+    }
+
+    void ReportBurstEnd()
+    {
+        var dropped = Interlocked.Exchange(ref _overflowedInBurst, 0);
+        if (dropped > 0)
+            SelfLog.WriteLine("MemStream: the sink's queue drained; {0} events were dropped while it was full", dropped);
+    }
+
     void Run()
     {
-        while (TakeBatch())
+        var quietSince = 0L;
+        var spinner = new SpinWait();
+        while (true)
         {
-            foreach (var pending in _draining)
+            var next = Volatile.Read(ref _processed) + 1;
+            ref var slot = ref _slots[next & _mask];
+            if (Volatile.Read(ref slot.Sequence) == next)
             {
+                var logEvent = slot.Event!;
+                slot.Event = null;
                 try
                 {
-                    _process(pending.Sequence, pending.LogEvent);
+                    _process(next, logEvent);
                 }
                 catch (Exception ex)
                 {
-                    SelfLog.WriteLine("MemStream: processing event {0} failed: {1}", pending.Sequence, ex);
+                    SelfLog.WriteLine("MemStream: processing event {0} failed: {1}", next, ex);
                 }
-                Volatile.Write(ref _processedSequence, pending.Sequence);
+                Volatile.Write(ref _processed, next);
+                quietSince = 0;
+                spinner.Reset();
+                continue;
             }
-            _draining.Clear();
+
+            var claimed = Volatile.Read(ref _claimed);
+            if ((claimed & ClosedBit) != 0 && (claimed & ~ClosedBit) < next)
+                return;
+
+            // Nothing to do: spin briefly, then poll, and only after a quiet spell block until an
+            // event (or Dispose) wakes the worker. A claimed but unpublished slot is seconds away at most.
+            if (quietSince == 0)
+                quietSince = Environment.TickCount64;
+            if (!spinner.NextSpinWillYield)
+                spinner.SpinOnce();
+            else if (Environment.TickCount64 - quietSince < QuietBeforeBlocking.TotalMilliseconds || claimed > next - 1)
+                Thread.Sleep(1);
+            else
+                Sleep(next);
         }
     }
 
-    /// <summary>Swaps the incoming queue for the drained one; false once closed and empty.</summary>
-    bool TakeBatch()
+    void Sleep(long next)
     {
-        lock (_gate)
-        {
-            if (_waiters > 0)
-                Monitor.PulseAll(_gate);
-
-            while (_incoming.Count == 0)
-            {
-                if (_closed)
-                    return false;
-                _workerIdle = true;
-                Monitor.Wait(_gate);
-            }
-
-            _workerIdle = false;
-            (_incoming, _draining) = (_draining, _incoming);
-            return true;
-        }
+        _wake.Reset();
+        Interlocked.Exchange(ref _workerSleeping, 1);
+        // Checked again after raising the flag: an event published before it would never wake us.
+        if (Volatile.Read(ref _slots[next & _mask].Sequence) != next && (Volatile.Read(ref _claimed) & ClosedBit) == 0)
+            _wake.Wait();
+        Interlocked.Exchange(ref _workerSleeping, 0);
     }
 
-    readonly record struct PendingEvent(long Sequence, LogEvent LogEvent);
+    struct Slot
+    {
+        public LogEvent? Event;
+        public long Sequence;
+    }
 }
