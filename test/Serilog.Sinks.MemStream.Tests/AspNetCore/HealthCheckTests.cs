@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
 [NonParallelizable]
 public class HealthCheckTests
 {
-    static Task<HealthCheckResult> Check(string? sinkName) =>
+    internal static Task<HealthCheckResult> Check(string? sinkName) =>
         new MemStreamHealthCheck(sinkName).CheckHealthAsync(new HealthCheckContext
         {
             Registration = new HealthCheckRegistration("memstream", new MemStreamHealthCheck(sinkName), null, null),

@@ -14,4 +14,11 @@ public enum MemStreamStoreState
     /// failing disk): the sink works in memory only, and <see cref="MemStreamStatus.StoreMessage"/> says why.
     /// </summary>
     Unavailable,
+
+    /// <summary>
+    /// The store is open but writing to it fails, for example because the disk is full: events wait
+    /// in the store's queue and are retried until writing works again (beyond the queue's limit they
+    /// are counted in <see cref="MemStreamStatus.StoreQueueOverflowed"/>). <see cref="MemStreamStatus.StoreMessage"/> says why.
+    /// </summary>
+    Failing,
 }

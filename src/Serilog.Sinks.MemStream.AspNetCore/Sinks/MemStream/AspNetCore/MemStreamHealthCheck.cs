@@ -33,6 +33,8 @@ public sealed class MemStreamHealthCheck(string? sinkName = null) : IHealthCheck
             ["subscribers"] = status.Subscribers,
         };
 
+        if (status.StoreState == MemStreamStoreState.Failing)
+            return Degraded($"Writing to the MemStream store fails, so sink {name} keeps new events in its store queue and retries: {status.StoreMessage}", data);
         if (status.StoreState == MemStreamStoreState.Unavailable)
             return Degraded($"The MemStream store is unavailable, so sink {name} keeps events in memory only: {status.StoreMessage}", data);
         if (status.QueueCapacity > 0 && status.QueuePending >= status.QueueCapacity * SaturationThreshold)

@@ -14,6 +14,9 @@ namespace Serilog.Sinks.MemStream.Store;
 internal sealed class RocksEventStore : IEventStore
 {
     const int BatchSize = 1000;
+    static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
+    // RocksDB checks every 5 s whether a full disk has room again, so retrying faster gains nothing.
+    static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(5);
     static readonly WriteOptions Unsynced = new WriteOptions().SetSync(false);
     static readonly WriteOptions Synced = new WriteOptions().SetSync(true);
 
@@ -34,7 +37,7 @@ internal sealed class RocksEventStore : IEventStore
     long _overflowedInBurst;
     long _stored;
     long _writeFailures;
-    bool _failing;
+    string? _failure;
     bool _writerIdle;
     bool _closed;
 
@@ -141,13 +144,19 @@ internal sealed class RocksEventStore : IEventStore
         return new PendingWrite(key, value, _familyByTtl[ttl]);
     }
 
+    /// <summary>
+    /// Returns once every event added before the call is durable, or at once while writes fail:
+    /// those events wait in the queue for the disk, and <see cref="Statistics"/> says so.
+    /// </summary>
     public void Flush()
     {
         lock (_gate)
         {
             var target = _enqueued;
-            while (_written < target && _writer.IsAlive)
+            while (_written < target && _writer.IsAlive && Volatile.Read(ref _failure) is null)
                 Monitor.Wait(_gate, TimeSpan.FromMilliseconds(100));
+            if (_written < target)
+                return;
         }
         // One synced write makes everything written before it durable, even across a power loss.
         WriteSequence(Synced);
@@ -226,7 +235,8 @@ internal sealed class RocksEventStore : IEventStore
         {
             return new StoreStatistics
             {
-                State = MemStreamStoreState.Open,
+                State = _failure is null ? MemStreamStoreState.Open : MemStreamStoreState.Failing,
+                Message = _failure,
                 Path = _database.Path,
                 QueuePending = (int)(_enqueued - _written),
                 QueueOverflowed = _overflowed,
@@ -264,55 +274,84 @@ internal sealed class RocksEventStore : IEventStore
         {
             while (_writing.Count > 0)
             {
-                var count = Math.Min(BatchSize, _writing.Count);
-                WriteChunk(count);
+                var chunk = new PendingWrite[Math.Min(BatchSize, _writing.Count)];
+                for (var i = 0; i < chunk.Length; i++)
+                    chunk[i] = _writing.Dequeue();
+                WriteUntilStored(chunk);
                 lock (_gate)
                 {
-                    _written += count;
+                    _written += chunk.Length;
                     Monitor.PulseAll(_gate);
                 }
             }
         }
     }
 
-    void WriteChunk(int count)
+    /// <summary>
+    /// Writes the chunk, retrying with back-off while the disk refuses it (full, or RocksDB waiting
+    /// to recover from a background error), so nothing queued is lost to a passing outage. Meanwhile
+    /// the queue fills and its overflow is counted. Only closing the store gives a chunk up.
+    /// </summary>
+    void WriteUntilStored(PendingWrite[] chunk)
+    {
+        var delay = FirstRetryDelay;
+        while (true)
+        {
+            var failure = TryWrite(chunk);
+            if (failure is null)
+            {
+                if (Volatile.Read(ref _failure) is not null)
+                {
+                    Volatile.Write(ref _failure, null);
+                    SelfLog.WriteLine("MemStream: writing to the store at {0} works again", _database.Path);
+                }
+                return;
+            }
+
+            if (Interlocked.Exchange(ref _failure, failure.Message) is null)
+                SelfLog.WriteLine("MemStream: writing to the store at {0} failed; events wait in the store's queue and are retried until a write succeeds: {1}", _database.Path, failure.Message);
+            lock (_gate)
+            {
+                if (_closed)
+                {
+                    Interlocked.Add(ref _writeFailures, chunk.Length);
+                    MemStreamMetrics.StoreDrops.Add(chunk.Length, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
+                    SelfLog.WriteLine("MemStream: the store at {0} closed while writes failed; {1} events were not stored: {2}", _database.Path, chunk.Length, failure.Message);
+                    return;
+                }
+                Monitor.Wait(_gate, delay);
+            }
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
+        }
+    }
+
+    /// <summary>Writes the chunk and the sink's sequence number in one batch; the failure, or null.</summary>
+    Exception? TryWrite(PendingWrite[] chunk)
     {
         long highest;
         lock (_gate)
             highest = _highestSequence;
 
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var taken = 0;
         try
         {
             using var batch = new WriteBatch();
             using (_database.Reading())
             {
-                for (; taken < count; taken++)
-                {
-                    var pending = _writing.Dequeue();
+                foreach (var pending in chunk)
                     batch.Put(pending.Key, pending.Value, pending.Family);
-                }
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }
-            Interlocked.Add(ref _stored, count);
-            MemStreamMetrics.EventsStored.Add(count, _sinkTag);
-            MemStreamMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, _sinkTag);
-            if (_failing)
-                SelfLog.WriteLine("MemStream: writing to the store at {0} works again", _database.Path);
-            _failing = false;
         }
         catch (Exception ex)
         {
-            for (; taken < count; taken++)
-                _writing.Dequeue();
-            Interlocked.Add(ref _writeFailures, count);
-            MemStreamMetrics.StoreDrops.Add(count, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
-            if (!_failing)
-                SelfLog.WriteLine("MemStream: writing to the store at {0} failed; events are not stored until it works again: {1}", _database.Path, ex.Message);
-            _failing = true;
+            return ex;
         }
+        Interlocked.Add(ref _stored, chunk.Length);
+        MemStreamMetrics.EventsStored.Add(chunk.Length, _sinkTag);
+        MemStreamMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, _sinkTag);
+        return null;
     }
 
     bool TakeBatch()
@@ -351,7 +390,8 @@ internal sealed class RocksEventStore : IEventStore
         }
         catch (Exception ex)
         {
-            SelfLog.WriteLine("MemStream: recording the sequence number in the store at {0} failed: {1}", _database.Path, ex.Message);
+            if (Interlocked.Exchange(ref _failure, ex.Message) is null)
+                SelfLog.WriteLine("MemStream: recording the sequence number in the store at {0} failed: {1}", _database.Path, ex.Message);
         }
     }
 

@@ -10,6 +10,9 @@ namespace Serilog.Sinks.MemStream.Store;
 internal sealed class SharedDatabase : IDisposable
 {
     const string DefaultFamily = "default";
+    // After a disk-full error RocksDB resumes writing by itself only once the free space is at least
+    // the largest write buffer; RocksDB's 64 MB default would keep a nearly full disk failing for good.
+    const ulong WriteBufferBytes = 8 * 1024 * 1024;
     readonly List<ColumnFamilyOptions> _familyOptions = [];
     readonly ReaderWriterLockSlim _familiesLock = new(LockRecursionPolicy.SupportsRecursion);
     readonly HashSet<string> _familyNames;
@@ -32,6 +35,7 @@ internal sealed class SharedDatabase : IDisposable
     public static SharedDatabase Open(string path)
     {
         var options = new DbOptions()
+            .SetWriteBufferSize(WriteBufferBytes)
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetKeepLogFileNum(2);
@@ -110,7 +114,7 @@ internal sealed class SharedDatabase : IDisposable
     }
 
     static ColumnFamilyOptions NewFamilyOptions() =>
-        new ColumnFamilyOptions().SetCompression(Compression.Lz4);
+        new ColumnFamilyOptions().SetCompression(Compression.Lz4).SetWriteBufferSize(WriteBufferBytes);
 
     sealed class ReadLock : IDisposable
     {
