@@ -27,7 +27,7 @@ internal static class EmitComparison
             }
 
             var table = new MarkdownTable($"Emit path, {format}, {threads} thread{(threads == 1 ? "" : "s")} (medians of {rounds} bursts of {burst:N0})",
-                "set-up", "app thread events/s", "× File", "× no sink", "sustained events/s", "× File", "× render floor", "bytes/event", "dropped");
+                "set-up", "app thread events/s", "× File", "× no sink", "sustained events/s", "× File", "× render floor", "bytes/event", "GC pause % of burst", "dropped");
             double AppRate(EmitTarget t) => Stats.Median(results[t].Select(r => r.AppRate));
             double Sustained(EmitTarget t) => Stats.Median(results[t].Select(r => r.SustainedRate));
             foreach (var subject in subjects)
@@ -35,7 +35,7 @@ internal static class EmitComparison
                 var t = subject.Target;
                 table.Add(Describe(t), AppRate(t), AppRate(t) / AppRate(EmitTarget.FileBuffered), AppRate(t) / AppRate(EmitTarget.NoSink),
                     Sustained(t), Sustained(t) / Sustained(EmitTarget.FileBuffered), Sustained(t) / Sustained(EmitTarget.RenderOnly),
-                    Stats.Median(results[t].Select(r => r.BytesPerEvent)), subject.Dropped);
+                    Stats.Median(results[t].Select(r => r.BytesPerEvent)), Stats.Median(results[t].Select(r => r.GcPausePercent)), subject.Dropped);
             }
             return table.ToString();
         }
@@ -62,14 +62,16 @@ internal static class EmitComparison
         var loggers = subject.Loggers;
         var perThread = burst / threads;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var pausedBefore = GC.GetTotalPauseDuration();
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var appTime = ParallelRun.Time(threads, perThread, i => Workload.Log(loggers, start + i));
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
         subject.WaitUntilDone();
         var sustained = watch.Elapsed;
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var events = perThread * threads;
-        return new Round(events / appTime.TotalSeconds, events / sustained.TotalSeconds, (double)allocated / events);
+        return new Round(events / appTime.TotalSeconds, events / sustained.TotalSeconds, (double)allocated / events, 100 * paused / appTime);
     }
 
-    readonly record struct Round(double AppRate, double SustainedRate, double BytesPerEvent);
+    readonly record struct Round(double AppRate, double SustainedRate, double BytesPerEvent, double GcPausePercent);
 }
