@@ -115,7 +115,7 @@ internal static class LiveTailComparison
         public async Task StopAsync()
         {
             _socket.Abort();
-            try { await _reading; } catch (WebSocketException) { }
+            try { await _reading; } catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or ObjectDisposedException) { } // aborted on purpose
         }
 
         async Task ReadAsync()

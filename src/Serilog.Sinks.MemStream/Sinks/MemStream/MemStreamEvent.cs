@@ -29,6 +29,12 @@ public sealed class MemStreamEvent
     /// <summary>The event rendered once by the sink's output template or formatter, as UTF-8 bytes.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
 
+    /// <summary>The live tail's text frame for this event, serialized once for all its clients (AspNetCore package).</summary>
+    internal byte[]? TextFrame;
+
+    /// <summary>The live tail's CLEF frame for this event, serialized once for all its clients (AspNetCore package).</summary>
+    internal byte[]? ClefFrame;
+
     /// <summary>The rendered text, decoded from <see cref="Utf8"/> on each call.</summary>
     public string Text => Encoding.UTF8.GetString(Utf8.Span);
 

@@ -22,8 +22,24 @@ internal sealed class EventFrames
         _correlationIdProperty = correlationIdProperty;
     }
 
-    /// <summary>An event frame; the memory is valid until the next call.</summary>
+    /// <summary>
+    /// An event frame. Every client of a sink sends the same bytes for an event, so the frame is
+    /// serialized once and kept on the event for the others (two threads may both build it; the
+    /// frames are equal, so either wins).
+    /// </summary>
     public ReadOnlyMemory<byte> Event(MemStreamEvent memStreamEvent, bool clef)
+    {
+        if ((clef ? memStreamEvent.ClefFrame : memStreamEvent.TextFrame) is { } cached)
+            return cached;
+        var frame = Serialize(memStreamEvent, clef).ToArray();
+        if (clef)
+            memStreamEvent.ClefFrame = frame;
+        else
+            memStreamEvent.TextFrame = frame;
+        return frame;
+    }
+
+    ReadOnlySpan<byte> Serialize(MemStreamEvent memStreamEvent, bool clef)
     {
         _buffer.ResetWrittenCount();
         using var json = new Utf8JsonWriter(_buffer);
@@ -34,7 +50,7 @@ internal sealed class EventFrames
             json.WriteString("text", memStreamEvent.Utf8.Span);
         json.WriteEndObject();
         json.Flush();
-        return _buffer.WrittenMemory;
+        return _buffer.WrittenSpan;
     }
 
     /// <summary>A notice: <c>dropped</c> (the client fell behind) or <c>missed</c> (no longer buffered when it resumed).</summary>

@@ -20,6 +20,7 @@ internal sealed class TailSession
     readonly WebSocket _socket;
     readonly MemStreamWebSocketOptions _options;
     readonly CancellationTokenSource _ended;
+    readonly CancellationTokenSource _sendTimeout;
     readonly CancellationToken _stopping;
     WebSocketCloseStatus? _closeStatus;
     string? _disconnectReason;
@@ -31,6 +32,7 @@ internal sealed class TailSession
         _options = options;
         _stopping = stopping;
         _ended = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
+        _sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
     }
 
     public static async Task HandleAsync(HttpContext context, MemStreamWebSocketOptions options, ClientLimiter limiter)
@@ -121,6 +123,7 @@ internal sealed class TailSession
         if (await Task.WhenAny(receiving, Task.Delay(ClosingGrace)) != receiving)
             _socket.Abort(); // the client did not answer the close in time
         await receiving;
+        _sendTimeout.Dispose();
         _ended.Dispose();
     }
 
@@ -147,11 +150,13 @@ internal sealed class TailSession
 
     async Task SendAsync(ReadOnlyMemory<byte> frame)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
-        timeout.CancelAfter(_options.SendTimeout);
+        // One source for every send, re-armed each time: a new linked source and timer per frame
+        // cost more than the frame itself once a sink has many clients.
+        _sendTimeout.CancelAfter(_options.SendTimeout);
         try
         {
-            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, timeout.Token);
+            await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _sendTimeout.Token);
+            _sendTimeout.CancelAfter(Timeout.InfiniteTimeSpan);
         }
         catch (OperationCanceledException) when (!_ended.IsCancellationRequested)
         {
