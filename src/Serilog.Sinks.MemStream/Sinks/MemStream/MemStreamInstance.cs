@@ -87,7 +87,9 @@ public sealed class MemStreamInstance
 
     /// <summary>
     /// Returns when every event emitted before the call has been delivered to the buffer and
-    /// subscribers and is durable in the store.
+    /// subscribers and is durable in the store; while writes to the store fail (a full disk,
+    /// <see cref="MemStreamStoreState.Failing"/> in <see cref="Status"/>), once delivered, since the
+    /// stored part waits for the disk.
     /// </summary>
     public void Flush() => Sink?.Flush();
 
