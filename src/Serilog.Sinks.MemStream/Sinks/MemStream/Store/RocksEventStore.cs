@@ -26,6 +26,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly object _gate = new();
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
+    readonly StoreQueries _queries;
     readonly Dictionary<int, ColumnFamilyHandle> _familyByTtl;
     readonly KeyValuePair<string, object?> _sinkTag;
     Queue<PendingWrite> _incoming = new();
@@ -54,6 +55,7 @@ internal sealed class RocksEventStore : IEventStore
 
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
+        _queries = new StoreQueries(database, settings);
         _maintenance = new StoreMaintenance(this, settings.MaintenanceInterval);
     }
 
@@ -162,72 +164,10 @@ internal sealed class RocksEventStore : IEventStore
         WriteSequence(Synced);
     }
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
-    {
-        var prefix = StoreKey.Prefix(correlationId);
-        var seekKey = StoreKey.Key(prefix, after + 1);
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var found = new List<(long Sequence, byte[] Value)>();
+    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
+        _queries.Query(correlationId, minLevel, after, limit);
 
-        using (_database.Reading())
-        {
-            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
-            {
-                var taken = 0;
-                using var iterator = _database.Database.NewIterator(family);
-                for (iterator.Seek(seekKey); iterator.Valid() && taken < limit; iterator.Next())
-                {
-                    var key = iterator.Key();
-                    if (!key.AsSpan().StartsWith(prefix))
-                        break;
-                    if (!StoreKey.TryMatch(key, prefix, out var sequence))
-                        continue; // another id that starts with this one and a colon
-                    var value = iterator.Value();
-                    if (!StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) || level < minLevel || expiresAt <= now)
-                        continue;
-                    found.Add((sequence, value));
-                    taken++;
-                }
-            }
-        }
-
-        var events = new List<MemStreamStoredEvent>(Math.Min(found.Count, limit));
-        foreach (var (sequence, value) in found.OrderBy(f => f.Sequence))
-        {
-            if (events.Count == limit)
-                break;
-            if (StoredEventCodec.TryDecode(value, out var logEvent))
-                events.Add(new MemStreamStoredEvent(sequence, logEvent!));
-        }
-        return events;
-    }
-
-    public IReadOnlyList<string> CorrelationIds()
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var ids = new HashSet<string>(StringComparer.Ordinal);
-        using (_database.Reading())
-        {
-            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
-            {
-                using var iterator = _database.Database.NewIterator(family);
-                for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
-                {
-                    var key = iterator.Key();
-                    var value = iterator.Value();
-                    if (!StoreKey.TrySplit(key, out var idForm, out _)
-                        || !StoredEventCodec.TryReadHeader(value, out _, out var expiresAt)
-                        || expiresAt <= now)
-                        continue;
-                    if (!StoreKey.IsShortened(idForm))
-                        ids.Add(Encoding.UTF8.GetString(idForm));
-                    else if (StoredEventCodec.TryDecode(value, out var logEvent) && CorrelationIdOf(logEvent!) is { } longId)
-                        ids.Add(longId);
-                }
-            }
-        }
-        return ids.Order(StringComparer.Ordinal).ToList();
-    }
+    public IReadOnlyList<string> CorrelationIds() => _queries.CorrelationIds();
 
     public StoreStatistics Statistics()
     {
