@@ -151,7 +151,8 @@ internal sealed class IngestQueue : IDisposable
                 return;
 
             // Nothing to do: spin briefly, then poll, and only after a quiet spell block until an
-            // event (or Dispose) wakes the worker. A claimed but unpublished slot is seconds away at most.
+            // event (or Dispose) wakes the worker. A number that is claimed but not yet published is
+            // moments away (its producer is between two statements), so the worker polls for it.
             if (quietSince == 0)
                 quietSince = Environment.TickCount64;
             if (!spinner.NextSpinWillYield)
