@@ -29,7 +29,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
         _options = options;
         _sinkTag = MemStreamMetrics.SinkTag(options.Name);
         _renderer = new EventRenderer(formatter);
-        _store = options.Durable ? RocksEventStore.OpenOrExplain(StoreSettingsOf(options)) : NullEventStore.Disabled;
+        _store = options.Durable ? StoreOpener.OpenOrExplain(StoreSettingsOf(options)) : NullEventStore.Disabled;
         // The store's sequence continues across restarts, so the sink numbers its events after it.
         _feed = new LiveFeed(options.BufferSize, _store.LastSequence, _sinkTag);
         _queue = new IngestQueue(options.QueueLimit, _store.LastSequence, Process, $"MemStream worker ({options.Name ?? "default"})");

@@ -42,7 +42,7 @@ internal sealed class RocksEventStore : IEventStore
     bool _writerIdle;
     bool _closed;
 
-    RocksEventStore(SharedDatabase database, StoreSettings settings)
+    internal RocksEventStore(SharedDatabase database, StoreSettings settings)
     {
         _database = database;
         _settings = settings;
@@ -59,43 +59,7 @@ internal sealed class RocksEventStore : IEventStore
         _maintenance = new StoreMaintenance(this, settings.MaintenanceInterval);
     }
 
-    /// <summary>Opens the store, or answers why it cannot be opened; never throws.</summary>
-    public static IEventStore OpenOrExplain(StoreSettings settings)
-    {
-        SharedDatabase? database = null;
-        try
-        {
-            StoreDirectory.Create(settings.Path);
-            database = AcquireOrMoveDamagedAside(settings);
-            return new RocksEventStore(database, settings);
-        }
-        catch (Exception ex)
-        {
-            if (database is not null)
-                DatabaseRegistry.Release(database);
-            var reason = StoreFailure.Explain(settings.Path, ex);
-            SelfLog.WriteLine("MemStream: the store at {0} is unavailable, so this sink keeps events in memory only: {1}", settings.Path, reason);
-            return NullEventStore.Unavailable(settings.Path, reason);
-        }
-    }
-
     public long LastSequence { get; }
-
-    static SharedDatabase AcquireOrMoveDamagedAside(StoreSettings settings)
-    {
-        try
-        {
-            return DatabaseRegistry.Acquire(settings.Path);
-        }
-        catch (Exception ex) when (settings.MoveDamagedStoreAside && StoreFailure.IsDamage(ex))
-        {
-            var aside = $"{Path.GetFullPath(settings.Path).TrimEnd(Path.DirectorySeparatorChar)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
-            Directory.Move(settings.Path, aside);
-            SelfLog.WriteLine("MemStream: the store at {0} was damaged ({1}); it was moved to {2} and a fresh store started", settings.Path, ex.Message, aside);
-            StoreDirectory.Create(settings.Path);
-            return DatabaseRegistry.Acquire(settings.Path);
-        }
-    }
 
     internal SharedDatabase Database => _database;
 
