@@ -51,13 +51,16 @@ public sealed record MemStreamStatus
     /// <summary>The most events the store's queue holds (its <c>storeQueueLimit</c>), or 0 without a store.</summary>
     public int StoreQueueCapacity { get; init; }
 
-    /// <summary>Events not stored because the store's queue was full (also reported to SelfLog).</summary>
+    /// <summary>Events not stored because the store's queue was full, for example while writes failed (also reported to SelfLog).</summary>
     public long StoreQueueOverflowed { get; init; }
 
     /// <summary>Events written to the store by this sink since it started.</summary>
     public long EventsStored { get; init; }
 
-    /// <summary>Events lost because a write to the store failed (also reported to SelfLog).</summary>
+    /// <summary>
+    /// Events not stored because writes to the store were still failing when the sink closed (also
+    /// reported to SelfLog). While the sink runs, failed writes are retried, not counted here.
+    /// </summary>
     public long StoreWriteFailures { get; init; }
 
     /// <summary>Expired entries removed by maintenance since the sink started.</summary>
