@@ -68,25 +68,9 @@ sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>The live entries of exactly one correlation id at or above a level, in write order.</summary>
-    public List<(long Sequence, LogEvent Event)> Query(string correlationId, LogEventLevel minLevel)
-    {
-        var prefix = StoreKey.Prefix(correlationId);
-        var found = new List<(long, LogEvent)>();
-        foreach (var (_, _, handle) in _families)
-        {
-            using var iterator = _database.NewIterator(handle);
-            for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
-            {
-                if (!StoreKey.TryMatch(iterator.Key(), prefix, out var sequence))
-                    continue;
-                var entry = new StoredEntry("", [], sequence, WithoutTtlSuffix(iterator.Value()));
-                if (entry.IsLive && entry.Level >= minLevel && entry.TryDecode(out var logEvent))
-                    found.Add((sequence, logEvent!));
-            }
-        }
-        return found.OrderBy(f => f.Item1).ToList();
-    }
+    /// <summary>The live entries of exactly one correlation id at or above a level, in write order (the sink's own scan).</summary>
+    public List<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel) =>
+        StoreQueries.Scan(_database, _families.Select(f => f.Handle), correlationId, minLevel, after: 0, int.MaxValue, WithoutTtlSuffix);
 
     public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

@@ -52,6 +52,7 @@ public class DiskFullTests
             Assert.That(health.Status, Is.EqualTo(HealthStatus.Degraded), "the health check says the store is failing");
             Assert.That(health.Description, Does.Contain("No space left"));
             Assert.That(full.StoreQueueOverflowed, Is.GreaterThan(0), "the overflow is counted");
+            Assert.That(full.StoreQueueCapacity, Is.EqualTo(StoreQueueLimit), "the queue's capacity is still reported while writes fail");
             Assert.That(facade.Snapshot(), Does.Contain($"during event {StoreQueueLimit * 2 - 1}"), "the app keeps logging to the buffer");
             Assert.That(facade.Query("before"), Has.Count.EqualTo(500), "what was stored can still be read");
             Assert.That(selfLog.Lines.Count(l => l.Contains("store's queue is full")), Is.EqualTo(1), "the overflow is reported once");

@@ -135,7 +135,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
             StoreMessage = store.Message,
             StorePath = store.Path,
             StoreQueuePending = store.QueuePending,
-            StoreQueueCapacity = store.State == MemStreamStoreState.Open ? _options.StoreQueueLimit : 0,
+            StoreQueueCapacity = store.QueueCapacity,
             StoreQueueOverflowed = store.QueueOverflowed,
             EventsStored = store.EventsStored,
             StoreWriteFailures = store.WriteFailures,

@@ -67,12 +67,13 @@ internal sealed class RocksEventStore : IEventStore
 
     public void Add(MemStreamEvent memStreamEvent)
     {
-        var logEvent = memStreamEvent.LogEvent;
-        var correlationId = CorrelationIdOf(logEvent);
+        var correlationId = CorrelationIdOf(memStreamEvent.LogEvent);
         // Encoded here, on the sink's worker, so that the queue holds two byte arrays per event
         // rather than the whole LogEvent graph: a backlog of millions then costs the GC little.
-        var write = correlationId is null ? default : Encode(memStreamEvent, correlationId);
-        bool burstStarted = false;
+        // Not while the queue is full (a full disk): that event is only counted, so encoding it is waste.
+        var write = correlationId is null || QueueLooksFull() ? default : Encode(memStreamEvent, correlationId);
+        var burstStarted = false;
+        var droppedInBurst = 0L;
         lock (_gate)
         {
             _highestSequence = memStreamEvent.Sequence;
@@ -87,10 +88,10 @@ internal sealed class RocksEventStore : IEventStore
             }
             else
             {
-                if (_overflowedInBurst > 0)
-                    SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
+                droppedInBurst = _overflowedInBurst;
                 _overflowedInBurst = 0;
-                _incoming.Enqueue(write);
+                // Rarely, the queue drained between the look above and here.
+                _incoming.Enqueue(write.Key is null ? Encode(memStreamEvent, correlationId) : write);
                 _enqueued++;
                 if (_writerIdle)
                     Monitor.PulseAll(_gate);
@@ -99,7 +100,12 @@ internal sealed class RocksEventStore : IEventStore
 
         if (burstStarted)
             SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
+        if (droppedInBurst > 0)
+            SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", droppedInBurst);
     }
+
+    /// <summary>A read without the lock: only this thread adds, so a queue that looks full may only have drained since.</summary>
+    bool QueueLooksFull() => Volatile.Read(ref _enqueued) - Volatile.Read(ref _written) >= _settings.QueueLimit;
 
     PendingWrite Encode(MemStreamEvent memStreamEvent, string correlationId)
     {
@@ -143,6 +149,7 @@ internal sealed class RocksEventStore : IEventStore
                 Message = _failure,
                 Path = _database.Path,
                 QueuePending = (int)(_enqueued - _written),
+                QueueCapacity = _settings.QueueLimit,
                 QueueOverflowed = _overflowed,
                 EventsStored = _stored,
                 WriteFailures = _writeFailures,

@@ -1,4 +1,5 @@
 using System.Text;
+using RocksDbSharp;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -14,30 +15,42 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
 
     public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
     {
+        using (_database.Reading())
+        {
+            var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle);
+            return Scan(_database.Database, families, correlationId, minLevel, after, limit, value => value);
+        }
+    }
+
+    /// <summary>
+    /// The live entries of exactly one correlation id after a sequence number and at or above a level,
+    /// across the given families, in write order, at most <paramref name="limit"/>. The same scan serves
+    /// the sink and the memstream tool, which reads raw values (<paramref name="valueOf"/> strips what
+    /// RocksDB's TTL appended).
+    /// </summary>
+    public static List<MemStreamStoredEvent> Scan(RocksDb database, IEnumerable<ColumnFamilyHandle> families, string correlationId,
+        LogEventLevel minLevel, long after, int limit, Func<byte[], byte[]> valueOf)
+    {
         var prefix = StoreKey.Prefix(correlationId);
         var seekKey = StoreKey.Key(prefix, after + 1);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var found = new List<(long Sequence, byte[] Value)>();
-
-        using (_database.Reading())
+        foreach (var family in families)
         {
-            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
+            var taken = 0;
+            using var iterator = database.NewIterator(family);
+            for (iterator.Seek(seekKey); iterator.Valid() && taken < limit; iterator.Next())
             {
-                var taken = 0;
-                using var iterator = _database.Database.NewIterator(family);
-                for (iterator.Seek(seekKey); iterator.Valid() && taken < limit; iterator.Next())
-                {
-                    var key = iterator.Key();
-                    if (!key.AsSpan().StartsWith(prefix))
-                        break;
-                    if (!StoreKey.TryMatch(key, prefix, out var sequence))
-                        continue; // another id that starts with this one and a colon
-                    var value = iterator.Value();
-                    if (!StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) || level < minLevel || expiresAt <= now)
-                        continue;
-                    found.Add((sequence, value));
-                    taken++;
-                }
+                var key = iterator.Key();
+                if (!key.AsSpan().StartsWith(prefix))
+                    break;
+                if (!StoreKey.TryMatch(key, prefix, out var sequence))
+                    continue; // another id that starts with this one and a colon
+                var value = valueOf(iterator.Value());
+                if (!StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) || level < minLevel || expiresAt <= now)
+                    continue;
+                found.Add((sequence, value));
+                taken++;
             }
         }
 

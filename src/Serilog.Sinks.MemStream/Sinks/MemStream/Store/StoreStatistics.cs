@@ -7,6 +7,7 @@ internal sealed record StoreStatistics
     public string? Message { get; init; }
     public string? Path { get; init; }
     public int QueuePending { get; init; }
+    public int QueueCapacity { get; init; }
     public long QueueOverflowed { get; init; }
     public long EventsStored { get; init; }
     public long WriteFailures { get; init; }
