@@ -49,6 +49,8 @@ public class StressTests
             catch (Exception ex) { failures.Enqueue($"part {index}: {ex}"); }
         });
 
+        var clientsConnected = 0L;
+        var cutOffAtConnect = 0L;
         var written = new long[8];
         // Dedicated threads: eight busy writers on the thread pool would starve the other parts of it.
         var writers = Enumerable.Range(0, 8).Select(w =>
@@ -92,7 +94,21 @@ public class StressTests
             }),
             Part(1, async token =>
             {
-                using var client = await TailClient.ConnectAsync(server.WebSocketUri());
+                TailClient client;
+                try
+                {
+                    client = await TailClient.ConnectAsync(server.WebSocketUri());
+                }
+                catch (System.Net.WebSockets.WebSocketException) when (!token.IsCancellationRequested)
+                {
+                    // The server sends the buffer's 1 MiB right after the handshake; a client that two starved
+                    // cores do not let read it within the 500 ms send timeout is cut off by design, sometimes
+                    // before its handshake completes. Counted; the run must still connect clients.
+                    Interlocked.Increment(ref cutOffAtConnect);
+                    return;
+                }
+                using var _ = client;
+                Interlocked.Increment(ref clientsConnected);
                 await client.ReceiveAsync(TimeSpan.FromSeconds(5));
                 if (Random.Shared.Next(3) == 0)
                     client.Socket.Abort(); // vanish
@@ -149,9 +165,10 @@ public class StressTests
         var status = facade.Status();
         var total = written.Sum();
         TestContext.Out.WriteLine($"{Duration.TotalSeconds:0} s: {total:N0} events from 8 writers, {status.EventsStored:N0} stored, " +
-            $"{progress[0]:N0} subscriptions, {progress[1]:N0} WebSocket clients, {progress[2]:N0} queries, {progress[3]:N0} maintenance passes, " +
+            $"{progress[0]:N0} subscriptions, {clientsConnected:N0} WebSocket clients ({cutOffAtConnect:N0} cut off by the send timeout at connect), {progress[2]:N0} queries, {progress[3]:N0} maintenance passes, " +
             $"peak managed memory {peakMemory / (1024 * 1024):N0} MiB");
         Assert.That(failures, Is.Empty);
+        Assert.That(clientsConnected, Is.GreaterThan(0), "WebSocket clients connected");
         Assert.That(progress[MaintenancePart], Is.GreaterThan(0), "maintenance completed at least one pass");
         Assert.That(status.StoreWriteFailures, Is.Zero);
         TestContext.Out.WriteLine($"counted drops: {status.QueueOverflowed:N0} at the sink's queue, {status.StoreQueueOverflowed:N0} at the store's queue");
