@@ -2,8 +2,8 @@ using Serilog.Configuration;
 using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Display;
 using Serilog.Sinks.MemStream;
+using Serilog.Sinks.MemStream.Rendering;
 
 namespace Serilog;
 
@@ -57,7 +57,7 @@ public static class MemStreamLoggerConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
-        var formatter = new MessageTemplateTextFormatter(outputTemplate, formatProvider);
+        var formatter = OutputTemplateFormatter.Create(outputTemplate, formatProvider);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
             restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
     }
