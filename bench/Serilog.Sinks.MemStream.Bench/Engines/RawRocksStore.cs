@@ -9,6 +9,8 @@ internal sealed class RawRocksStore : IDisposable
 {
     readonly RocksDb _database;
 
+    public RocksDb Database => _database;
+
     public RawRocksStore(string path)
     {
         var options = new DbOptions().SetCreateIfMissing(true).SetCompression(Compression.Lz4);

@@ -23,6 +23,13 @@ public class StoreKeyTests
     }
 
     [Test]
+    public void AKeyBuiltFromTheIdIsTheKeyBuiltFromItsPrefix()
+    {
+        foreach (var id in Ids.Append(new string('é', StoreKey.MaxIdBytes / 2)).Append(new string('é', StoreKey.MaxIdBytes / 2 + 1)))
+            Assert.That(StoreKey.Key(id, 1_234_567), Is.EqualTo(StoreKey.Key(StoreKey.Prefix(id), 1_234_567)), $"id '{Short(id)}'");
+    }
+
+    [Test]
     public void KeysOfOneIdSortInSequenceOrder()
     {
         var prefix = StoreKey.Prefix("order");

@@ -111,7 +111,7 @@ internal sealed class RocksEventStore : IEventStore
     {
         var logEvent = memStreamEvent.LogEvent;
         var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
-        var key = StoreKey.Key(StoreKey.Prefix(correlationId), memStreamEvent.Sequence);
+        var key = StoreKey.Key(correlationId, memStreamEvent.Sequence);
         var value = StoredEventCodec.Encode(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
         return new PendingWrite(key, value, _familyByTtl[ttl]);
     }

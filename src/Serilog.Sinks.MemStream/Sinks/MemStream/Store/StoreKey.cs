@@ -29,13 +29,30 @@ internal static class StoreKey
         return prefix;
     }
 
+    /// <summary>The key of this id's entry with this sequence number, built in one allocation (the store's hot path).</summary>
+    public static byte[] Key(string correlationId, long sequence)
+    {
+        var idBytes = Encoding.UTF8.GetByteCount(correlationId);
+        if (idBytes > MaxIdBytes)
+            return Key(Prefix(correlationId), sequence);
+
+        var key = new byte[idBytes + 1 + SequenceDigits];
+        Encoding.UTF8.GetBytes(correlationId, key);
+        key[idBytes] = Separator;
+        WriteSequence(key.AsSpan(idBytes + 1), sequence);
+        return key;
+    }
+
     public static byte[] Key(byte[] prefix, long sequence)
     {
         var key = new byte[prefix.Length + SequenceDigits];
         prefix.CopyTo(key, 0);
-        Utf8Formatter.TryFormat(sequence, key.AsSpan(prefix.Length), out _, new System.Buffers.StandardFormat('D', SequenceDigits));
+        WriteSequence(key.AsSpan(prefix.Length), sequence);
         return key;
     }
+
+    static void WriteSequence(Span<byte> target, long sequence) =>
+        Utf8Formatter.TryFormat(sequence, target, out _, new System.Buffers.StandardFormat('D', SequenceDigits));
 
     /// <summary>True when <paramref name="key"/> is an entry of the id whose prefix is given, with its sequence number.</summary>
     public static bool TryMatch(ReadOnlySpan<byte> key, ReadOnlySpan<byte> prefix, out long sequence)
