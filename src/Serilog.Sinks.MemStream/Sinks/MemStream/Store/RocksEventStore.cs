@@ -8,8 +8,9 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// One sink's part of a <see cref="SharedDatabase"/>: its own TTL families and sequence number.
-/// Events with a correlation id are queued (bounded) and written by a background thread in
-/// WriteBatches, each of which also records the sink's sequence number, atomically.
+/// Events with a correlation id are encoded, queued (bounded, <see cref="PendingWriteQueue"/>) and
+/// written by a background thread in WriteBatches, each of which also records the sink's sequence
+/// number, atomically.
 /// </summary>
 internal sealed class RocksEventStore : IEventStore
 {
@@ -23,24 +24,19 @@ internal sealed class RocksEventStore : IEventStore
     readonly SharedDatabase _database;
     readonly StoreSettings _settings;
     readonly byte[] _sequenceKey;
-    readonly object _gate = new();
+    readonly PendingWriteQueue _pending;
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
     readonly Dictionary<int, ColumnFamilyHandle> _familyByTtl;
     readonly KeyValuePair<string, object?> _sinkTag;
-    Queue<PendingWrite> _incoming = new();
-    Queue<PendingWrite> _writing = new();
     long _highestSequence;
-    long _enqueued;
-    long _written;
     long _overflowed;
     long _overflowedInBurst;
     long _stored;
     long _writeFailures;
     string? _failure;
-    bool _writerIdle;
-    bool _closed;
+    int _disposed;
 
     internal RocksEventStore(SharedDatabase database, StoreSettings settings)
     {
@@ -50,6 +46,7 @@ internal sealed class RocksEventStore : IEventStore
         _sinkTag = MemStreamMetrics.SinkTag(settings.SinkName);
         LastSequence = ReadSequence();
         _highestSequence = LastSequence;
+        _pending = new PendingWriteQueue(settings.QueueLimit);
         // Maintenance drops only families of earlier configurations, so these handles stay valid.
         _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
 
@@ -65,47 +62,32 @@ internal sealed class RocksEventStore : IEventStore
 
     internal StoreSettings Settings => _settings;
 
+    /// <summary>Queues the event's write if it has a correlation id. Called only by the sink's worker.</summary>
     public void Add(MemStreamEvent memStreamEvent)
     {
-        var correlationId = CorrelationIdOf(memStreamEvent.LogEvent);
-        // Encoded here, on the sink's worker, so that the queue holds two byte arrays per event
-        // rather than the whole LogEvent graph: a backlog of millions then costs the GC little.
-        // Not while the queue is full (a full disk): that event is only counted, so encoding it is waste.
-        var write = correlationId is null || QueueLooksFull() ? default : Encode(memStreamEvent, correlationId);
-        var burstStarted = false;
-        var droppedInBurst = 0L;
-        lock (_gate)
-        {
-            _highestSequence = memStreamEvent.Sequence;
-            if (correlationId is null || _closed)
-                return;
+        Volatile.Write(ref _highestSequence, memStreamEvent.Sequence);
+        if (_pending.IsClosed || CorrelationIdOf(memStreamEvent.LogEvent) is not { } correlationId)
+            return;
 
-            if (_enqueued - _written >= _settings.QueueLimit)
-            {
-                _overflowed++;
-                MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "queue-full"));
-                burstStarted = _overflowedInBurst++ == 0;
-            }
-            else
-            {
-                droppedInBurst = _overflowedInBurst;
-                _overflowedInBurst = 0;
-                // Rarely, the queue drained between the look above and here.
-                _incoming.Enqueue(write.Key is null ? Encode(memStreamEvent, correlationId) : write);
-                _enqueued++;
-                if (_writerIdle)
-                    Monitor.PulseAll(_gate);
-            }
+        if (_pending.IsFull)
+        {
+            // Not encoded: during a full disk that would be work only to drop it.
+            Interlocked.Increment(ref _overflowed);
+            MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "queue-full"));
+            if (_overflowedInBurst++ == 0)
+                SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
+            return;
         }
 
-        if (burstStarted)
-            SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
-        if (droppedInBurst > 0)
-            SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", droppedInBurst);
+        if (_overflowedInBurst > 0)
+        {
+            SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
+            _overflowedInBurst = 0;
+        }
+        // Encoded here, on the sink's worker, so that the queue holds two byte arrays per event
+        // rather than the whole LogEvent graph: a backlog of millions then costs the GC little.
+        _pending.Add(Encode(memStreamEvent, correlationId));
     }
-
-    /// <summary>A read without the lock: only this thread adds, so a queue that looks full may only have drained since.</summary>
-    bool QueueLooksFull() => Volatile.Read(ref _enqueued) - Volatile.Read(ref _written) >= _settings.QueueLimit;
 
     PendingWrite Encode(MemStreamEvent memStreamEvent, string correlationId)
     {
@@ -122,14 +104,8 @@ internal sealed class RocksEventStore : IEventStore
     /// </summary>
     public void Flush()
     {
-        lock (_gate)
-        {
-            var target = _enqueued;
-            while (_written < target && _writer.IsAlive && Volatile.Read(ref _failure) is null)
-                Monitor.Wait(_gate, TimeSpan.FromMilliseconds(100));
-            if (_written < target)
-                return;
-        }
+        if (!_pending.WaitUntilWritten(_pending.Enqueued, () => _writer.IsAlive && Volatile.Read(ref _failure) is null))
+            return;
         // One synced write makes everything written before it durable, even across a power loss.
         WriteSequence(Synced);
     }
@@ -141,22 +117,20 @@ internal sealed class RocksEventStore : IEventStore
 
     public StoreStatistics Statistics()
     {
-        lock (_gate)
+        var failure = Volatile.Read(ref _failure);
+        return new StoreStatistics
         {
-            return new StoreStatistics
-            {
-                State = _failure is null ? MemStreamStoreState.Open : MemStreamStoreState.Failing,
-                Message = _failure,
-                Path = _database.Path,
-                QueuePending = (int)(_enqueued - _written),
-                QueueCapacity = _settings.QueueLimit,
-                QueueOverflowed = _overflowed,
-                EventsStored = _stored,
-                WriteFailures = _writeFailures,
-                ExpiredRemoved = _maintenance.ExpiredRemoved,
-                CorruptRemoved = _maintenance.CorruptRemoved,
-            };
-        }
+            State = failure is null ? MemStreamStoreState.Open : MemStreamStoreState.Failing,
+            Message = failure,
+            Path = _database.Path,
+            QueuePending = _pending.Pending,
+            QueueCapacity = _pending.Limit,
+            QueueOverflowed = Interlocked.Read(ref _overflowed),
+            EventsStored = Interlocked.Read(ref _stored),
+            WriteFailures = Interlocked.Read(ref _writeFailures),
+            ExpiredRemoved = _maintenance.ExpiredRemoved,
+            CorruptRemoved = _maintenance.CorruptRemoved,
+        };
     }
 
     /// <summary>Runs one maintenance pass now (it also runs on its interval).</summary>
@@ -164,13 +138,9 @@ internal sealed class RocksEventStore : IEventStore
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            if (_closed)
-                return;
-            _closed = true;
-            Monitor.PulseAll(_gate);
-        }
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        _pending.Close();
         _maintenance.Dispose();
         _writer.Join();
         WriteSequence(Synced);
@@ -181,20 +151,10 @@ internal sealed class RocksEventStore : IEventStore
 
     void WriteLoop()
     {
-        while (TakeBatch())
+        while (_pending.Take(BatchSize) is { } chunk)
         {
-            while (_writing.Count > 0)
-            {
-                var chunk = new PendingWrite[Math.Min(BatchSize, _writing.Count)];
-                for (var i = 0; i < chunk.Length; i++)
-                    chunk[i] = _writing.Dequeue();
-                WriteUntilStored(chunk);
-                lock (_gate)
-                {
-                    _written += chunk.Length;
-                    Monitor.PulseAll(_gate);
-                }
-            }
+            WriteUntilStored(chunk);
+            _pending.MarkWritten(chunk.Length);
         }
     }
 
@@ -221,16 +181,12 @@ internal sealed class RocksEventStore : IEventStore
 
             if (Interlocked.Exchange(ref _failure, failure.Message) is null)
                 SelfLog.WriteLine("MemStream: writing to the store at {0} failed; events wait in the store's queue and are retried until a write succeeds: {1}", _database.Path, failure.Message);
-            lock (_gate)
+            if (!_pending.WaitBeforeRetry(delay))
             {
-                if (_closed)
-                {
-                    Interlocked.Add(ref _writeFailures, chunk.Length);
-                    MemStreamMetrics.StoreDrops.Add(chunk.Length, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
-                    SelfLog.WriteLine("MemStream: the store at {0} closed while writes failed; {1} events were not stored: {2}", _database.Path, chunk.Length, failure.Message);
-                    return;
-                }
-                Monitor.Wait(_gate, delay);
+                Interlocked.Add(ref _writeFailures, chunk.Length);
+                MemStreamMetrics.StoreDrops.Add(chunk.Length, _sinkTag, new KeyValuePair<string, object?>("reason", "write-failed"));
+                SelfLog.WriteLine("MemStream: the store at {0} closed while writes failed; {1} events were not stored: {2}", _database.Path, chunk.Length, failure.Message);
+                return;
             }
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, LastRetryDelay.Ticks));
         }
@@ -239,10 +195,7 @@ internal sealed class RocksEventStore : IEventStore
     /// <summary>Writes the chunk and the sink's sequence number in one batch; the failure, or null.</summary>
     Exception? TryWrite(PendingWrite[] chunk)
     {
-        long highest;
-        lock (_gate)
-            highest = _highestSequence;
-
+        var highest = Volatile.Read(ref _highestSequence);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
@@ -265,23 +218,6 @@ internal sealed class RocksEventStore : IEventStore
         return null;
     }
 
-    bool TakeBatch()
-    {
-        lock (_gate)
-        {
-            while (_incoming.Count == 0)
-            {
-                if (_closed)
-                    return false;
-                _writerIdle = true;
-                Monitor.Wait(_gate);
-                _writerIdle = false;
-            }
-            (_incoming, _writing) = (_writing, _incoming);
-            return true;
-        }
-    }
-
     long ReadSequence()
     {
         var stored = _database.Database.Get(_sequenceKey, _database.MetadataFamily);
@@ -290,9 +226,7 @@ internal sealed class RocksEventStore : IEventStore
 
     void WriteSequence(WriteOptions options)
     {
-        long highest;
-        lock (_gate)
-            highest = _highestSequence;
+        var highest = Volatile.Read(ref _highestSequence);
         try
         {
             using var batch = new WriteBatch();
@@ -312,6 +246,4 @@ internal sealed class RocksEventStore : IEventStore
         BinaryPrimitives.WriteInt64LittleEndian(bytes, sequence);
         return bytes;
     }
-
-    readonly record struct PendingWrite(byte[] Key, byte[] Value, ColumnFamilyHandle Family);
 }

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// The bounded queue between the sink's worker (the only producer) and the store's writer thread
+/// (the only consumer). Adding takes no lock: a lock per event, shared with the writer, cost the
+/// worker more than encoding the event. The writer sleeps when the queue is empty and is woken only
+/// then, and anyone waiting for writes to land waits on the same monitor.
+/// </summary>
+internal sealed class PendingWriteQueue(int limit)
+{
+    static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(100);
+    readonly ConcurrentQueue<PendingWrite> _queue = new();
+    readonly object _gate = new();
+    long _enqueued;
+    long _written;
+    int _writerWaiting;
+    volatile bool _closed;
+
+    public int Limit { get; } = limit;
+
+    public long Enqueued => Volatile.Read(ref _enqueued);
+
+    public int Pending => (int)(Volatile.Read(ref _enqueued) - Volatile.Read(ref _written));
+
+    /// <summary>Whether the producer must drop its next write; the queue may only have drained since.</summary>
+    public bool IsFull => Pending >= Limit;
+
+    public bool IsClosed => _closed;
+
+    /// <summary>Queues a write. Only the producer calls this, after finding the queue not full.</summary>
+    public void Add(PendingWrite write)
+    {
+        _queue.Enqueue(write);
+        Volatile.Write(ref _enqueued, _enqueued + 1);
+        // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
+        if (Volatile.Read(ref _writerWaiting) == 1)
+        {
+            lock (_gate)
+                Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Up to <paramref name="max"/> queued writes, waiting while there are none; null once closed and empty.</summary>
+    public PendingWrite[]? Take(int max)
+    {
+        while (true)
+        {
+            var count = Math.Min(max, _queue.Count);
+            if (count > 0)
+            {
+                var chunk = new PendingWrite[count];
+                for (var i = 0; i < count; i++)
+                    _queue.TryDequeue(out chunk[i]);
+                return chunk;
+            }
+
+            lock (_gate)
+            {
+                Interlocked.Exchange(ref _writerWaiting, 1);
+                if (_queue.IsEmpty)
+                {
+                    if (_closed)
+                        return null;
+                    Monitor.Wait(_gate, IdleCheck);
+                }
+                Volatile.Write(ref _writerWaiting, 0);
+            }
+        }
+    }
+
+    public void MarkWritten(int count)
+    {
+        lock (_gate)
+        {
+            Volatile.Write(ref _written, _written + count);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    /// <summary>Waits until the first <paramref name="target"/> writes are done or <paramref name="canProgress"/> says they will not be soon.</summary>
+    public bool WaitUntilWritten(long target, Func<bool> canProgress)
+    {
+        lock (_gate)
+        {
+            while (_written < target && canProgress())
+                Monitor.Wait(_gate, IdleCheck);
+            return _written >= target;
+        }
+    }
+
+    /// <summary>Waits before a write is retried; false, at once, when the queue has been closed.</summary>
+    public bool WaitBeforeRetry(TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            if (_closed)
+                return false;
+            Monitor.Wait(_gate, delay);
+            return true;
+        }
+    }
+
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
+    }
+}
