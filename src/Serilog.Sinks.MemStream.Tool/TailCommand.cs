@@ -85,6 +85,10 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
     {
         switch (frame.GetProperty("type").GetString())
         {
+            case "events":
+                foreach (var element in frame.GetProperty("events").EnumerateArray())
+                    Print(element);
+                break;
             case "event":
                 _lastSequence = frame.GetProperty("seq").GetInt64();
                 if (settings.Clef)
@@ -126,7 +130,7 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
         var builder = new UriBuilder(Url) { Scheme = Url.Scheme is "https" or "wss" ? "wss" : "ws" };
         if (builder.Path is "" or "/")
             builder.Path = "/memstream/ws";
-        var query = new List<string> { "format=" + (Clef ? "clef" : "text") };
+        var query = new List<string> { "format=" + (Clef ? "clef" : "text"), "batch=true" };
         if (MinLevel is not null) query.Add("minLevel=" + Uri.EscapeDataString(MinLevel));
         if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));
         if (Filter is not null) query.Add("filter=" + Uri.EscapeDataString(Filter));

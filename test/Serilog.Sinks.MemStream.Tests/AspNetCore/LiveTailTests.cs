@@ -130,11 +130,42 @@ public class LiveTailTests
         Assert.That(frames.Events().Single().Text(), Is.EqualTo("after a restart\n"));
     }
 
+    [Test]
+    public async Task ABatchingClientGetsTheEventsAlreadyWaitingTogetherInOneMessageInOrder()
+    {
+        await using var server = await TailServer.StartAsync(options => options.ClientQueueCapacity = 10_000, bufferSize: 1 << 20);
+        for (var i = 0; i < 1000; i++)
+            server.Logger.Information("waiting {Index}", i);
+
+        using var client = await TailClient.ConnectAsync(server.WebSocketUri("after=0&batch=true"));
+        var messages = new List<int>();
+        var events = new List<System.Text.Json.JsonElement>();
+        while (events.Count < 1000)
+        {
+            var frame = (await client.ReceiveAsync())!.Value;
+            Assert.That(frame.Type(), Is.EqualTo("events"));
+            var batch = frame.GetProperty("events").EnumerateArray().ToList();
+            messages.Add(batch.Count);
+            events.AddRange(batch);
+        }
+
+        Assert.That(events.Select(e => e.Seq()), Is.EqualTo(Enumerable.Range(1, 1000).Select(i => (long)i)));
+        Assert.That(events.Select(e => e.Type()), Is.All.EqualTo("event"));
+        Assert.That(events[999].Text(), Is.EqualTo("waiting 999\n"));
+        Assert.That(messages, Has.Some.GreaterThan(1), "the buffered events came one per message");
+        Assert.That(messages, Has.All.InRange(1, 256));
+
+        server.Logger.Information("live");
+        var live = (await client.ReceiveAsync())!.Value;
+        Assert.That(live.GetProperty("events").EnumerateArray().Single().Text(), Is.EqualTo("live\n"));
+    }
+
     [TestCase("minLevel=Loud", "minLevel")]
     [TestCase("minLevel=3", "minLevel")]
     [TestCase("after=-1", "after")]
     [TestCase("after=soon", "after")]
     [TestCase("format=xml", "format")]
+    [TestCase("batch=yes", "batch")]
     [TestCase("filter=StatusCode%20%3E%3D", "filter")]
     public async Task BadParametersGet400NamingTheParameter(string query, string parameter)
     {

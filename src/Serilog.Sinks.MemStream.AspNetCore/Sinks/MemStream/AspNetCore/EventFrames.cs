@@ -53,6 +53,25 @@ internal sealed class EventFrames
         return _buffer.WrittenSpan;
     }
 
+    /// <summary>
+    /// Starts a batch message, <c>{"type":"events","events":[...]}</c>, in <paramref name="batch"/>;
+    /// <see cref="AddToBatch"/> appends event frames and <see cref="EndBatch"/> closes it.
+    /// </summary>
+    public static void StartBatch(ArrayBufferWriter<byte> batch)
+    {
+        batch.ResetWrittenCount();
+        batch.Write("{\"type\":\"events\",\"events\":["u8);
+    }
+
+    public static void AddToBatch(ArrayBufferWriter<byte> batch, ReadOnlySpan<byte> eventFrame, bool first)
+    {
+        if (!first)
+            batch.Write(","u8);
+        batch.Write(eventFrame);
+    }
+
+    public static void EndBatch(ArrayBufferWriter<byte> batch) => batch.Write("]}"u8);
+
     /// <summary>A notice: <c>dropped</c> (the client fell behind) or <c>missed</c> (no longer buffered when it resumed).</summary>
     public ReadOnlyMemory<byte> Notice(string type, long count)
     {

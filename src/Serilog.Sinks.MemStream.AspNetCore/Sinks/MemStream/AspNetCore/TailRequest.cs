@@ -4,8 +4,8 @@ using Serilog.Expressions;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
-/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>filter</c>, <c>format</c>, <c>after</c>.</summary>
-internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, CompiledExpression? Filter, bool Clef, long? After)
+/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>filter</c>, <c>format</c>, <c>after</c>, <c>batch</c>.</summary>
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, CompiledExpression? Filter, bool Clef, long? After, bool Batch)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
@@ -14,13 +14,14 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
         var correlationId = parameters.Text("correlationId");
         var format = parameters.Choice("format", "text", "text", "clef");
         var after = parameters.Sequence("after");
+        var batch = parameters.Choice("batch", "false", "false", "true") == "true";
         CompiledExpression? filter = null;
         if (parameters.Text("filter") is { Length: > 0 } expression && !SerilogExpression.TryCompile(expression, out filter, out var problem))
             parameters.Fail("filter", $"is not a valid Serilog expression ({problem})", expression, 0);
 
         error = parameters.Error;
         return error is null
-            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, filter, format == "clef", after)
+            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, filter, format == "clef", after, batch)
             : null;
     }
 

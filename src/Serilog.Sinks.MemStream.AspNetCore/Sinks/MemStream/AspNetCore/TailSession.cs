@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,8 +8,9 @@ using Serilog.Debugging;
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// One WebSocket client of the live tail: the buffered events, then live ones, each one frame, from
-/// its own bounded subscription. The client's pace never reaches the application: a full queue drops
+/// One WebSocket client of the live tail: the buffered events, then live ones, from its own bounded
+/// subscription; each event is one message, or, for a client that asked for <c>batch=true</c>, the
+/// events already waiting go together in one message (at most 256 events or about 64 KiB). The client's pace never reaches the application: a full queue drops
 /// its oldest events (and the client is told), and a frame that cannot be sent within the send
 /// timeout ends the connection. Incoming frames are read only to answer a close, or to refuse an
 /// oversized one (1009). On application stopping, the client gets a 1001 close.
@@ -16,6 +18,9 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 internal sealed class TailSession
 {
     static readonly TimeSpan ClosingGrace = TimeSpan.FromSeconds(1);
+    // A batch holds only events already waiting, so these bound its size, not its delay.
+    const int BatchEvents = 256;
+    const int BatchBytes = 64 * 1024;
 
     readonly WebSocket _socket;
     readonly MemStreamWebSocketOptions _options;
@@ -132,6 +137,8 @@ internal sealed class TailSession
         var reader = subscription.Reader;
         var reportedDrops = 0L;
         var correlationIdProperty = MemStream.Named(_options.SinkName).CorrelationIdProperty;
+        var batch = request.Batch ? new ArrayBufferWriter<byte>(BatchBytes) : null;
+        var batched = 0;
         while (await reader.WaitToReadAsync(_ended.Token))
         {
             while (reader.TryRead(out var next))
@@ -139,13 +146,38 @@ internal sealed class TailSession
                 var dropped = subscription.Dropped;
                 if (dropped > reportedDrops)
                 {
+                    batched = await SendBatchAsync(batch, batched);
                     await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
-                if (request.MinLevel <= next.LogEvent.Level && request.Wants(next.LogEvent, correlationIdProperty))
-                    await SendAsync(frames.Event(next, request.Clef));
+                if (request.MinLevel > next.LogEvent.Level || !request.Wants(next.LogEvent, correlationIdProperty))
+                    continue;
+
+                var frame = frames.Event(next, request.Clef);
+                if (batch is null)
+                {
+                    await SendAsync(frame);
+                    continue;
+                }
+                if (batched == 0)
+                    EventFrames.StartBatch(batch);
+                EventFrames.AddToBatch(batch, frame.Span, first: batched == 0);
+                if (++batched == BatchEvents || batch.WrittenCount >= BatchBytes)
+                    batched = await SendBatchAsync(batch, batched);
             }
+            // Nothing more is waiting: what was gathered goes now, never held back for more.
+            batched = await SendBatchAsync(batch, batched);
         }
+    }
+
+    /// <summary>Sends the gathered events as one message, if there are any; the new count of gathered events (0).</summary>
+    async Task<int> SendBatchAsync(ArrayBufferWriter<byte>? batch, int batched)
+    {
+        if (batch is null || batched == 0)
+            return 0;
+        EventFrames.EndBatch(batch);
+        await SendAsync(batch.WrittenMemory);
+        return 0;
     }
 
     async Task SendAsync(ReadOnlyMemory<byte> frame)
