@@ -11,6 +11,7 @@ namespace Serilog.Sinks.MemStream.Store;
 internal sealed class PendingWriteQueue(int limit)
 {
     static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(100);
+    const int PollsBeforeBlocking = 20;
     readonly ConcurrentQueue<PendingWrite> _queue = new();
     readonly object _gate = new();
     long _enqueued;
@@ -35,7 +36,7 @@ internal sealed class PendingWriteQueue(int limit)
         _queue.Enqueue(write);
         Volatile.Write(ref _enqueued, _enqueued + 1);
         // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
-        if (Volatile.Read(ref _writerWaiting) == 1)
+        if (Volatile.Read(ref _writerWaiting) == 1 && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
         {
             lock (_gate)
                 Monitor.PulseAll(_gate);
@@ -45,6 +46,7 @@ internal sealed class PendingWriteQueue(int limit)
     /// <summary>Up to <paramref name="max"/> queued writes, waiting while there are none; null once closed and empty.</summary>
     public PendingWrite[]? Take(int max)
     {
+        var polls = 0;
         while (true)
         {
             var count = Math.Min(max, _queue.Count);
@@ -54,6 +56,11 @@ internal sealed class PendingWriteQueue(int limit)
                 for (var i = 0; i < count; i++)
                     _queue.TryDequeue(out chunk[i]);
                 return chunk;
+            }
+            if (polls++ < PollsBeforeBlocking && !_closed)
+            {
+                Thread.Sleep(1);
+                continue;
             }
 
             lock (_gate)
@@ -66,6 +73,7 @@ internal sealed class PendingWriteQueue(int limit)
                     Monitor.Wait(_gate, IdleCheck);
                 }
                 Volatile.Write(ref _writerWaiting, 0);
+                polls = 0;
             }
         }
     }
