@@ -70,7 +70,7 @@ sealed class StoreReader : IDisposable
 
     /// <summary>The live entries of exactly one correlation id at or above a level, in write order (the sink's own scan).</summary>
     public List<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel) =>
-        StoreQueries.Scan(_database, _families.Select(f => f.Handle), correlationId, minLevel, after: 0, int.MaxValue, WithoutTtlSuffix);
+        StoreQueries.Scan(_database, _families.Select(f => f.Handle), correlationId, minLevel, after: 0, int.MaxValue, TtlSuffixLength);
 
     public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

@@ -18,51 +18,50 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         using (_database.Reading())
         {
             var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle);
-            return Scan(_database.Database, families, correlationId, minLevel, after, limit, value => value);
+            return Scan(_database.Database, families, correlationId, minLevel, after, limit, suffixBytes: 0);
         }
     }
 
     /// <summary>
     /// The live entries of exactly one correlation id after a sequence number and at or above a level,
     /// across the given families, in write order, at most <paramref name="limit"/>. The same scan serves
-    /// the sink and the memstream tool, which reads raw values (<paramref name="valueOf"/> strips what
-    /// RocksDB's TTL appended).
+    /// the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/> is what
+    /// RocksDB's TTL appended to each (0 through a database opened with TTL). Values are decoded where
+    /// RocksDB holds them, without a copy.
     /// </summary>
     public static List<MemStreamStoredEvent> Scan(RocksDb database, IEnumerable<ColumnFamilyHandle> families, string correlationId,
-        LogEventLevel minLevel, long after, int limit, Func<byte[], byte[]> valueOf)
+        LogEventLevel minLevel, long after, int limit, int suffixBytes)
     {
         var prefix = StoreKey.Prefix(correlationId);
         var seekKey = StoreKey.Key(prefix, after + 1);
+        // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
+        // instead of reading on into the next id's block.
+        var upperBound = (byte[])prefix.Clone();
+        upperBound[^1]++;
+        var readOptions = new ReadOptions().SetIterateUpperBound(upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var found = new List<(long Sequence, byte[] Value)>();
+        var perFamily = new List<List<MemStreamStoredEvent>>();
         foreach (var family in families)
         {
-            var taken = 0;
-            using var iterator = database.NewIterator(family);
-            for (iterator.Seek(seekKey); iterator.Valid() && taken < limit; iterator.Next())
+            var events = new List<MemStreamStoredEvent>();
+            using var iterator = database.NewIterator(family, readOptions);
+            for (iterator.Seek(seekKey); iterator.Valid() && events.Count < limit; iterator.Next())
             {
-                var key = iterator.Key();
-                if (!key.AsSpan().StartsWith(prefix))
-                    break;
-                if (!StoreKey.TryMatch(key, prefix, out var sequence))
+                if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
                     continue; // another id that starts with this one and a colon
-                var value = valueOf(iterator.Value());
-                if (!StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) || level < minLevel || expiresAt <= now)
-                    continue;
-                found.Add((sequence, value));
-                taken++;
+                var raw = iterator.GetValueSpan();
+                var value = raw.Length >= suffixBytes ? raw[..^suffixBytes] : [];
+                if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
+                    && StoredEventCodec.TryDecode(value, out var logEvent))
+                    events.Add(new MemStreamStoredEvent(sequence, logEvent!));
             }
+            perFamily.Add(events);
         }
+        // The bound lives in unmanaged memory that the options free when they are finalized.
+        GC.KeepAlive(readOptions);
 
-        var events = new List<MemStreamStoredEvent>(Math.Min(found.Count, limit));
-        foreach (var (sequence, value) in found.OrderBy(f => f.Sequence))
-        {
-            if (events.Count == limit)
-                break;
-            if (StoredEventCodec.TryDecode(value, out var logEvent))
-                events.Add(new MemStreamStoredEvent(sequence, logEvent!));
-        }
-        return events;
+        // Each family is in write order already; events of several families (retention by level) are merged.
+        return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Sequence).Take(limit)];
     }
 
     public IReadOnlyList<string> CorrelationIds()
