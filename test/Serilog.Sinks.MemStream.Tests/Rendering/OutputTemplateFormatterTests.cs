@@ -83,7 +83,7 @@ public class OutputTemplateFormatterTests
         Assert.That(OutputTemplateFormatter.Create("{Message}", new UpperCaseFormatter()), Is.TypeOf<MessageTemplateTextFormatter>());
     }
 
-    static readonly LogEventLevel[] LogEventLevels = Enum.GetValues<LogEventLevel>();
+    static readonly LogEventLevel[] LogEventLevels = [.. Enum.GetValues<LogEventLevel>(), (LogEventLevel)42];
 
     static IEnumerable<LogEvent> Events()
     {

@@ -56,7 +56,14 @@ internal sealed class OutputTemplateFormatter : ITextFormatter
                 return (logEvent, output) => timestamp.Write(logEvent.Timestamp, output);
             case "Level":
                 var monikers = LevelMonikers(property.ToString(), formatProvider);
-                return (logEvent, output) => output.Write(monikers[(int)logEvent.Level]);
+                var unusualLevel = new MessageTemplateTextFormatter(property.ToString(), formatProvider);
+                return (logEvent, output) =>
+                {
+                    if ((uint)logEvent.Level < (uint)monikers.Length)
+                        output.Write(monikers[(int)logEvent.Level]);
+                    else
+                        unusualLevel.Format(logEvent, output); // a level cast from a number outside the enum
+                };
             case "NewLine":
                 return (_, output) => output.Write(Environment.NewLine);
             case "Message":
