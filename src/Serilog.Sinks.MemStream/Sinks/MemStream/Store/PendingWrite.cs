@@ -2,5 +2,10 @@ using RocksDbSharp;
 
 namespace Serilog.Sinks.MemStream.Store;
 
-/// <summary>One encoded event waiting for the store's writer: its key, value and TTL family.</summary>
-internal readonly record struct PendingWrite(byte[] Key, byte[] Value, ColumnFamilyHandle Family);
+/// <summary>One encoded event waiting for the store's writer: where its key and value lie in a slab, and its TTL family.</summary>
+internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, ColumnFamilyHandle Family)
+{
+    public ReadOnlySpan<byte> Key => Slab.AsSpan(Offset, KeyLength);
+
+    public ReadOnlySpan<byte> Value => Slab.AsSpan(Offset + KeyLength, ValueLength);
+}

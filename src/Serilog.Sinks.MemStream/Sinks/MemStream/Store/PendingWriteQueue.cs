@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RocksDbSharp;
 
 namespace Serilog.Sinks.MemStream.Store;
 
@@ -13,6 +14,7 @@ internal sealed class PendingWriteQueue(int limit)
     static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(100);
     const int PollsBeforeBlocking = 20;
     readonly ConcurrentQueue<PendingWrite> _queue = new();
+    readonly WriteSlabs _slabs = new();
     readonly object _gate = new();
     long _enqueued;
     long _written;
@@ -30,10 +32,11 @@ internal sealed class PendingWriteQueue(int limit)
 
     public bool IsClosed => _closed;
 
-    /// <summary>Queues a write. Only the producer calls this, after finding the queue not full.</summary>
-    public void Add(PendingWrite write)
+    /// <summary>Queues a copy of a key and value. Only the producer calls this, after finding the queue not full.</summary>
+    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ColumnFamilyHandle family)
     {
-        _queue.Enqueue(write);
+        var (slab, offset) = _slabs.Copy(key, value);
+        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, family));
         Volatile.Write(ref _enqueued, _enqueued + 1);
         // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
         if (Volatile.Read(ref _writerWaiting) == 1 && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
@@ -78,11 +81,13 @@ internal sealed class PendingWriteQueue(int limit)
         }
     }
 
-    public void MarkWritten(int count)
+    /// <summary>Notes that a chunk <see cref="Take"/> gave is in the store (or given up); its memory may be reused.</summary>
+    public void MarkWritten(PendingWrite[] chunk)
     {
+        _slabs.Written(chunk);
         lock (_gate)
         {
-            Volatile.Write(ref _written, _written + count);
+            Volatile.Write(ref _written, _written + chunk.Length);
             Monitor.PulseAll(_gate);
         }
     }

@@ -84,18 +84,14 @@ internal sealed class RocksEventStore : IEventStore
             SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
             _overflowedInBurst = 0;
         }
-        // Encoded here, on the sink's worker, so that the queue holds two byte arrays per event
-        // rather than the whole LogEvent graph: a backlog of millions then costs the GC little.
-        _pending.Add(Encode(memStreamEvent, correlationId));
-    }
-
-    PendingWrite Encode(MemStreamEvent memStreamEvent, string correlationId)
-    {
+        // Encoded here, on the sink's worker, into the queue's slabs rather than queued as a LogEvent
+        // graph: a backlog of millions then costs the GC little.
         var logEvent = memStreamEvent.LogEvent;
         var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
-        var key = StoreKey.Key(correlationId, memStreamEvent.Sequence);
-        var value = StoredEventCodec.Encode(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
-        return new PendingWrite(key, value, _familyByTtl[ttl]);
+        Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
+        var keyLength = StoreKey.Write(key, correlationId, memStreamEvent.Sequence);
+        var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
+        _pending.Add(key[..keyLength], value, _familyByTtl[ttl]);
     }
 
     /// <summary>
@@ -154,7 +150,7 @@ internal sealed class RocksEventStore : IEventStore
         while (_pending.Take(BatchSize) is { } chunk)
         {
             WriteUntilStored(chunk);
-            _pending.MarkWritten(chunk.Length);
+            _pending.MarkWritten(chunk);
         }
     }
 

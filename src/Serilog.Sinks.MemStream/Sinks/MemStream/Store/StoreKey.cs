@@ -29,18 +29,35 @@ internal static class StoreKey
         return prefix;
     }
 
-    /// <summary>The key of this id's entry with this sequence number, built in one allocation (the store's hot path).</summary>
+    /// <summary>The most bytes a key takes, long ids included.</summary>
+    public const int MaxKeyBytes = MaxIdBytes + 96 + 1 + SequenceDigits;
+
+    /// <summary>The key of this id's entry with this sequence number.</summary>
     public static byte[] Key(string correlationId, long sequence)
+    {
+        Span<byte> key = stackalloc byte[MaxKeyBytes];
+        return key[..Write(key, correlationId, sequence)].ToArray();
+    }
+
+    /// <summary>
+    /// Writes the key of this id's entry with this sequence number into <paramref name="destination"/>
+    /// (at least <see cref="MaxKeyBytes"/> long) and returns its length: the store's hot path, with no allocation for ids of up to <see cref="MaxIdBytes"/> bytes.
+    /// </summary>
+    public static int Write(Span<byte> destination, string correlationId, long sequence)
     {
         var idBytes = Encoding.UTF8.GetByteCount(correlationId);
         if (idBytes > MaxIdBytes)
-            return Key(Prefix(correlationId), sequence);
+        {
+            var prefix = Prefix(correlationId);
+            prefix.CopyTo(destination);
+            WriteSequence(destination[prefix.Length..], sequence);
+            return prefix.Length + SequenceDigits;
+        }
 
-        var key = new byte[idBytes + 1 + SequenceDigits];
-        Encoding.UTF8.GetBytes(correlationId, key);
-        key[idBytes] = Separator;
-        WriteSequence(key.AsSpan(idBytes + 1), sequence);
-        return key;
+        Encoding.UTF8.GetBytes(correlationId, destination);
+        destination[idBytes] = Separator;
+        WriteSequence(destination[(idBytes + 1)..], sequence);
+        return idBytes + 1 + SequenceDigits;
     }
 
     public static byte[] Key(byte[] prefix, long sequence)

@@ -24,7 +24,13 @@ internal static class StoredEventCodec
     // One reusable buffer and writer per encoding thread (the sink's worker), so encoding allocates only its result.
     [ThreadStatic] static BinaryWriter? _encoder;
 
-    public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt)
+    public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt) => EncodeToScratch(logEvent, expiresAt).ToArray();
+
+    /// <summary>
+    /// Encodes the event into this thread's reusable buffer: the bytes are valid until the thread's
+    /// next call, so that the store can copy them where they go without an array per event.
+    /// </summary>
+    public static ReadOnlySpan<byte> EncodeToScratch(LogEvent logEvent, DateTimeOffset expiresAt)
     {
         var writer = _encoder ??= new BinaryWriter(new MemoryStream(1024), Encoding.UTF8);
         var stream = (MemoryStream)writer.BaseStream;
@@ -45,7 +51,7 @@ internal static class StoredEventCodec
             WriteValue(writer, value);
         }
         writer.Flush();
-        var encoded = stream.ToArray();
+        var encoded = stream.GetBuffer().AsSpan(0, (int)stream.Length);
         // One huge event should not pin a huge buffer for the thread's lifetime.
         if (stream.Capacity > 64 * 1024)
             _encoder = null;
