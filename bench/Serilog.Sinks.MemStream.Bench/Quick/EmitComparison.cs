@@ -9,7 +9,7 @@ namespace Serilog.Sinks.MemStream.Bench.Quick;
 /// </summary>
 internal static class EmitComparison
 {
-    public static string Run(OutputFormat format, int threads, int burst = 50_000, int rounds = 9)
+    public static string Run(OutputFormat format, int threads, int burst = 50_000, int rounds = 7)
     {
         var subjects = Enum.GetValues<EmitTarget>().Select(t => new EmitSubject(t, format, queueLimit: 65_536)).ToList();
         try
