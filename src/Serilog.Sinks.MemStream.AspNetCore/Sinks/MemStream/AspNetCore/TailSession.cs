@@ -10,7 +10,8 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <summary>
 /// One WebSocket client of the live tail: the buffered events, then live ones, from its own bounded
 /// subscription; each event is one message, or, for a client that asked for <c>batch=true</c>, the
-/// events already waiting go together in one message (at most 256 events or about 64 KiB). The client's pace never reaches the application: a full queue drops
+/// events already waiting go together in one message (at most 256 events, about 64 KiB, or 20 ms
+/// from the batch's first event while more keep arriving). The client's pace never reaches the application: a full queue drops
 /// its oldest events (and the client is told), and a frame that cannot be sent within the send
 /// timeout ends the connection. Incoming frames are read only to answer a close, or to refuse an
 /// oversized one (1009). On application stopping, the client gets a 1001 close.
@@ -21,6 +22,8 @@ internal sealed class TailSession
     // A batch holds only events already waiting, so these bound its size, not its delay.
     const int BatchEvents = 256;
     const int BatchBytes = 64 * 1024;
+    // With a narrow filter on a busy sink the queue may not empty for a while; a match still goes soon.
+    const long BatchMilliseconds = 20;
 
     readonly WebSocket _socket;
     readonly MemStreamWebSocketOptions _options;
@@ -139,6 +142,7 @@ internal sealed class TailSession
         var correlationIdProperty = MemStream.Named(_options.SinkName).CorrelationIdProperty;
         var batch = request.Batch ? new ArrayBufferWriter<byte>(BatchBytes) : null;
         var batched = 0;
+        var batchStarted = 0L;
         while (await reader.WaitToReadAsync(_ended.Token))
         {
             while (reader.TryRead(out var next))
@@ -150,19 +154,23 @@ internal sealed class TailSession
                     await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
-                if (request.MinLevel > next.LogEvent.Level || !request.Wants(next.LogEvent, correlationIdProperty))
-                    continue;
-
-                var frame = frames.Event(next, request.Clef);
-                if (batch is null)
+                if (request.MinLevel <= next.LogEvent.Level && request.Wants(next.LogEvent, correlationIdProperty))
                 {
-                    await SendAsync(frame);
-                    continue;
+                    var frame = frames.Event(next, request.Clef);
+                    if (batch is null)
+                    {
+                        await SendAsync(frame);
+                        continue;
+                    }
+                    if (batched == 0)
+                    {
+                        EventFrames.StartBatch(batch);
+                        batchStarted = Environment.TickCount64;
+                    }
+                    EventFrames.AddToBatch(batch, frame.Span, first: batched == 0);
+                    batched++;
                 }
-                if (batched == 0)
-                    EventFrames.StartBatch(batch);
-                EventFrames.AddToBatch(batch, frame.Span, first: batched == 0);
-                if (++batched == BatchEvents || batch.WrittenCount >= BatchBytes)
+                if (batched > 0 && (batched == BatchEvents || batch!.WrittenCount >= BatchBytes || Environment.TickCount64 - batchStarted >= BatchMilliseconds))
                     batched = await SendBatchAsync(batch, batched);
             }
             // Nothing more is waiting: what was gathered goes now, never held back for more.

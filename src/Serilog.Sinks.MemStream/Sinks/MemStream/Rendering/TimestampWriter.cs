@@ -18,9 +18,11 @@ internal sealed class TimestampWriter
     {
         _format = format;
         _provider = formatProvider ?? CultureInfo.InvariantCulture;
-        // ':' in a custom format is the culture's time separator, and 'yyyy' counts in its calendar.
-        var info = DateTimeFormatInfo.GetInstance(_provider);
-        _writeDigits = format == DefaultFormat && info.TimeSeparator == ":" && info.Calendar is GregorianCalendar;
+        // ':' in a custom format is the culture's time separator, and 'yyyy' counts in its calendar. Any
+        // other provider would be asked for them at each rendering, on the worker's culture: left to .NET.
+        _writeDigits = format == DefaultFormat
+            && _provider is CultureInfo or DateTimeFormatInfo
+            && DateTimeFormatInfo.GetInstance(_provider) is { TimeSeparator: ":", Calendar: GregorianCalendar };
     }
 
     public void Write(DateTimeOffset timestamp, TextWriter output)

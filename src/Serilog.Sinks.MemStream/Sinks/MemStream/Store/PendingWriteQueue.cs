@@ -12,6 +12,8 @@ namespace Serilog.Sinks.MemStream.Store;
 internal sealed class PendingWriteQueue(int limit)
 {
     static readonly TimeSpan IdleCheck = TimeSpan.FromMilliseconds(100);
+    // The producer wakes a blocked writer; this timeout is only a safety net.
+    static readonly TimeSpan WriterIdleCheck = TimeSpan.FromSeconds(1);
     const int PollsBeforeBlocking = 20;
     readonly ConcurrentQueue<PendingWrite> _queue = new();
     readonly WriteSlabs _slabs = new();
@@ -36,8 +38,9 @@ internal sealed class PendingWriteQueue(int limit)
     public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ColumnFamilyHandle family)
     {
         var (slab, offset) = _slabs.Copy(key, value);
-        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, family));
+        // Counted first, so that a write taken and done at once never makes Pending negative.
         Volatile.Write(ref _enqueued, _enqueued + 1);
+        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, family));
         // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
         if (Volatile.Read(ref _writerWaiting) == 1 && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
         {
@@ -73,10 +76,9 @@ internal sealed class PendingWriteQueue(int limit)
                 {
                     if (_closed)
                         return null;
-                    Monitor.Wait(_gate, IdleCheck);
+                    Monitor.Wait(_gate, WriterIdleCheck);
                 }
                 Volatile.Write(ref _writerWaiting, 0);
-                polls = 0;
             }
         }
     }
