@@ -25,12 +25,11 @@ internal sealed class OutputTemplateFormatter : ITextFormatter
     /// <summary>The fastest formatter that renders this template exactly as Serilog does.</summary>
     public static ITextFormatter Create(string outputTemplate, IFormatProvider? formatProvider)
     {
-        var serilogs = new MessageTemplateTextFormatter(outputTemplate, formatProvider);
         var tokens = new MessageTemplateParser().Parse(outputTemplate).Tokens.ToList();
         // {Properties} leaves out the properties the rest of the template shows, so it cannot be rendered alone.
         if (tokens.OfType<PropertyToken>().Any(t => t.Alignment is not null || t.PropertyName == "Properties")
             || formatProvider?.GetFormat(typeof(ICustomFormatter)) is not null)
-            return serilogs;
+            return new MessageTemplateTextFormatter(outputTemplate, formatProvider);
 
         return new OutputTemplateFormatter(tokens.Select(t => WriterFor(t, formatProvider)).ToArray());
     }

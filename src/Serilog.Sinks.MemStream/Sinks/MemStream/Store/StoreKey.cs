@@ -32,13 +32,6 @@ internal static class StoreKey
     /// <summary>The most bytes a key takes, long ids included.</summary>
     public const int MaxKeyBytes = MaxIdBytes + 96 + 1 + SequenceDigits;
 
-    /// <summary>The key of this id's entry with this sequence number.</summary>
-    public static byte[] Key(string correlationId, long sequence)
-    {
-        Span<byte> key = stackalloc byte[MaxKeyBytes];
-        return key[..Write(key, correlationId, sequence)].ToArray();
-    }
-
     /// <summary>
     /// Writes the key of this id's entry with this sequence number into <paramref name="destination"/>
     /// (at least <see cref="MaxKeyBytes"/> long) and returns its length: the store's hot path, with no allocation for ids of up to <see cref="MaxIdBytes"/> bytes.
