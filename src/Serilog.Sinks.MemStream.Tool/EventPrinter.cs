@@ -4,8 +4,11 @@ using Spectre.Console;
 
 namespace Serilog.Sinks.MemStream.Tool;
 
-/// <summary>Prints events as coloured text lines, or as CLEF (one JSON object a line).</summary>
-sealed class EventPrinter(IAnsiConsole console, bool json)
+/// <summary>
+/// Prints events as coloured text lines, or as CLEF (one JSON object a line). Log text is made safe
+/// for the terminal (<see cref="TerminalText"/>) unless <paramref name="raw"/>.
+/// </summary>
+sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
 {
     readonly CompactJsonFormatter _clef = new();
 
@@ -15,7 +18,7 @@ sealed class EventPrinter(IAnsiConsole console, bool json)
         {
             var text = new StringWriter();
             _clef.Format(logEvent, text);
-            console.Profile.Out.Writer.Write(text.ToString());
+            PrintJson(text.ToString().TrimEnd());
             return;
         }
         Print(logEvent.Timestamp, logEvent.Level.ToString(), logEvent.RenderMessage() + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception));
@@ -23,10 +26,15 @@ sealed class EventPrinter(IAnsiConsole console, bool json)
 
     public void Print(DateTimeOffset timestamp, string level, string text)
     {
-        console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] [{Colour(level)}]{Abbreviation(level)}[/] {Markup.Escape(text.TrimEnd())}");
+        console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] [{Colour(level)}]{Markup.Escape(Safe(Abbreviation(level)))}[/] {Markup.Escape(Safe(text.TrimEnd()))}");
     }
 
-    public void Notice(string text) => console.MarkupLine($"[yellow]! {Markup.Escape(text)}[/]");
+    /// <summary>One JSON object on a line of its own.</summary>
+    public void PrintJson(string json) => console.Profile.Out.Writer.WriteLine(raw ? json : TerminalText.Json(json));
+
+    public void Notice(string text) => console.MarkupLine($"[yellow]! {Markup.Escape(Safe(text))}[/]");
+
+    string Safe(string text) => raw ? text : TerminalText.Line(text);
 
     static string Colour(string level) => level switch
     {

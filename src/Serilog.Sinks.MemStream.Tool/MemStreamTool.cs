@@ -36,12 +36,13 @@ static class MemStreamTool
         var minLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above.", DefaultValueFactory = _ => LogEventLevel.Verbose };
         var correlationId = new Argument<string>("correlationId") { Description = "The correlation id whose events to print." };
         var json = new Option<bool>("--json") { Description = "Print CLEF (one JSON object a line) instead of text." };
+        var raw = new Option<bool>("--raw") { Description = "Print log text as it is, control characters and all. By default they are shown as escapes (\\x1B) and each new line of a message is indented, so log text cannot drive the terminal or fake a log line." };
 
         var query = new Command("query", "Print the stored events of one correlation id, in the order they were written; expired ones are left out.")
         {
-            store, sink, minLevel, json, correlationId,
+            store, sink, minLevel, json, raw, correlationId,
         };
-        query.SetAction(parse => StoreCommands.Query(console, parse.GetValue(store)!, parse.GetValue(sink), parse.GetValue(correlationId)!, parse.GetValue(minLevel), parse.GetValue(json)));
+        query.SetAction(parse => StoreCommands.Query(console, parse.GetValue(store)!, parse.GetValue(sink), parse.GetValue(correlationId)!, parse.GetValue(minLevel), parse.GetValue(json), parse.GetValue(raw)));
 
         var ids = new Command("ids", "List the correlation ids with live stored events, with counts and time ranges.") { store, sink };
         ids.SetAction(parse => StoreCommands.Ids(console, parse.GetValue(store)!, parse.GetValue(sink)));
@@ -60,7 +61,7 @@ static class MemStreamTool
 
         var tail = new Command("tail", "Follow an application's live log output; reconnects by itself, Ctrl+C to stop.")
         {
-            url, tailLevel, tailId, filter, format, token, header,
+            url, tailLevel, tailId, filter, format, token, header, raw,
         };
         tail.SetAction(async (parse, _) =>
         {
@@ -70,7 +71,7 @@ static class MemStreamTool
             var headers = (parse.GetValue(header) ?? []).Select(ParseHeader).ToList();
             if (parse.GetValue(token) is { } bearer)
                 headers.Add(("Authorization", "Bearer " + bearer));
-            var settings = new TailSettings(address, parse.GetValue(tailLevel)?.ToString(), parse.GetValue(tailId), parse.GetValue(filter), parse.GetValue(format) == "clef", headers);
+            var settings = new TailSettings(address, parse.GetValue(tailLevel)?.ToString(), parse.GetValue(tailId), parse.GetValue(filter), parse.GetValue(format) == "clef", headers, parse.GetValue(raw));
             return await new TailCommand(console, settings).RunAsync(cancel);
         });
 

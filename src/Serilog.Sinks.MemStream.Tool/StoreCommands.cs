@@ -8,15 +8,15 @@ namespace Serilog.Sinks.MemStream.Tool;
 /// <summary><c>query</c>, <c>ids</c> and <c>stats</c>: reading a store directory, never writing it.</summary>
 static class StoreCommands
 {
-    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string correlationId, LogEventLevel minLevel, bool json)
+    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string correlationId, LogEventLevel minLevel, bool json, bool raw)
     {
         using var store = StoreReader.Open(storePath, sinkName);
-        var printer = new EventPrinter(console, json);
+        var printer = new EventPrinter(console, json, raw);
         var events = store.Query(correlationId, minLevel);
         foreach (var (_, logEvent) in events)
             printer.Print(logEvent);
         if (events.Count == 0 && !json)
-            console.MarkupLine($"[grey]No live events for {Markup.Escape(correlationId)} at {minLevel} or above.[/]");
+            console.MarkupLine($"[grey]No live events for {Markup.Escape(TerminalText.Line(correlationId))} at {minLevel} or above.[/]");
         return ExitCodes.Success;
     }
 
@@ -38,7 +38,7 @@ static class StoreCommands
 
         var table = new Table().AddColumns("Correlation id", "Events", "First", "Last");
         foreach (var (id, (count, first, last)) in ids.OrderBy(i => i.Value.First))
-            table.AddRow(Markup.Escape(id), count.ToString(), $"{first:yyyy-MM-dd HH:mm:ss}", $"{last:yyyy-MM-dd HH:mm:ss}");
+            table.AddRow(Markup.Escape(TerminalText.Line(id)), count.ToString(), $"{first:yyyy-MM-dd HH:mm:ss}", $"{last:yyyy-MM-dd HH:mm:ss}");
         console.Write(table);
         console.MarkupLine($"[grey]{ids.Count} correlation ids with live events in {Markup.Escape(store.Path)}[/]");
         return ExitCodes.Success;

@@ -12,7 +12,7 @@ namespace Serilog.Sinks.MemStream.Tool;
 sealed class TailCommand(IAnsiConsole console, TailSettings settings)
 {
     static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-    readonly EventPrinter _printer = new(console, json: false);
+    readonly EventPrinter _printer = new(console, json: false, settings.Raw);
     long _lastSequence;
 
     public async Task<int> RunAsync(CancellationToken cancel)
@@ -47,7 +47,7 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
             catch (Exception ex) when (ex is WebSocketException or HttpRequestException or IOException)
             {
                 if (!connectedOnce)
-                    throw Refusal(socket, ex);
+                    throw await RefusalAsync(socket, ex, cancel);
                 _printer.Notice($"connection lost ({ex.Message}); retrying in {delay.TotalSeconds:0.#} s");
             }
 
@@ -92,7 +92,7 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
             case "event":
                 _lastSequence = frame.GetProperty("seq").GetInt64();
                 if (settings.Clef)
-                    console.Profile.Out.Writer.WriteLine(frame.GetProperty("clef").GetRawText());
+                    _printer.PrintJson(frame.GetProperty("clef").GetRawText());
                 else
                     _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, frame.GetProperty("text").GetString()!);
                 break;
@@ -102,28 +102,69 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
             case "restarted":
                 _printer.Notice("the application restarted; its output starts over");
                 break;
+            case "filter-failed":
+                _printer.Notice($"the filter failed on {frame.GetProperty("count").GetInt64()} events, which were skipped: {frame.GetProperty("message").GetString()}");
+                break;
             case "missed":
                 _printer.Notice($"{frame.GetProperty("count").GetInt64()} events were logged while disconnected and are no longer buffered");
                 break;
         }
     }
 
-    ToolException Refusal(ClientWebSocket socket, Exception failure) => (int)socket.HttpStatusCode switch
+    async Task<ToolException> RefusalAsync(ClientWebSocket socket, Exception failure, CancellationToken cancel) => (int)socket.HttpStatusCode switch
     {
         401 => new ToolException($"memstream: {settings.Url} requires authorization; pass --token or --header.", ExitCodes.Unreachable),
-        403 => new ToolException($"memstream: {settings.Url} refused this client (403). By default MemStream answers only clients on the application's machine; run the tool there, or have the app require authorization and pass --token.", ExitCodes.Unreachable),
+        403 => new ToolException($"memstream: {settings.Url} refused this client (403): {await ReasonAsync(cancel)}", ExitCodes.Unreachable),
         404 => new ToolException($"memstream: {settings.Url} has no MemStream WebSocket at {settings.WebSocketUri(0).AbsolutePath} (404). Does the app call app.MapMemStream() or app.UseMemStreamWebSocket()?", ExitCodes.Unreachable),
-        400 => new ToolException($"memstream: {settings.Url} rejected the request (400); check --min-level and --filter.", ExitCodes.BadInput),
+        400 => await BadRequestAsync(cancel),
         503 => new ToolException($"memstream: {settings.Url} already has its limit of live-tail clients (503); try again later.", ExitCodes.Unreachable),
         _ => new ToolException($"memstream: cannot connect to {settings.Url}: {failure.InnerException?.Message ?? failure.Message}. Is the application running, and is the URL right?", ExitCodes.Unreachable),
     };
+
+    async Task<ToolException> BadRequestAsync(CancellationToken cancel)
+    {
+        var reason = await ReasonAsync(cancel);
+        return new ToolException(reason.Contains("'filter'", StringComparison.Ordinal)
+            ? $"memstream: the filter is invalid: {reason}"
+            : $"memstream: {settings.Url} rejected the request (400): {reason}", ExitCodes.BadInput);
+    }
+
+    /// <summary>
+    /// Why the server refused: a WebSocket client cannot read the body of a refused upgrade, so the same
+    /// URL is asked again as a plain GET, which the endpoint answers with the same refusal and its reason.
+    /// </summary>
+    async Task<string> ReasonAsync(CancellationToken cancel)
+    {
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var request = new HttpRequestMessage(HttpMethod.Get, settings.HttpUri());
+            request.Headers.TryAddWithoutValidation("Origin", settings.Origin);
+            foreach (var (name, value) in settings.Headers)
+                request.Headers.TryAddWithoutValidation(name, value);
+            using var response = await http.SendAsync(request, cancel);
+            var reason = (await response.Content.ReadAsStringAsync(cancel)).Trim();
+            return TerminalText.Line(reason.Length <= 1000 ? reason : reason[..1000] + "…");
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return "the server gave no reason";
+        }
+    }
 }
 
 /// <summary>What <c>tail</c> connects to and asks for.</summary>
-sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers)
+sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers, bool Raw)
 {
     /// <summary>The origin of the application's own URL, which the endpoint's cross-site check accepts.</summary>
     public string Origin => $"{(Url.Scheme is "wss" or "https" ? "https" : "http")}://{Url.Authority}";
+
+    /// <summary>The WebSocket's URL with http(s): a plain GET of it says why an upgrade was refused.</summary>
+    public Uri HttpUri()
+    {
+        var webSocket = WebSocketUri(0);
+        return new UriBuilder(webSocket) { Scheme = webSocket.Scheme == "wss" ? "https" : "http", Port = webSocket.Port }.Uri;
+    }
 
     public Uri WebSocketUri(long after)
     {

@@ -18,6 +18,7 @@ namespace Serilog.Sinks.MemStream.Tests.Support;
 /// A real Kestrel app on 127.0.0.1 with a MemStream sink of its own and its endpoints. A request
 /// with <c>X-Test-Remote-Address</c> is treated as coming from that address, and one with
 /// <c>Authorization: Test ok</c> is signed in, when the server was started with authorization.
+/// <c>/own/status</c> is an endpoint of the app's own behind <c>RequireMemStreamAccess</c>.
 /// </summary>
 sealed class TailServer : IAsyncDisposable
 {
@@ -95,6 +96,9 @@ sealed class TailServer : IAsyncDisposable
             if (requireAuthorization)
                 endpoints.RequireAuthorization(Policy);
         }
+
+        // An endpoint of the app's own that keeps MemStream's access rules.
+        app.MapGet("/own/status", () => "own status").RequireMemStreamAccess();
 
         await app.StartAsync();
         return new TailServer(app, name, logger, storeFolder);

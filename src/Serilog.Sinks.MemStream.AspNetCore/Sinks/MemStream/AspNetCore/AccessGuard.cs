@@ -7,8 +7,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// Decides who may read the logs: loopback clients only, unless the app requires authorization or
-/// allows remote clients; and for WebSockets, browsers only from the app's own or an allowed origin.
+/// Decides who may read the logs: loopback clients that address the app by a loopback name only,
+/// unless the app requires authorization or allows remote clients; and for WebSockets, browsers only
+/// from the app's own or an allowed origin.
 /// </summary>
 internal static class AccessGuard
 {
@@ -35,11 +36,21 @@ internal static class AccessGuard
             }
         }
 
-        if (!IsRemoteAllowed(context, options) && !IsLoopback(context.Connection.RemoteIpAddress))
+        if (!IsRemoteAllowed(context, options))
         {
-            await Refuse(context, StatusCodes.Status403Forbidden,
-                "MemStream answers only clients on this machine. To open it to others, require an authorization policy or set AllowRemoteClients.");
-            return false;
+            if (!IsLoopback(context.Connection.RemoteIpAddress))
+            {
+                await Refuse(context, StatusCodes.Status403Forbidden,
+                    "MemStream answers only clients on this machine. To open it to others, require an authorization policy or set AllowRemoteClients.");
+                return false;
+            }
+            // A page on a rebinding domain reaches 127.0.0.1 under its own name: a loopback client, but a stranger's page.
+            if (!IsHostAllowed(context.Request.Host, options))
+            {
+                await Refuse(context, StatusCodes.Status403Forbidden,
+                    $"MemStream answers only requests addressed to this machine by a loopback name (localhost, 127.0.0.1, [::1]); '{context.Request.Host}' is not one. Add it to AllowedHosts if it is this machine's own name.");
+                return false;
+            }
         }
 
         if (context.WebSockets.IsWebSocketRequest && !IsOriginAllowed(context, options))
@@ -68,11 +79,26 @@ internal static class AccessGuard
 
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri))
             return false;
-        if (string.Equals(originUri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        // The app's own origin is its scheme, host and port, all three: https://host is not http://host.
+        if (Uri.TryCreate($"{context.Request.Scheme}://{context.Request.Host}", UriKind.Absolute, out var own) && SameOrigin(own, originUri))
             return true;
-        return options.AllowedOrigins.Any(allowed =>
-            Uri.TryCreate(allowed, UriKind.Absolute, out var allowedUri)
-            && Uri.Compare(allowedUri, originUri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+        return options.AllowedOrigins.Any(allowed => Uri.TryCreate(allowed, UriKind.Absolute, out var allowedUri) && SameOrigin(allowedUri, originUri));
+    }
+
+    static bool SameOrigin(Uri a, Uri b) =>
+        Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+    /// <summary>Loopback names (<c>localhost</c>, <c>*.localhost</c>, <c>127.x.x.x</c>, <c>[::1]</c>), which no DNS answer can point elsewhere, or a host the app allows.</summary>
+    static bool IsHostAllowed(HostString host, MemStreamWebSocketOptions options)
+    {
+        if (!host.HasValue)
+            return false;
+        var name = host.Host.TrimEnd('.');
+        if (name.Equals("localhost", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+            return true;
+        if (IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address))
+            return true;
+        return options.AllowedHosts.Any(allowed => string.Equals(allowed, name, StringComparison.OrdinalIgnoreCase));
     }
 
     static Task Refuse(HttpContext context, int status, string message)

@@ -72,14 +72,20 @@ internal sealed class EventFrames
 
     public static void EndBatch(ArrayBufferWriter<byte> batch) => batch.Write("]}"u8);
 
-    /// <summary>A notice: <c>dropped</c> (the client fell behind) or <c>missed</c> (no longer buffered when it resumed).</summary>
-    public ReadOnlyMemory<byte> Notice(string type, long count)
+    /// <summary>
+    /// A notice: <c>dropped</c> (the client fell behind), <c>missed</c> (no longer buffered when it resumed),
+    /// <c>restarted</c>, or <c>filter-failed</c> (its filter threw on <paramref name="count"/> events, which
+    /// were skipped; <paramref name="message"/> is the first error).
+    /// </summary>
+    public ReadOnlyMemory<byte> Notice(string type, long count, string? message = null)
     {
         _buffer.ResetWrittenCount();
         using var json = new Utf8JsonWriter(_buffer);
         json.WriteStartObject();
         json.WriteString("type", type);
         json.WriteNumber("count", count);
+        if (message is not null)
+            json.WriteString("message", message);
         json.WriteEndObject();
         json.Flush();
         return _buffer.WrittenMemory;

@@ -28,6 +28,14 @@ public sealed class MemStreamWebSocketOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// Host names (such as <c>myapp.internal</c>, no port) besides the loopback ones (<c>localhost</c>,
+    /// <c>127.0.0.1</c>, <c>[::1]</c>) under which loopback clients may reach the endpoints. Only checked while
+    /// the endpoints answer loopback clients only: any other <c>Host</c> gets 403, so a web page on a
+    /// DNS-rebinding domain that resolves to 127.0.0.1 cannot read the logs.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
     /// <summary>The most clients connected to the tail at once; beyond it the upgrade gets 503. Default 32.</summary>
     public int MaxClients { get; set; } = 32;
 
@@ -55,6 +63,11 @@ public sealed class MemStreamWebSocketOptions
             throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, "The keep-alive interval cannot be negative (zero turns pings off).");
         if (MaxIncomingMessageBytes <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxIncomingMessageBytes), MaxIncomingMessageBytes, "The incoming frame limit must be positive.");
+        foreach (var host in AllowedHosts)
+        {
+            if (Uri.CheckHostName(host) == UriHostNameType.Unknown)
+                throw new ArgumentException($"'{host}' is not a host name such as myapp.internal (no scheme, no port).", nameof(AllowedHosts));
+        }
         foreach (var origin in AllowedOrigins)
         {
             if (!Uri.TryCreate(origin, UriKind.Absolute, out _))

@@ -8,6 +8,8 @@ internal static class QueryEndpoints
 {
     const int DefaultLimit = 1000;
     const int MaxLimit = 10_000;
+    const int MaxIdPageChars = 1 << 20;
+    const int MaxCursorChars = 1024;
 
     /// <summary>
     /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c>: one page of stored events as CLEF with
@@ -51,12 +53,67 @@ internal static class QueryEndpoints
         json.WriteEndObject();
     }
 
-    /// <summary><c>GET correlation-ids</c>: the ids with live stored events, as a JSON array.</summary>
+    /// <summary>
+    /// <c>GET correlation-ids?after=&amp;limit=</c>: one page of the ids with live stored events, in ordinal
+    /// order, <c>{"correlationIds": [...], "next": ...}</c>; <c>next</c> is the <c>after</c> of the following
+    /// page, or null on the last. A page stops early at about <see cref="MaxIdPageChars"/> characters of ids, since
+    /// correlation ids can be long.
+    /// </summary>
     public static async Task CorrelationIdsAsync(HttpContext context, MemStreamWebSocketOptions options)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
-        await context.Response.WriteAsJsonAsync(MemStream.Named(options.SinkName).CorrelationIds());
+
+        var parameters = new QueryParameters(context.Request.Query);
+        var after = parameters.Text("after");
+        var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
+        if (parameters.Error is { } error)
+        {
+            await BadRequest(context, error);
+            return;
+        }
+
+        var ids = MemStream.Named(options.SinkName).CorrelationIds();
+        var start = after is null ? 0 : FirstAfter(ids, after);
+        var end = start;
+        for (var bytes = 0; end < ids.Count && end - start < limit && (end == start || bytes + ids[end].Length <= MaxIdPageChars); end++)
+            bytes += ids[end].Length;
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteStartArray("correlationIds");
+        for (var i = start; i < end; i++)
+            json.WriteStringValue(ids[i]);
+        json.WriteEndArray();
+        if (end < ids.Count)
+            json.WriteString("next", Cursor(ids[end - 1]));
+        else
+            json.WriteNull("next");
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// The <c>after</c> that follows <paramref name="lastId"/>: the id itself, or for a long one (which would
+    /// not fit in a URL) its first <see cref="MaxCursorChars"/> characters and U+FFFF, which sorts after
+    /// every id that starts with them. Other ids with that same long beginning are then skipped: a listing
+    /// of ids, unlike a query, may do that to stay addressable.
+    /// </summary>
+    static string Cursor(string lastId) => lastId.Length <= MaxCursorChars ? lastId : lastId[..MaxCursorChars] + '\uFFFF';
+
+    /// <summary>The index of the first id ordinally greater than <paramref name="after"/> in the sorted list.</summary>
+    static int FirstAfter(IReadOnlyList<string> ids, string after)
+    {
+        int low = 0, high = ids.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (string.CompareOrdinal(ids[middle], after) <= 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+        return low;
     }
 
     /// <summary><c>GET snapshot</c>: the bounded buffer's text.</summary>

@@ -12,15 +12,27 @@ internal sealed class QueryParameters(IQueryCollection query)
 {
     public string? Error { get; private set; }
 
-    public string? Text(string name) => query.TryGetValue(name, out var values) ? values.ToString() : null;
+    /// <summary>The parameter's value; null when absent. A parameter given twice is refused: which one counts would be a guess.</summary>
+    public string? Text(string name)
+    {
+        if (!query.TryGetValue(name, out var values))
+            return null;
+        if (values.Count > 1)
+            return Fail<string?>(name, "is given more than once; give it once", string.Join(", ", values.ToArray()), null);
+        return values.ToString();
+    }
 
     public LogEventLevel Level(string name, LogEventLevel fallback = LogEventLevel.Verbose)
     {
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return fallback;
-        if (Enum.TryParse<LogEventLevel>(text, ignoreCase: true, out var level) && Enum.IsDefined(level) && !char.IsAsciiDigit(text[0]))
-            return level;
+        // Names only: Enum.TryParse would also take numbers, padding and comma-separated lists ("Debug,Error").
+        foreach (var level in Enum.GetValues<LogEventLevel>())
+        {
+            if (string.Equals(level.ToString(), text, StringComparison.OrdinalIgnoreCase))
+                return level;
+        }
         return Fail(name, $"must be one of {string.Join(", ", Enum.GetNames<LogEventLevel>())}", text, fallback);
     }
 

@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Serilog.Events;
-using Serilog.Expressions;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>filter</c>, <c>format</c>, <c>after</c>, <c>batch</c>.</summary>
-internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, CompiledExpression? Filter, bool Clef, long? After, bool Batch)
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, TailFilter? Filter, bool Clef, long? After, bool Batch)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
@@ -15,9 +14,9 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
         var format = parameters.Choice("format", "text", "text", "clef");
         var after = parameters.Sequence("after");
         var batch = parameters.Choice("batch", "false", "false", "true") == "true";
-        CompiledExpression? filter = null;
-        if (parameters.Text("filter") is { Length: > 0 } expression && !SerilogExpression.TryCompile(expression, out filter, out var problem))
-            parameters.Fail("filter", $"is not a valid Serilog expression ({problem})", expression, 0);
+        TailFilter? filter = null;
+        if (parameters.Text("filter") is { Length: > 0 } expression && (filter = TailFilter.TryCreate(expression, out var problem)) is null)
+            parameters.Fail("filter", problem!, expression, 0);
 
         error = parameters.Error;
         return error is null
@@ -25,7 +24,8 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
             : null;
     }
 
+    /// <summary>Whether the client wants the event; throws what a failing filter throws.</summary>
     public bool Wants(LogEvent logEvent, string correlationIdProperty) =>
         (CorrelationId is null || CorrelationIdText.Of(logEvent, correlationIdProperty) == CorrelationId)
-        && (Filter is null || ExpressionResult.IsTrue(Filter(logEvent)));
+        && (Filter is null || Filter.Matches(logEvent));
 }

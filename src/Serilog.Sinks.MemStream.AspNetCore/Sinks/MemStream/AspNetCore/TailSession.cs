@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog.Debugging;
+using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -24,6 +25,7 @@ internal sealed class TailSession
     const int BatchBytes = 64 * 1024;
     // With a narrow filter on a busy sink the queue may not empty for a while; a match still goes soon.
     const long BatchMilliseconds = 20;
+    const long FilterNoticeMilliseconds = 1000;
 
     readonly WebSocket _socket;
     readonly MemStreamWebSocketOptions _options;
@@ -33,6 +35,10 @@ internal sealed class TailSession
     WebSocketCloseStatus? _closeStatus;
     string? _disconnectReason;
     string? _closeDescription;
+    long _filterFailures;
+    long _reportedFilterFailures;
+    long _filterNoticeAt = long.MinValue / 2;
+    string? _filterError;
 
     TailSession(WebSocket socket, MemStreamWebSocketOptions options, CancellationToken stopping, CancellationToken aborted)
     {
@@ -47,20 +53,15 @@ internal sealed class TailSession
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
-        if (!context.WebSockets.IsWebSocketRequest && context.Request.Headers.Upgrade.ToString().Equals("websocket", StringComparison.OrdinalIgnoreCase))
+        // Parameters first, so that a plain GET of the same URL tells a browser page or the tool why an upgrade was refused.
+        if (TailRequest.Parse(context.Request.Query, out var error) is not { } request)
         {
-            SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
-            await Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
+            await Answer(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await Answer(context, StatusCodes.Status400BadRequest, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
-            return;
-        }
-        if (TailRequest.Parse(context.Request.Query, out var error) is not { } request)
-        {
-            await Answer(context, StatusCodes.Status400BadRequest, error!);
+            await RefuseNonWebSocketAsync(context);
             return;
         }
         if (!limiter.TryEnter())
@@ -154,7 +155,7 @@ internal sealed class TailSession
                     await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
-                if (request.MinLevel <= next.LogEvent.Level && request.Wants(next.LogEvent, correlationIdProperty))
+                if (request.MinLevel <= next.LogEvent.Level && Wants(request, next.LogEvent, correlationIdProperty))
                 {
                     var frame = frames.Event(next, request.Clef);
                     if (batch is null)
@@ -175,7 +176,35 @@ internal sealed class TailSession
             }
             // Nothing more is waiting: what was gathered goes now, never held back for more.
             batched = await SendBatchAsync(batch, batched);
+            await ReportFilterFailuresAsync(frames);
         }
+    }
+
+    /// <summary>Whether the client wants the event; an event its filter fails on is skipped and counted, and the client stays connected.</summary>
+    bool Wants(TailRequest request, LogEvent logEvent, string correlationIdProperty)
+    {
+        try
+        {
+            return request.Wants(logEvent, correlationIdProperty);
+        }
+        catch (Exception ex)
+        {
+            _filterFailures++;
+            _filterError ??= ex.Message;
+            TailMetrics.FilterFailures.Add(1);
+            return false;
+        }
+    }
+
+    /// <summary>Tells the client about events its filter failed on, at most once a second, so a filter that always fails does not flood it.</summary>
+    async Task ReportFilterFailuresAsync(EventFrames frames)
+    {
+        if (_filterFailures == _reportedFilterFailures || Environment.TickCount64 - _filterNoticeAt < FilterNoticeMilliseconds)
+            return;
+        await SendAsync(frames.Notice("filter-failed", _filterFailures - _reportedFilterFailures, _filterError));
+        _reportedFilterFailures = _filterFailures;
+        _filterNoticeAt = Environment.TickCount64;
+        _filterError = null;
     }
 
     /// <summary>Sends the gathered events as one message, if there are any; the new count of gathered events (0).</summary>
@@ -220,12 +249,15 @@ internal sealed class TailSession
                     return;
                 }
 
-                messageBytes = received.EndOfMessage ? 0 : messageBytes + received.Count;
-                if (messageBytes + (received.EndOfMessage ? received.Count : 0) > _options.MaxIncomingMessageBytes)
+                // A message may come in fragments: the limit is on the whole message.
+                messageBytes += received.Count;
+                if (messageBytes > _options.MaxIncomingMessageBytes)
                 {
-                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"frames larger than {_options.MaxIncomingMessageBytes} bytes are not accepted");
+                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"messages larger than {_options.MaxIncomingMessageBytes} bytes are not accepted");
                     return;
                 }
+                if (received.EndOfMessage)
+                    messageBytes = 0;
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -257,6 +289,49 @@ internal sealed class TailSession
         {
             _socket.Abort();
         }
+    }
+
+    /// <summary>
+    /// A request the WebSocket middleware did not take as an upgrade: a plain GET (426), an upgrade that
+    /// lacks what RFC 6455 requires (400, naming it), or a well-formed one that no WebSocket middleware
+    /// saw, which is the application's mistake (500).
+    /// </summary>
+    static Task RefuseNonWebSocketAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        if (!headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Headers.Upgrade = "websocket";
+            return Answer(context, StatusCodes.Status426UpgradeRequired, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
+        }
+        var missing = UpgradeProblem(context.Request);
+        if (missing is not null)
+        {
+            context.Response.Headers.SecWebSocketVersion = "13";
+            return Answer(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {missing}.");
+        }
+        SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
+        return Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
+    }
+
+    static string? UpgradeProblem(HttpRequest request)
+    {
+        var headers = request.Headers;
+        if (!HttpMethods.IsGet(request.Method))
+            return $"the method must be GET, not {request.Method}";
+        if (!headers.Connection.ToString().Contains("upgrade", StringComparison.OrdinalIgnoreCase))
+            return "the Connection header must include 'Upgrade'";
+        if (headers.SecWebSocketVersion.ToString() != "13")
+            return $"Sec-WebSocket-Version must be 13, not '{headers.SecWebSocketVersion}'";
+        if (!IsWebSocketKey(headers.SecWebSocketKey.ToString()))
+            return "Sec-WebSocket-Key must be 16 bytes in base64";
+        return null;
+    }
+
+    static bool IsWebSocketKey(string key)
+    {
+        Span<byte> bytes = stackalloc byte[18];
+        return key.Length == 24 && Convert.TryFromBase64String(key, bytes, out var written) && written == 16;
     }
 
     static Task Answer(HttpContext context, int status, string message)

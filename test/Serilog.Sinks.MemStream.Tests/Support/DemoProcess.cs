@@ -1,0 +1,60 @@
+using System.Diagnostics;
+
+namespace Serilog.Sinks.MemStream.Tests.Support;
+
+/// <summary>
+/// The demo app (src/Serilog.Sinks.MemStream.Demo, built beside the tests) as a real process of its
+/// own on a free loopback port, with its store in a temp folder: what a user runs, so a test can tell
+/// whether hostile input killed it.
+/// </summary>
+sealed class DemoProcess : IDisposable
+{
+    readonly Process _process;
+    readonly TempFolder _store = new();
+    readonly List<string> _errors = [];
+
+    DemoProcess()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (testBin.Name, testBin.Parent!.Name);
+        var repository = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var demoBin = Path.Combine(repository, "src", "Serilog.Sinks.MemStream.Demo", "bin", configuration, framework);
+        var demoDll = Path.Combine(demoBin, "Serilog.Sinks.MemStream.Demo.dll");
+        Assert.That(File.Exists(demoDll), $"the demo is not built at {demoDll}");
+
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = demoBin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", _store.Path })
+            start.ArgumentList.Add(argument);
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => { lock (_errors) _errors.Add(e.Data ?? ""); };
+        _process.BeginErrorReadLine();
+
+        var line = _process.StandardOutput.ReadLineAsync();
+        Assert.That(line.Wait(TimeSpan.FromSeconds(60)) && line.Result is not null, "the demo did not start within 60 s");
+        BaseUrl = line.Result!.Split(' ').Single(word => word.StartsWith("http://", StringComparison.Ordinal)).TrimEnd('/');
+        _ = _process.StandardOutput.ReadToEndAsync(); // keep its output flowing
+    }
+
+    public string BaseUrl { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>What the demo wrote to standard error (SelfLog, crashes).</summary>
+    public string Errors
+    {
+        get { lock (_errors) return string.Join("\n", _errors); }
+    }
+
+    public static DemoProcess Start() => new();
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+        _store.Dispose();
+    }
+}
