@@ -34,7 +34,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
-    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only. Default false.</param>
+    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only; at opening, or when RocksDB finds the damage while the sink runs (queued events then go to the fresh store). Default false.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -81,7 +81,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
-    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only. Default false.</param>
+    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only; at opening, or when RocksDB finds the damage while the sink runs (queued events then go to the fresh store). Default false.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,

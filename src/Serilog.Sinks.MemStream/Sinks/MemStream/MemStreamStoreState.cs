@@ -11,7 +11,9 @@ public enum MemStreamStoreState
 
     /// <summary>
     /// The store could not be opened (locked by another process, a path that cannot be created, a
-    /// failing disk): the sink works in memory only, and <see cref="MemStreamStatus.StoreMessage"/> says why.
+    /// failing disk), or its files were found damaged while the sink ran (RocksDB then refuses every
+    /// write until the store is closed, and <c>moveDamagedStoreAside</c> was off): the sink works in
+    /// memory only, and <see cref="MemStreamStatus.StoreMessage"/> says why and what to do.
     /// </summary>
     Unavailable,
 

@@ -9,7 +9,7 @@ internal static class DatabaseRegistry
     static readonly object Gate = new();
     static readonly Dictionary<string, (SharedDatabase Database, int Users)> Open = new(StringComparer.Ordinal);
 
-    public static SharedDatabase Acquire(string path)
+    public static SharedDatabase Acquire(string path, bool moveDamagedStoreAside = false)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         lock (Gate)
@@ -17,10 +17,12 @@ internal static class DatabaseRegistry
             if (Open.TryGetValue(fullPath, out var entry))
             {
                 Open[fullPath] = (entry.Database, entry.Users + 1);
+                entry.Database.MoveDamagedStoreAside |= moveDamagedStoreAside;
                 return entry.Database;
             }
 
             var database = SharedDatabase.Open(fullPath);
+            database.MoveDamagedStoreAside = moveDamagedStoreAside;
             Open[fullPath] = (database, 1);
             return database;
         }

@@ -1,9 +1,7 @@
-using RocksDbSharp;
-
 namespace Serilog.Sinks.MemStream.Store;
 
-/// <summary>One encoded event waiting for the store's writer: where its key and value lie in a slab, and its TTL family.</summary>
-internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, ColumnFamilyHandle Family)
+/// <summary>One encoded event waiting for the store's writer: where its key and value lie in a slab, and its TTL (which names its family).</summary>
+internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, int TtlSeconds)
 {
     public ReadOnlySpan<byte> Key => Slab.AsSpan(Offset, KeyLength);
 

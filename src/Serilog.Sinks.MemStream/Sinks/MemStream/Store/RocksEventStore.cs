@@ -28,7 +28,8 @@ internal sealed class RocksEventStore : IEventStore
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
-    readonly Dictionary<int, ColumnFamilyHandle> _familyByTtl;
+    Dictionary<int, ColumnFamilyHandle> _familyByTtl;
+    int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
     long _highestSequence;
     long _overflowed;
@@ -36,6 +37,7 @@ internal sealed class RocksEventStore : IEventStore
     long _stored;
     long _writeFailures;
     string? _failure;
+    string? _damage;
     int _disposed;
 
     internal RocksEventStore(SharedDatabase database, StoreSettings settings)
@@ -44,11 +46,14 @@ internal sealed class RocksEventStore : IEventStore
         _settings = settings;
         _sequenceKey = Encoding.UTF8.GetBytes("sequence@" + settings.SinkName);
         _sinkTag = MemStreamMetrics.SinkTag(settings.SinkName);
-        LastSequence = ReadSequence();
+        using (database.Reading())
+            LastSequence = ReadSequence();
         _highestSequence = LastSequence;
         _pending = new PendingWriteQueue(settings.QueueLimit);
-        // Maintenance drops only families of earlier configurations, so these handles stay valid.
+        // Maintenance drops only families of earlier configurations, so these handles stay valid until
+        // a damaged database is replaced by a fresh one (a new generation), which has families of the same names.
         _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
+        _familiesGeneration = _database.Generation;
 
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
@@ -68,6 +73,12 @@ internal sealed class RocksEventStore : IEventStore
         Volatile.Write(ref _highestSequence, memStreamEvent.Sequence);
         if (_pending.IsClosed || CorrelationIdOf(memStreamEvent.LogEvent) is not { } correlationId)
             return;
+        if (Volatile.Read(ref _damage) is not null)
+        {
+            Interlocked.Increment(ref _writeFailures);
+            MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "store-damaged"));
+            return;
+        }
 
         if (_pending.IsFull)
         {
@@ -91,7 +102,7 @@ internal sealed class RocksEventStore : IEventStore
         Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
         var keyLength = StoreKey.Write(key, correlationId, memStreamEvent.Sequence);
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
-        _pending.Add(key[..keyLength], value, _familyByTtl[ttl]);
+        _pending.Add(key[..keyLength], value, ttl);
     }
 
     /// <summary>
@@ -100,7 +111,8 @@ internal sealed class RocksEventStore : IEventStore
     /// </summary>
     public void Flush()
     {
-        if (!_pending.WaitUntilWritten(_pending.Enqueued, () => _writer.IsAlive && Volatile.Read(ref _failure) is null))
+        if (!_pending.WaitUntilWritten(_pending.Enqueued, () => _writer.IsAlive && Volatile.Read(ref _failure) is null)
+            || Volatile.Read(ref _damage) is not null)
             return;
         // One synced write makes everything written before it durable, even across a power loss.
         WriteSequence(Synced);
@@ -113,11 +125,12 @@ internal sealed class RocksEventStore : IEventStore
 
     public StoreStatistics Statistics()
     {
+        var damage = Volatile.Read(ref _damage);
         var failure = Volatile.Read(ref _failure);
         return new StoreStatistics
         {
-            State = failure is null ? MemStreamStoreState.Open : MemStreamStoreState.Failing,
-            Message = failure,
+            State = damage is not null ? MemStreamStoreState.Unavailable : failure is null ? MemStreamStoreState.Open : MemStreamStoreState.Failing,
+            Message = damage ?? failure,
             Path = _database.Path,
             QueuePending = _pending.Pending,
             QueueCapacity = _pending.Limit,
@@ -139,7 +152,8 @@ internal sealed class RocksEventStore : IEventStore
         _pending.Close();
         _maintenance.Dispose();
         _writer.Join();
-        WriteSequence(Synced);
+        if (Volatile.Read(ref _damage) is null)
+            WriteSequence(Synced);
         DatabaseRegistry.Release(_database);
     }
 
@@ -164,7 +178,16 @@ internal sealed class RocksEventStore : IEventStore
         var delay = FirstRetryDelay;
         while (true)
         {
-            var failure = TryWrite(chunk);
+            var failure = TryWrite(chunk, out var generation);
+            if (failure is not null && StoreFailure.IsDamage(failure))
+            {
+                // RocksDB fails every write after it finds damaged files, until the database is closed:
+                // retrying cannot help. Start fresh if a sink opted in, else give the store up.
+                if (_database.StartFresh(generation, failure))
+                    continue;
+                GiveUp(chunk, failure);
+                return;
+            }
             if (failure is null)
             {
                 if (Volatile.Read(ref _failure) is not null)
@@ -188,18 +211,34 @@ internal sealed class RocksEventStore : IEventStore
         }
     }
 
+    void GiveUp(PendingWrite[] chunk, Exception failure)
+    {
+        Interlocked.Add(ref _writeFailures, chunk.Length);
+        MemStreamMetrics.StoreDrops.Add(chunk.Length, _sinkTag, new KeyValuePair<string, object?>("reason", "store-damaged"));
+        var reason = StoreFailure.Explain(_database.Path, failure);
+        if (Interlocked.Exchange(ref _damage, reason) is null)
+            SelfLog.WriteLine("MemStream: the store at {0} was found damaged while running, so this sink no longer stores events: {1}", _database.Path, reason);
+    }
+
     /// <summary>Writes the chunk and the sink's sequence number in one batch; the failure, or null.</summary>
-    Exception? TryWrite(PendingWrite[] chunk)
+    Exception? TryWrite(PendingWrite[] chunk, out int generation)
     {
         var highest = Volatile.Read(ref _highestSequence);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        generation = -1;
         try
         {
             using var batch = new WriteBatch();
             using (_database.Reading())
             {
+                generation = _database.Generation;
+                if (_familiesGeneration != generation)
+                {
+                    _familyByTtl = _familyByTtl.Keys.ToDictionary(ttl => ttl, ttl => _database.Database.GetColumnFamily(FamilyName.For(ttl, _settings.SinkName)));
+                    _familiesGeneration = generation;
+                }
                 foreach (var pending in chunk)
-                    batch.Put(pending.Key, pending.Value, pending.Family);
+                    batch.Put(pending.Key, pending.Value, _familyByTtl[pending.TtlSeconds]);
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }
@@ -226,8 +265,11 @@ internal sealed class RocksEventStore : IEventStore
         try
         {
             using var batch = new WriteBatch();
-            batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
-            _database.Database.Write(batch, options);
+            using (_database.Reading())
+            {
+                batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
+                _database.Database.Write(batch, options);
+            }
         }
         catch (Exception ex)
         {

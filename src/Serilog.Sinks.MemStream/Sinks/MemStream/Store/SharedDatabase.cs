@@ -1,4 +1,5 @@
 using RocksDbSharp;
+using Serilog.Debugging;
 
 namespace Serilog.Sinks.MemStream.Store;
 
@@ -13,26 +14,81 @@ internal sealed class SharedDatabase : IDisposable
     // After a disk-full error RocksDB resumes writing by itself only once the free space is at least
     // the largest write buffer; RocksDB's 64 MB default would keep a nearly full disk failing for good.
     const ulong WriteBufferBytes = 8 * 1024 * 1024;
-    readonly List<ColumnFamilyOptions> _familyOptions = [];
     readonly ReaderWriterLockSlim _familiesLock = new(LockRecursionPolicy.SupportsRecursion);
     readonly HashSet<string> _familyNames;
 
-    SharedDatabase(string path, RocksDb database, List<ColumnFamilyOptions> familyOptions, IEnumerable<string> familyNames)
+    List<ColumnFamilyOptions> _familyOptions = [];
+    int _generation;
+
+    SharedDatabase(string path)
     {
         Path = path;
-        Database = database;
-        _familyOptions = familyOptions;
-        _familyNames = [.. familyNames];
+        _familyNames = [];
+        Database = null!;
     }
 
     public string Path { get; }
 
-    public RocksDb Database { get; }
+    /// <summary>The open database; replaced (under the write lock) only by <see cref="StartFresh"/>.</summary>
+    public RocksDb Database { get; private set; }
+
+    /// <summary>Changes each time <see cref="StartFresh"/> replaces the database; handles from an earlier generation are freed.</summary>
+    public int Generation => Volatile.Read(ref _generation);
+
+    /// <summary>Whether any sink sharing this database opted in to moving a damaged store aside.</summary>
+    public bool MoveDamagedStoreAside { get; set; }
 
     /// <summary>The family that holds each sink's sequence number; it never expires.</summary>
     public ColumnFamilyHandle MetadataFamily => Database.GetDefaultColumnFamily();
 
     public static SharedDatabase Open(string path)
+    {
+        var shared = new SharedDatabase(path);
+        shared.OpenAt(path);
+        return shared;
+    }
+
+    /// <summary>
+    /// After RocksDB found the database's files damaged (an unrecoverable background error: every
+    /// write fails until it is closed), moves the directory aside and opens a fresh database with the
+    /// same families, when a sink opted in. True when the caller should retry its write (this or
+    /// another sink started fresh since <paramref name="seenGeneration"/>); false to give the store up.
+    /// </summary>
+    public bool StartFresh(int seenGeneration, Exception damage)
+    {
+        _familiesLock.EnterWriteLock();
+        try
+        {
+            if (Generation != seenGeneration)
+                return true;
+            if (!MoveDamagedStoreAside)
+                return false;
+            Database.Dispose();
+            Interlocked.Increment(ref _generation);
+            var aside = StoreOpener.AsidePath(Path);
+            try
+            {
+                Directory.Move(Path, aside);
+                StoreDirectory.Create(Path);
+                OpenAt(Path);
+            }
+            catch (Exception ex)
+            {
+                // Whatever is at the path now (the damaged store, or an empty directory), so that no handle dangles.
+                OpenAt(Path);
+                SelfLog.WriteLine("MemStream: the damaged store at {0} could not be moved aside: {1}", Path, ex.Message);
+                return false;
+            }
+            SelfLog.WriteLine("MemStream: the store at {0} was found damaged while running ({1}); it was moved to {2} and a fresh store started", Path, damage.Message, aside);
+            return true;
+        }
+        finally
+        {
+            _familiesLock.ExitWriteLock();
+        }
+    }
+
+    void OpenAt(string path)
     {
         var options = new DbOptions()
             .SetWriteBufferSize(WriteBufferBytes)
@@ -40,13 +96,16 @@ internal sealed class SharedDatabase : IDisposable
             .SetCreateMissingColumnFamilies(true)
             .SetKeepLogFileNum(2);
 
-        var existing = RocksDb.TryListColumnFamilies(options, path, out var names) ? names : [DefaultFamily];
+        // A fresh store gets the families of the one it replaces, so every sink finds its families by name.
+        var existing = RocksDb.TryListColumnFamilies(options, path, out var names) ? names : [DefaultFamily, .. _familyNames];
         var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var ttl, out _) ? ttl : 0)).ToList();
         if (!existing.Contains(DefaultFamily))
             families.Insert(0, (DefaultFamily, NewFamilyOptions(), 0));
 
-        var database = TtlDatabase.Open(options, path, families);
-        return new SharedDatabase(path, database, families.Select(f => f.Item2).ToList(), families.Select(f => f.name));
+        Database = TtlDatabase.Open(options, path, families);
+        _familyOptions = families.Select(f => f.Item2).ToList();
+        _familyNames.Clear();
+        _familyNames.UnionWith(families.Select(f => f.name).Where(n => n != DefaultFamily));
     }
 
     public IDisposable Reading() => new ReadLock(_familiesLock);

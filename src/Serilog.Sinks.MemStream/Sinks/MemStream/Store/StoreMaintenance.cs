@@ -68,13 +68,18 @@ internal sealed class StoreMaintenance : IDisposable
         var current = _store.Settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(ttl, sinkName)).ToHashSet();
         long expired = 0, corrupt = 0;
         var drained = new List<string>();
+        var generation = database.Generation;
 
         foreach (var (name, family) in database.FamiliesOf(sinkName))
         {
+            if (database.Generation != generation)
+                break; // a damaged database was replaced: these handles are gone
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var live = 0;
             using (database.Reading())
             {
+                if (database.Generation != generation)
+                    break;
                 using var damaged = new WriteBatch();
                 using (var iterator = database.Database.NewIterator(family))
                 {
@@ -96,7 +101,7 @@ internal sealed class StoreMaintenance : IDisposable
                 database.Database.CompactRange((byte[]?)null, null, family);
             }
 
-            if (live == 0 && !current.Contains(name) && IsEmpty(database, family))
+            if (live == 0 && !current.Contains(name) && IsEmpty(database, family, generation))
             {
                 database.Drop(name);
                 drained.Add(name);
@@ -111,10 +116,12 @@ internal sealed class StoreMaintenance : IDisposable
         return new MaintenanceReport(expired, corrupt, drained);
     }
 
-    static bool IsEmpty(SharedDatabase database, ColumnFamilyHandle family)
+    static bool IsEmpty(SharedDatabase database, ColumnFamilyHandle family, int generation)
     {
         using (database.Reading())
         {
+            if (database.Generation != generation)
+                return false;
             using var iterator = database.Database.NewIterator(family);
             iterator.SeekToFirst();
             return !iterator.Valid();

@@ -32,15 +32,19 @@ internal static class StoreOpener
     {
         try
         {
-            return DatabaseRegistry.Acquire(settings.Path);
+            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside);
         }
         catch (Exception ex) when (settings.MoveDamagedStoreAside && StoreFailure.IsDamage(ex))
         {
-            var aside = $"{Path.GetFullPath(settings.Path).TrimEnd(Path.DirectorySeparatorChar)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+            var aside = AsidePath(settings.Path);
             Directory.Move(settings.Path, aside);
             SelfLog.WriteLine("MemStream: the store at {0} was damaged ({1}); it was moved to {2} and a fresh store started", settings.Path, ex.Message, aside);
             StoreDirectory.Create(settings.Path);
-            return DatabaseRegistry.Acquire(settings.Path);
+            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside);
         }
     }
+
+    /// <summary>Where a damaged store is moved: <c>&lt;path&gt;.damaged-&lt;UTC time&gt;</c>.</summary>
+    public static string AsidePath(string path) =>
+        $"{Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar)}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
 }
