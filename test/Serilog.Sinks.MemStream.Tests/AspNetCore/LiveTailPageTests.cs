@@ -68,4 +68,50 @@ public class LiveTailPageTests
         chromium.WaitUntil(d => d.FindElement(By.Id("dropped")).Text != "0", "the drop counter");
         chromium.Screenshot("live-tail-drops");
     }
+
+    [Test]
+    public async Task AnInvalidFilterFromTheUrlIsShownAndNotRetried()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/?filter=" + Uri.EscapeDataString("Foo(1)"));
+
+        chromium.WaitUntil(d => d.FindElement(By.Id("error")).Text.Contains("'filter'"), "the filter's error");
+        Assert.That(chromium.Driver.FindElement(By.Id("error")).Text, Does.Contain("Foo"));
+        var attempts = server.Requests("/memstream/ws");
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.That(chromium.Driver.FindElement(By.Id("status")).Text, Is.EqualTo("not connected"), "it stopped retrying");
+        Assert.That(server.Requests("/memstream/ws"), Is.EqualTo(attempts), "no request after the error was shown");
+        chromium.Screenshot("live-tail-invalid-filter");
+    }
+
+    [Test]
+    public async Task ADeeplyNestedFilterFromALinkIsRefusedAndTheAppLivesOn()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/?filter=" + Uri.EscapeDataString(new string('[', 500) + "1" + new string(']', 500)));
+
+        chromium.WaitUntil(d => d.FindElement(By.Id("error")).Text.Contains("a filter may nest at most 16 deep"), "the refusal");
+        server.Logger.Information("still logging");
+        Assert.That(server.Facade.Snapshot(), Does.Contain("still logging"));
+    }
+
+    [Test]
+    public async Task EventsTheFilterFailsOnAreAnnounced()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/?filter=" + Uri.EscapeDataString("Round(StatusCode, Digits) > 0"));
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+
+        server.Logger.Information("fails {StatusCode} {Digits}", 200, 30);
+        server.Logger.Information("passes {StatusCode} {Digits}", 200, 0);
+
+        chromium.WaitUntil(d => Shows(d, "passes"), "the event the filter passed");
+        chromium.WaitUntil(d => d.FindElements(By.CssSelector("#events .notice")).Any(n => n.Text.Contains("The filter failed on 1 event")), "the notice");
+        Assert.That(chromium.Driver.FindElement(By.Id("status")).Text, Is.EqualTo("live"));
+    }
 }

@@ -27,8 +27,11 @@ sealed class TailServer : IAsyncDisposable
     readonly WebApplication _app;
     readonly TempFolder? _storeFolder;
 
-    TailServer(WebApplication app, string name, Logger logger, TempFolder? storeFolder)
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _requests;
+
+    TailServer(WebApplication app, string name, Logger logger, TempFolder? storeFolder, System.Collections.Concurrent.ConcurrentDictionary<string, int> requests)
     {
+        _requests = requests;
         _app = app;
         Name = name;
         Logger = logger;
@@ -43,6 +46,9 @@ sealed class TailServer : IAsyncDisposable
     public MemStreamInstance Facade => MemStream.Named(Name);
 
     public string BaseUrl { get; }
+
+    /// <summary>How many requests (WebSocket upgrades included) the server received for <paramref name="path"/>.</summary>
+    public int Requests(string path) => _requests.GetValueOrDefault(path);
 
     public Uri WebSocketUri(string query = "", string path = "/memstream/ws") =>
         new(BaseUrl.Replace("http://", "ws://") + path + (query.Length > 0 ? "?" + query : ""));
@@ -70,8 +76,10 @@ sealed class TailServer : IAsyncDisposable
         builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
         builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));
         var app = builder.Build();
+        var requests = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         app.Use((context, next) =>
         {
+            requests.AddOrUpdate(context.Request.Path.Value ?? "", 1, (_, count) => count + 1);
             if (context.Request.Headers.TryGetValue(RemoteAddressHeader, out var address))
                 context.Connection.RemoteIpAddress = IPAddress.Parse(address.ToString());
             return next(context);
@@ -101,7 +109,7 @@ sealed class TailServer : IAsyncDisposable
         app.MapGet("/own/status", () => "own status").RequireMemStreamAccess();
 
         await app.StartAsync();
-        return new TailServer(app, name, logger, storeFolder);
+        return new TailServer(app, name, logger, storeFolder, requests);
     }
 
     public Task StopAsync() => _app.StopAsync();
