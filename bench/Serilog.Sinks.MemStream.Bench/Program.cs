@@ -6,11 +6,12 @@ namespace Serilog.Sinks.MemStream.Bench;
 
 /// <summary>
 /// <c>quick</c>: every comparison once, side by side, as markdown tables with ratios (a few minutes).
+/// <c>load</c>: the app-under-load comparison alone, longer (10 s rounds, 5 of them, by default).
 /// <c>full</c>: the BenchmarkDotNet suites (pass BenchmarkDotNet's own arguments after it).
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|tail|memory ...] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|tail|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -18,6 +19,10 @@ internal static class Program
         {
             case "quick":
                 await Quick(args.Skip(1).ToHashSet(StringComparer.OrdinalIgnoreCase));
+                return 0;
+            case "load":
+                Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10),
+                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5));
                 return 0;
             case "full":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Skip(1).ToArray());
@@ -52,6 +57,8 @@ internal static class Program
             Print(await LiveTailComparison.Run(TimeSpan.FromSeconds(3)));
         if (Runs("memory"))
             Print(MemoryComparison.Run(events: 1_000_000));
+        if (Runs("load"))
+            Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(5), rounds: 3));
         Console.WriteLine($"(ran in {watch.Elapsed.TotalSeconds:0} s)");
     }
 

@@ -18,7 +18,7 @@ public class EmitBenchmarks
     [Params(OutputFormat.Text, OutputFormat.Clef)]
     public OutputFormat Format { get; set; }
 
-    [Params(EmitTarget.NoSink, EmitTarget.RenderOnly, EmitTarget.FileBuffered, EmitTarget.MemStreamBuffer, EmitTarget.MemStreamSubscriber, EmitTarget.MemStreamSubscriberStore)]
+    [Params(EmitTarget.NoSink, EmitTarget.RenderOnly, EmitTarget.FileBuffered, EmitTarget.AsyncFileBuffered, EmitTarget.MemStreamBuffer, EmitTarget.MemStreamSubscriber, EmitTarget.MemStreamSubscriberStore)]
     public EmitTarget Target { get; set; }
 
     [Params(1, 4)]

@@ -50,6 +50,7 @@ internal static class EmitComparison
         EmitTarget.NoSink => "Serilog, no sink (a sink that does nothing)",
         EmitTarget.RenderOnly => "render-only floor (formatter into a reused writer)",
         EmitTarget.FileBuffered => "Serilog.Sinks.File, buffered",
+        EmitTarget.AsyncFileBuffered => "Serilog.Sinks.Async(File, buffered)",
         EmitTarget.MemStreamBuffer => "MemStream: buffer",
         EmitTarget.MemStreamSubscriber => "MemStream: buffer + subscriber",
         _ => "MemStream: buffer + subscriber + store",

@@ -9,6 +9,7 @@ public enum EmitTarget
     NoSink,
     RenderOnly,
     FileBuffered,
+    AsyncFileBuffered,
     MemStreamBuffer,
     MemStreamSubscriber,
     MemStreamSubscriberStore,
@@ -20,6 +21,7 @@ internal sealed class EmitSubject : IDisposable
     readonly Logger _logger;
     readonly TempDirectory _directory = new();
     readonly MemStreamInstance? _memStream;
+    readonly AsyncQueueMonitor _asyncMonitor = new();
     readonly MemStreamSubscription? _subscription;
     readonly Thread? _subscriberThread;
     long _received;
@@ -34,6 +36,9 @@ internal sealed class EmitSubject : IDisposable
             EmitTarget.NoSink => configuration.WriteTo.Sink(new NullSink()),
             EmitTarget.RenderOnly => configuration.WriteTo.Sink(new RenderOnlySink(format.Formatter())),
             EmitTarget.FileBuffered => configuration.WriteTo.File(format.Formatter(), Path.Combine(_directory.Path, "log.txt"), buffered: true),
+            // Serilog.Sinks.Async's default: a bounded queue that drops when full, so the application never waits.
+            EmitTarget.AsyncFileBuffered => configuration.WriteTo.Async(a => a.File(format.Formatter(), Path.Combine(_directory.Path, "log.txt"), buffered: true),
+                bufferSize: queueLimit, monitor: _asyncMonitor),
             _ => configuration.WriteTo.MemStream(format.Formatter(), name: name, queueLimit: queueLimit, storeQueueLimit: queueLimit,
                 durable: target == EmitTarget.MemStreamSubscriberStore, storePath: Path.Combine(_directory.Path, "store")),
         };
@@ -60,7 +65,7 @@ internal sealed class EmitSubject : IDisposable
         get
         {
             if (_memStream is null)
-                return 0;
+                return _asyncMonitor.Dropped;
             var status = _memStream.Status();
             return status.QueueOverflowed + status.StoreQueueOverflowed + status.StoreWriteFailures + (_subscription?.Dropped ?? 0);
         }
@@ -69,6 +74,8 @@ internal sealed class EmitSubject : IDisposable
     /// <summary>Returns when every event logged so far is rendered, buffered, delivered and (with a store) durable.</summary>
     public void WaitUntilDone()
     {
+        if (Target == EmitTarget.AsyncFileBuffered)
+            _asyncMonitor.WaitUntilEmpty();
         if (_memStream is null)
             return;
         if (Target == EmitTarget.MemStreamSubscriberStore)
