@@ -25,7 +25,8 @@ app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8")
 var facade = app.MapGroup("").RequireMemStreamAccess();
 facade.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));
 facade.MapGet("/status", () => Results.Json(MemStreamFacade.Status()));
-facade.MapGet("/correlation-ids", () => Results.Json(MemStreamFacade.CorrelationIds()));
+// The first 100; /memstream/correlation-ids pages through all of them.
+facade.MapGet("/correlation-ids", () => Results.Json(MemStreamFacade.CorrelationIds().Take(100)));
 facade.MapGet("/query/{correlationId}", (string correlationId) =>
     Results.Text(string.Concat(MemStreamFacade.Query(correlationId).Select(e =>
         $"{e.Timestamp:HH:mm:ss.fff} [{e.Level}] {e.RenderMessage()}{Environment.NewLine}{e.Exception}")), "text/plain; charset=utf-8"));

@@ -143,6 +143,51 @@ public class HostileInputTests
     }
 
     [Test]
+    public async Task BehindForwardedHeadersTheHostTheClientSentMustPassToo()
+    {
+        await using var server = await TailServer.StartAsync(forwardedHeaders: true);
+        var port = new Uri(server.BaseUrl).Port;
+
+        var rebound = await RawHttp.GetAsync(server.BaseUrl, "/memstream/snapshot", $"Host: rebind.evil.example:{port}", "X-Forwarded-Host: localhost");
+        var own = await RawHttp.GetAsync(server.BaseUrl, "/own/status", $"Host: rebind.evil.example:{port}", "X-Forwarded-Host: localhost");
+        var proxied = await RawHttp.GetAsync(server.BaseUrl, "/memstream/snapshot", $"Host: localhost:{port}", "X-Forwarded-Host: localhost");
+
+        Assert.That(rebound.Status, Is.EqualTo(403));
+        Assert.That(rebound.Body, Does.Contain("rebind.evil.example"));
+        Assert.That(own.Status, Is.EqualTo(403));
+        Assert.That(proxied.Status, Is.EqualTo(200));
+    }
+
+    [TestCase("Upgrade: websocket|Connection: Upgraded|Sec-WebSocket-Version: 13|Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", null, "Connection header")]
+    [TestCase("Upgrade: notwebsocket|Connection: Upgrade|Sec-WebSocket-Version: 13|Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", null, "Upgrade header")]
+    [TestCase("Upgrade: websocket|Connection: Upgrade|Sec-WebSocket-Version: 13|Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "{}", "no body")]
+    public async Task AnUpgradeWithLookAlikeHeadersOrABodyGets400(string headers, string? body, string named)
+    {
+        await using var server = await TailServer.StartAsync();
+
+        var response = await RawHttp.SendAsync(server.BaseUrl, "/memstream/ws", body, headers.Split('|'));
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(response.Body, Does.Contain(named));
+    }
+
+    [Test]
+    public async Task AFilterFailureNoticeGoesOutEvenWhenNoFurtherEventComes()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var client = await TailClient.ConnectAsync(server.WebSocketUri("filter=" + Uri.EscapeDataString("Round(StatusCode, Digits) > 0")));
+
+        server.Logger.Information("fails {StatusCode} {Digits}", 200, 30);
+        var first = (await client.ReceiveAsync())!.Value;
+        server.Logger.Information("fails again {StatusCode} {Digits}", 200, 30);
+        var second = (await client.ReceiveAsync(TimeSpan.FromSeconds(5)))!.Value;
+
+        Assert.That(first.Type(), Is.EqualTo("filter-failed"));
+        Assert.That(second.Type(), Is.EqualTo("filter-failed"), "the second failure is announced within a second, with nothing else logged");
+        Assert.That(second.GetProperty("count").GetInt64(), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task AMalformedUpgradeGets400NamingWhatIsMissing()
     {
         await using var server = await TailServer.StartAsync();

@@ -40,6 +40,13 @@ public class DemoUnderAttackTests
             Assert.That(plain.Status, Is.EqualTo(400), "the page asks the same URL by GET to learn why");
         }
 
+        // No brackets at all, but 1,023 characters of chained operators and indexers: deep trees for the compiler.
+        foreach (var chain in new[] { string.Join("+", Enumerable.Repeat("1", 510)) + "=1", "A" + string.Concat(Enumerable.Repeat("[?]", 340)) + "=1", string.Join("^", Enumerable.Repeat("2", 511)) })
+        {
+            var response = await RawHttp.GetAsync(_demo.BaseUrl, "/memstream/ws?filter=" + Uri.EscapeDataString(chain), Upgrade);
+            Assert.That(response.Status, Is.EqualTo(101), chain[..10]);
+        }
+
         await Task.Delay(200);
         AssertAlive();
         Assert.That((await RawHttp.GetAsync(_demo.BaseUrl, "/memstream/snapshot")).Status, Is.EqualTo(200));
@@ -73,6 +80,23 @@ public class DemoUnderAttackTests
 
         Assert.That(check.GetProperty("status").GetString(), Is.EqualTo("Healthy"));
         Assert.That(check.GetProperty("description").GetString(), Does.Contain("store"));
+    }
+
+    [Test]
+    public async Task HealthSaysWhyWhenTheStoreIsUnavailable()
+    {
+        using var notADirectory = new TempFolder();
+        var file = notADirectory.Combine("a-file");
+        await File.WriteAllTextAsync(file, "not a store");
+        using var demo = DemoProcess.Start(storePath: file);
+
+        var response = await RawHttp.GetAsync(demo.BaseUrl, "/health");
+        var check = JsonDocument.Parse(response.Body).RootElement.GetProperty("checks").GetProperty("memstream");
+
+        Assert.That(response.Status, Is.EqualTo(200), "Degraded still answers 200 by default");
+        Assert.That(check.GetProperty("status").GetString(), Is.EqualTo("Degraded"));
+        Assert.That(check.GetProperty("description").GetString(), Does.Contain(file));
+        Assert.That(demo.Errors, Does.Contain("MemStream"), "SelfLog says why on standard error");
     }
 
     /// <summary>

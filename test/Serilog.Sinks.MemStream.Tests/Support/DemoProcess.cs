@@ -13,7 +13,7 @@ sealed class DemoProcess : IDisposable
     readonly TempFolder _store = new();
     readonly List<string> _errors = [];
 
-    DemoProcess()
+    DemoProcess(string? storePath)
     {
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (testBin.Name, testBin.Parent!.Name);
@@ -23,7 +23,7 @@ sealed class DemoProcess : IDisposable
         Assert.That(File.Exists(demoDll), $"the demo is not built at {demoDll}");
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = demoBin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", _store.Path })
+        foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", storePath ?? _store.Path })
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { lock (_errors) _errors.Add(e.Data ?? ""); };
@@ -45,7 +45,8 @@ sealed class DemoProcess : IDisposable
         get { lock (_errors) return string.Join("\n", _errors); }
     }
 
-    public static DemoProcess Start() => new();
+    /// <summary>Starts the demo; <paramref name="storePath"/> overrides its store's own temp folder.</summary>
+    public static DemoProcess Start(string? storePath = null) => new(storePath);
 
     public void Dispose()
     {

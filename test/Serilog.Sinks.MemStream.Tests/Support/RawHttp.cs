@@ -16,7 +16,11 @@ static class RawHttp
     /// the server's own unless given. The answer is read up to the end of its body (by Content-Length or the
     /// last chunk); a 101 up to its headers, and the connection is dropped.
     /// </summary>
-    public static async Task<Response> GetAsync(string baseUrl, string pathAndQuery, params string[] headers)
+    public static Task<Response> GetAsync(string baseUrl, string pathAndQuery, params string[] headers) =>
+        SendAsync(baseUrl, pathAndQuery, body: null, headers);
+
+    /// <summary>A GET as <see cref="GetAsync"/>, with a body (and its Content-Length) when <paramref name="body"/> is not null.</summary>
+    public static async Task<Response> SendAsync(string baseUrl, string pathAndQuery, string? body, params string[] headers)
     {
         var server = new Uri(baseUrl);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -31,7 +35,9 @@ static class RawHttp
             request.Append(header).Append("\r\n");
         if (!headers.Any(h => h.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase)))
             request.Append("Connection: close\r\n");
-        request.Append("\r\n");
+        if (body is not null)
+            request.Append($"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n");
+        request.Append("\r\n").Append(body);
         await stream.WriteAsync(Encoding.UTF8.GetBytes(request.ToString()), timeout.Token);
 
         var received = new MemoryStream();
@@ -44,10 +50,10 @@ static class RawHttp
             {
                 var head = Encoding.ASCII.GetString(bytes, 0, headEnd);
                 var status = int.Parse(head.Split(' ')[1]);
-                var body = bytes[(headEnd + 4)..];
-                if (status == 101 || (ContentLength(head) is { } length && body.Length >= length))
-                    return new Response(status, head, Encoding.UTF8.GetString(body));
-                if (head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) && Dechunk(body) is { } whole)
+                var answer = bytes[(headEnd + 4)..];
+                if (status == 101 || (ContentLength(head) is { } length && answer.Length >= length))
+                    return new Response(status, head, Encoding.UTF8.GetString(answer));
+                if (head.Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase) && Dechunk(answer) is { } whole)
                     return new Response(status, head, whole);
             }
             var read = await stream.ReadAsync(buffer, timeout.Token);

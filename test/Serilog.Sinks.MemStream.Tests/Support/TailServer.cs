@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -60,7 +61,8 @@ sealed class TailServer : IAsyncDisposable
         bool durable = false,
         int bufferSize = 1 << 20,
         string outputTemplate = "{Message:lj}{NewLine}",
-        string url = "http://127.0.0.1:0")
+        string url = "http://127.0.0.1:0",
+        bool forwardedHeaders = false)
     {
         var name = Some.UniqueName();
         var storeFolder = durable ? new TempFolder() : null;
@@ -76,6 +78,8 @@ sealed class TailServer : IAsyncDisposable
         builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
         builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));
         var app = builder.Build();
+        if (forwardedHeaders)
+            app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All });
         var requests = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
         app.Use((context, next) =>
         {

@@ -45,10 +45,16 @@ internal static class AccessGuard
                 return false;
             }
             // A page on a rebinding domain reaches 127.0.0.1 under its own name: a loopback client, but a stranger's page.
-            if (!IsHostAllowed(context.Request.Host, options))
+            // UseForwardedHeaders may have replaced Host with X-Forwarded-Host, which a page can set:
+            // the Host the client really sent is then kept in X-Original-Host, and must pass too.
+            var originalHost = context.Request.Headers["X-Original-Host"].ToString();
+            var refusedHost = !IsHostAllowed(context.Request.Host, options) ? context.Request.Host.Value
+                : originalHost.Length > 0 && !IsHostAllowed(new HostString(originalHost), options) ? originalHost
+                : null;
+            if (refusedHost is not null)
             {
                 await Refuse(context, StatusCodes.Status403Forbidden,
-                    $"MemStream answers only requests addressed to this machine by a loopback name (localhost, 127.0.0.1, [::1]); '{context.Request.Host}' is not one. Add it to AllowedHosts if it is this machine's own name.");
+                    $"MemStream answers only requests addressed to this machine by a loopback name (localhost, 127.0.0.1, [::1]); '{refusedHost}' is not one. Add it to AllowedHosts if it is this machine's own name.");
                 return false;
             }
         }

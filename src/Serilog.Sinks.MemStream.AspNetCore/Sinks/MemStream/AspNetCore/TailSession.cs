@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serilog.Debugging;
@@ -144,7 +146,7 @@ internal sealed class TailSession
         var batch = request.Batch ? new ArrayBufferWriter<byte>(BatchBytes) : null;
         var batched = 0;
         var batchStarted = 0L;
-        while (await reader.WaitToReadAsync(_ended.Token))
+        while (await WaitForEventsAsync(reader, frames))
         {
             while (reader.TryRead(out var next))
             {
@@ -178,6 +180,34 @@ internal sealed class TailSession
             batched = await SendBatchAsync(batch, batched);
             await ReportFilterFailuresAsync(frames);
         }
+    }
+
+    /// <summary>
+    /// Waits for the next events; while a filter-failure notice is held back (at most one a second), only
+    /// until it is due, so that it goes out even when no further event comes.
+    /// </summary>
+    async Task<bool> WaitForEventsAsync(ChannelReader<MemStreamEvent> reader, EventFrames frames)
+    {
+        while (_filterFailures != _reportedFilterFailures)
+        {
+            var due = FilterNoticeMilliseconds - (Environment.TickCount64 - _filterNoticeAt);
+            if (due <= 0)
+            {
+                await ReportFilterFailuresAsync(frames);
+                break;
+            }
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
+            wait.CancelAfter(TimeSpan.FromMilliseconds(due));
+            try
+            {
+                return await reader.WaitToReadAsync(wait.Token);
+            }
+            catch (OperationCanceledException) when (!_ended.IsCancellationRequested)
+            {
+                // The notice is due: loop to send it.
+            }
+        }
+        return await reader.WaitToReadAsync(_ended.Token);
     }
 
     /// <summary>Whether the client wants the event; an event its filter fails on is skipped and counted, and the client stays connected.</summary>
@@ -292,41 +322,50 @@ internal sealed class TailSession
     }
 
     /// <summary>
-    /// A request the WebSocket middleware did not take as an upgrade: a plain GET (426), an upgrade that
-    /// lacks what RFC 6455 requires (400, naming it), or a well-formed one that no WebSocket middleware
-    /// saw, which is the application's mistake (500).
+    /// A request that is not a WebSocket upgrade the server can accept: a plain GET (426), an upgrade
+    /// that lacks what RFC 6455 requires (400, naming it), or one that no WebSocket middleware saw, which
+    /// is the application's mistake (500).
     /// </summary>
     static Task RefuseNonWebSocketAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
-        if (!headers.Upgrade.ToString().Contains("websocket", StringComparison.OrdinalIgnoreCase))
+        var upgrade = headers.Upgrade.ToString();
+        if (upgrade.Length == 0)
         {
             context.Response.Headers.Upgrade = "websocket";
             return Answer(context, StatusCodes.Status426UpgradeRequired, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
         }
-        var missing = UpgradeProblem(context.Request);
-        if (missing is not null)
+        // The WebSocket middleware offers its feature on every request it sees; without it, nothing could accept an upgrade.
+        if (context.Features.Get<IHttpWebSocketFeature>() is null && HasToken(upgrade, "websocket"))
         {
-            context.Response.Headers.SecWebSocketVersion = "13";
-            return Answer(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {missing}.");
+            SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
+            return Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
         }
-        SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
-        return Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
+        context.Response.Headers.SecWebSocketVersion = "13";
+        return Answer(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {UpgradeProblem(context.Request)}.");
     }
 
-    static string? UpgradeProblem(HttpRequest request)
+    static string UpgradeProblem(HttpRequest request)
     {
         var headers = request.Headers;
         if (!HttpMethods.IsGet(request.Method))
             return $"the method must be GET, not {request.Method}";
-        if (!headers.Connection.ToString().Contains("upgrade", StringComparison.OrdinalIgnoreCase))
+        if (!HasToken(headers.Upgrade.ToString(), "websocket"))
+            return "the Upgrade header must be 'websocket'";
+        if (!HasToken(headers.Connection.ToString(), "upgrade"))
             return "the Connection header must include 'Upgrade'";
         if (headers.SecWebSocketVersion.ToString() != "13")
             return $"Sec-WebSocket-Version must be 13, not '{headers.SecWebSocketVersion}'";
         if (!IsWebSocketKey(headers.SecWebSocketKey.ToString()))
             return "Sec-WebSocket-Key must be 16 bytes in base64";
-        return null;
+        if (request.ContentLength > 0 || headers.TransferEncoding.Count > 0)
+            return "an upgrade request has no body";
+        return "the server cannot accept it (is the request HTTP/1.1?)";
     }
+
+    /// <summary>Whether a comma-separated header value holds <paramref name="token"/> (case-insensitive), as Connection and Upgrade do.</summary>
+    static bool HasToken(string value, string token) =>
+        value.Split(',').Any(part => part.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
 
     static bool IsWebSocketKey(string key)
     {

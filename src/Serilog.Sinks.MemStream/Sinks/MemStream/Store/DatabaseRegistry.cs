@@ -16,6 +16,8 @@ internal static class DatabaseRegistry
         {
             if (Open.TryGetValue(fullPath, out var entry))
             {
+                if (entry.Database.IsLost)
+                    throw new StoreLostException(fullPath);
                 Open[fullPath] = (entry.Database, entry.Users + 1);
                 entry.Database.MoveDamagedStoreAside |= moveDamagedStoreAside;
                 return entry.Database;

@@ -53,7 +53,8 @@ internal sealed class RocksEventStore : IEventStore
         // Maintenance drops only families of earlier configurations, so these handles stay valid until
         // a damaged database is replaced by a fresh one (a new generation), which has families of the same names.
         _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
-        _familiesGeneration = _database.Generation;
+        // The first write looks the handles up again under the lock: another sink may start afresh in between.
+        _familiesGeneration = -1;
 
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
@@ -163,7 +164,15 @@ internal sealed class RocksEventStore : IEventStore
     {
         while (_pending.Take(BatchSize) is { } chunk)
         {
-            WriteUntilStored(chunk);
+            try
+            {
+                WriteUntilStored(chunk);
+            }
+            catch (Exception ex)
+            {
+                // A thread of MemStream's own must never take the application down; the store is given up instead.
+                GiveUp(chunk, ex);
+            }
             _pending.MarkWritten(chunk);
         }
     }
@@ -179,7 +188,7 @@ internal sealed class RocksEventStore : IEventStore
         while (true)
         {
             var failure = TryWrite(chunk, out var generation);
-            if (failure is not null && StoreFailure.IsDamage(failure))
+            if (failure is StoreLostException || (failure is not null && StoreFailure.IsDamage(failure)))
             {
                 // RocksDB fails every write after it finds damaged files, until the database is closed:
                 // retrying cannot help. Start fresh if a sink opted in, else give the store up.
@@ -217,7 +226,8 @@ internal sealed class RocksEventStore : IEventStore
         MemStreamMetrics.StoreDrops.Add(chunk.Length, _sinkTag, new KeyValuePair<string, object?>("reason", "store-damaged"));
         var reason = StoreFailure.Explain(_database.Path, failure);
         if (Interlocked.Exchange(ref _damage, reason) is null)
-            SelfLog.WriteLine("MemStream: the store at {0} was found damaged while running, so this sink no longer stores events: {1}", _database.Path, reason);
+            SelfLog.WriteLine("MemStream: the store at {0} was {1} while running, so this sink no longer stores events: {2}",
+                _database.Path, StoreFailure.IsDamage(failure) ? "found damaged" : "lost", reason);
     }
 
     /// <summary>Writes the chunk and the sink's sequence number in one batch; the failure, or null.</summary>
@@ -232,6 +242,8 @@ internal sealed class RocksEventStore : IEventStore
             using (_database.Reading())
             {
                 generation = _database.Generation;
+                if (_database.IsLost)
+                    return new StoreLostException(_database.Path);
                 if (_familiesGeneration != generation)
                 {
                     _familyByTtl = _familyByTtl.Keys.ToDictionary(ttl => ttl, ttl => _database.Database.GetColumnFamily(FamilyName.For(ttl, _settings.SinkName)));
@@ -267,6 +279,8 @@ internal sealed class RocksEventStore : IEventStore
             using var batch = new WriteBatch();
             using (_database.Reading())
             {
+                if (_database.IsLost)
+                    return;
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, options);
             }

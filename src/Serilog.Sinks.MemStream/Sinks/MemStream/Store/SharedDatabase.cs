@@ -59,6 +59,8 @@ internal sealed class SharedDatabase : IDisposable
         _familiesLock.EnterWriteLock();
         try
         {
+            if (IsLost)
+                return false;
             if (Generation != seenGeneration)
                 return true;
             if (!MoveDamagedStoreAside)
@@ -74,9 +76,8 @@ internal sealed class SharedDatabase : IDisposable
             }
             catch (Exception ex)
             {
-                // Whatever is at the path now (the damaged store, or an empty directory), so that no handle dangles.
-                OpenAt(Path);
-                SelfLog.WriteLine("MemStream: the damaged store at {0} could not be moved aside: {1}", Path, ex.Message);
+                SelfLog.WriteLine("MemStream: the damaged store at {0} could not be moved aside and replaced: {1}", Path, ex.Message);
+                ReopenOrLose();
                 return false;
             }
             SelfLog.WriteLine("MemStream: the store at {0} was found damaged while running ({1}); it was moved to {2} and a fresh store started", Path, damage.Message, aside);
@@ -87,6 +88,28 @@ internal sealed class SharedDatabase : IDisposable
             _familiesLock.ExitWriteLock();
         }
     }
+
+    /// <summary>
+    /// After a failed swap: whatever is at the path now (the damaged store, or an empty directory), so that
+    /// no handle points into the closed database. When even that fails the database is lost to this
+    /// process: <see cref="IsLost"/> is set, and every user must check it before touching <see cref="Database"/>.
+    /// </summary>
+    void ReopenOrLose()
+    {
+        try
+        {
+            OpenAt(Path);
+        }
+        catch (Exception ex)
+        {
+            IsLost = true;
+            _familyNames.Clear();
+            SelfLog.WriteLine("MemStream: the store at {0} could not be reopened either, so nothing more is stored there until the application restarts: {1}", Path, ex.Message);
+        }
+    }
+
+    /// <summary>True once the database was closed after damage and could not be opened again; read under <see cref="Reading"/>.</summary>
+    public bool IsLost { get; private set; }
 
     void OpenAt(string path)
     {
@@ -168,7 +191,17 @@ internal sealed class SharedDatabase : IDisposable
 
     public void Dispose()
     {
-        Database.Dispose();
+        // Under the write lock: a query that holds the read side finishes before the database closes.
+        _familiesLock.EnterWriteLock();
+        try
+        {
+            if (!IsLost)
+                Database.Dispose();
+        }
+        finally
+        {
+            _familiesLock.ExitWriteLock();
+        }
         _familiesLock.Dispose();
     }
 
