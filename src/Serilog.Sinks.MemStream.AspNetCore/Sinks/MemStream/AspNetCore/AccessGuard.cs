@@ -26,12 +26,12 @@ internal static class AccessGuard
             var authorization = await evaluator.AuthorizeAsync(policy, authentication, context, resource: null);
             if (authorization.Challenged)
             {
-                await Refuse(context, StatusCodes.Status401Unauthorized, "MemStream: sign in to read the logs.");
+                await PlainTextAnswer.WriteAsync(context, StatusCodes.Status401Unauthorized, "MemStream: sign in to read the logs.");
                 return false;
             }
             if (authorization.Forbidden)
             {
-                await Refuse(context, StatusCodes.Status403Forbidden, "MemStream: you are not allowed to read the logs.");
+                await PlainTextAnswer.WriteAsync(context, StatusCodes.Status403Forbidden, "MemStream: you are not allowed to read the logs.");
                 return false;
             }
         }
@@ -40,7 +40,7 @@ internal static class AccessGuard
         {
             if (!IsLoopback(context.Connection.RemoteIpAddress))
             {
-                await Refuse(context, StatusCodes.Status403Forbidden,
+                await PlainTextAnswer.WriteAsync(context, StatusCodes.Status403Forbidden,
                     "MemStream answers only clients on this machine. To open it to others, require an authorization policy or set AllowRemoteClients.");
                 return false;
             }
@@ -53,7 +53,7 @@ internal static class AccessGuard
                 : null;
             if (refusedHost is not null)
             {
-                await Refuse(context, StatusCodes.Status403Forbidden,
+                await PlainTextAnswer.WriteAsync(context, StatusCodes.Status403Forbidden,
                     $"MemStream answers only requests addressed to this machine by a loopback name (localhost, 127.0.0.1, [::1]); '{refusedHost}' is not one. Add it to AllowedHosts if it is this machine's own name.");
                 return false;
             }
@@ -61,7 +61,7 @@ internal static class AccessGuard
 
         if (context.WebSockets.IsWebSocketRequest && !IsOriginAllowed(context, options))
         {
-            await Refuse(context, StatusCodes.Status403Forbidden,
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status403Forbidden,
                 $"MemStream: WebSocket connections from the origin {context.Request.Headers.Origin} are not allowed; add it to AllowedOrigins if it should be.");
             return false;
         }
@@ -105,12 +105,5 @@ internal static class AccessGuard
         if (IPAddress.TryParse(name.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address))
             return true;
         return options.AllowedHosts.Any(allowed => string.Equals(allowed, name, StringComparison.OrdinalIgnoreCase));
-    }
-
-    static Task Refuse(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message);
     }
 }

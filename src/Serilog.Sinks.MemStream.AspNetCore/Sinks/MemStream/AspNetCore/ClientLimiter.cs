@@ -5,8 +5,6 @@ internal sealed class ClientLimiter(int maxClients)
 {
     int _connected;
 
-    public int Connected => Volatile.Read(ref _connected);
-
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _connected) <= maxClients)

@@ -15,12 +15,13 @@ internal sealed class EventFrames
     readonly ArrayBufferWriter<byte> _buffer = new(1024);
     readonly CompactJsonFormatter _clef = new();
     readonly StringWriter _clefText = new(System.Globalization.CultureInfo.InvariantCulture);
-    readonly string _correlationIdProperty;
-
     public EventFrames(string correlationIdProperty)
     {
-        _correlationIdProperty = correlationIdProperty;
+        CorrelationIdProperty = correlationIdProperty;
     }
+
+    /// <summary>The sink's correlation-id property, read once per client.</summary>
+    public string CorrelationIdProperty { get; }
 
     /// <summary>
     /// An event frame. Every client of a sink sends the same bytes for an event, so the frame is
@@ -96,7 +97,7 @@ internal sealed class EventFrames
         json.WriteNumber("seq", sequence);
         json.WriteString("timestamp", logEvent.Timestamp);
         json.WriteString("level", logEvent.Level.ToString());
-        if (CorrelationIdText.Of(logEvent, _correlationIdProperty) is { } correlationId)
+        if (CorrelationIdText.Of(logEvent, CorrelationIdProperty) is { } correlationId)
             json.WriteString("correlationId", correlationId);
         if (clef)
         {

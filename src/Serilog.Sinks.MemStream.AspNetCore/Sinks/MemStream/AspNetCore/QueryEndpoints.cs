@@ -27,7 +27,7 @@ internal static class QueryEndpoints
         var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
         if (parameters.Error is { } error)
         {
-            await BadRequest(context, error);
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 
@@ -69,7 +69,7 @@ internal static class QueryEndpoints
         var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
         if (parameters.Error is { } error)
         {
-            await BadRequest(context, error);
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
 
@@ -123,12 +123,5 @@ internal static class QueryEndpoints
             return;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(MemStream.Named(options.SinkName).Snapshot());
-    }
-
-    static Task BadRequest(HttpContext context, string message)
-    {
-        context.Response.StatusCode = StatusCodes.Status400BadRequest;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message);
     }
 }

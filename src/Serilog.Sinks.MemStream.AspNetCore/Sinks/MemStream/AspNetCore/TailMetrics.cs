@@ -5,7 +5,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <summary>The live tail's instruments, on a meter of the same name as the sink's (<c>Serilog.Sinks.MemStream</c>).</summary>
 internal static class TailMetrics
 {
-    static readonly Meter Meter = new("Serilog.Sinks.MemStream");
+    static readonly Meter Meter = new(MemStreamMetrics.MeterName);
 
     public static readonly Counter<long> Connected = Meter.CreateCounter<long>("memstream.websocket.connected", "{client}", "WebSocket clients accepted by the live tail.");
 

@@ -58,7 +58,7 @@ internal sealed class TailSession
         // Parameters first, so that a plain GET of the same URL tells a browser page or the tool why an upgrade was refused.
         if (TailRequest.Parse(context.Request.Query, out var error) is not { } request)
         {
-            await Answer(context, StatusCodes.Status400BadRequest, error!);
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
         if (!context.WebSockets.IsWebSocketRequest)
@@ -68,7 +68,7 @@ internal sealed class TailSession
         }
         if (!limiter.TryEnter())
         {
-            await Answer(context, StatusCodes.Status503ServiceUnavailable, $"MemStream: the live tail already has its limit of {options.MaxClients} clients; try again later.");
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"MemStream: the live tail already has its limit of {options.MaxClients} clients; try again later.");
             return;
         }
 
@@ -142,7 +142,7 @@ internal sealed class TailSession
     {
         var reader = subscription.Reader;
         var reportedDrops = 0L;
-        var correlationIdProperty = MemStream.Named(_options.SinkName).CorrelationIdProperty;
+        var correlationIdProperty = frames.CorrelationIdProperty;
         var batch = request.Batch ? new ArrayBufferWriter<byte>(BatchBytes) : null;
         var batched = 0;
         var batchStarted = 0L;
@@ -333,16 +333,16 @@ internal sealed class TailSession
         if (upgrade.Length == 0)
         {
             context.Response.Headers.Upgrade = "websocket";
-            return Answer(context, StatusCodes.Status426UpgradeRequired, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
+            return PlainTextAnswer.WriteAsync(context, StatusCodes.Status426UpgradeRequired, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
         }
         // The WebSocket middleware offers its feature on every request it sees; without it, nothing could accept an upgrade.
         if (context.Features.Get<IHttpWebSocketFeature>() is null && HasToken(upgrade, "websocket"))
         {
             SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
-            return Answer(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
+            return PlainTextAnswer.WriteAsync(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
         }
         context.Response.Headers.SecWebSocketVersion = "13";
-        return Answer(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {UpgradeProblem(context.Request)}.");
+        return PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {UpgradeProblem(context.Request)}.");
     }
 
     static string UpgradeProblem(HttpRequest request)
@@ -371,13 +371,6 @@ internal sealed class TailSession
     {
         Span<byte> bytes = stackalloc byte[18];
         return key.Length == 24 && Convert.TryFromBase64String(key, bytes, out var written) && written == 16;
-    }
-
-    static Task Answer(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message);
     }
 
     sealed class SendTimeoutException : Exception;
