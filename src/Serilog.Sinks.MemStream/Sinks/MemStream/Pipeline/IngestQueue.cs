@@ -29,13 +29,15 @@ internal sealed class IngestQueue : IDisposable
     readonly ManualResetEventSlim _wake = new(false);
     long _claimed;          // the last sequence number handed out, with ClosedBit once closed
     long _processed;        // the last sequence number the worker finished
-    long _overflowed;
-    long _overflowedInBurst;
+    readonly OverflowReporter _overflow;
     int _workerSleeping;
 
     public IngestQueue(int capacity, long initialSequence, Action<long, LogEvent> process, string threadName)
     {
         _capacity = capacity;
+        _overflow = new OverflowReporter(
+            $"MemStream: the sink's queue is full ({capacity} events waiting); events are dropped until it drains",
+            "MemStream: the sink's queue drained; {0} events were dropped while it was full");
         _slots = new Slot[(int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity))];
         _mask = _slots.Length - 1;
         _process = process;
@@ -47,7 +49,7 @@ internal sealed class IngestQueue : IDisposable
 
     public long LastSequence => Volatile.Read(ref _claimed) & ~ClosedBit;
 
-    public long Overflowed => Interlocked.Read(ref _overflowed);
+    public long Overflowed => _overflow.Total;
 
     public int Pending => (int)(LastSequence - Volatile.Read(ref _processed));
 
@@ -62,7 +64,7 @@ internal sealed class IngestQueue : IDisposable
                 return false;
             if (claimed - Volatile.Read(ref _processed) >= _capacity)
             {
-                CountOverflow();
+                _overflow.Overflowed();
                 return false;
             }
             sequence = claimed + 1;
@@ -77,8 +79,7 @@ internal sealed class IngestQueue : IDisposable
         if (Volatile.Read(ref _workerSleeping) != 0 && Interlocked.Exchange(ref _workerSleeping, 0) != 0)
             _wake.Set();
 
-        if (Volatile.Read(ref _overflowedInBurst) > 0)
-            ReportBurstEnd();
+        _overflow.Accepted();
         return true;
     }
 
@@ -104,20 +105,6 @@ internal sealed class IngestQueue : IDisposable
         _wake.Set();
         if (Thread.CurrentThread != _worker)
             _worker.Join();
-    }
-
-    void CountOverflow()
-    {
-        Interlocked.Increment(ref _overflowed);
-        if (Interlocked.Increment(ref _overflowedInBurst) == 1)
-            SelfLog.WriteLine("MemStream: the sink's queue is full ({0} events waiting); events are dropped until it drains", _capacity);
-    }
-
-    void ReportBurstEnd()
-    {
-        var dropped = Interlocked.Exchange(ref _overflowedInBurst, 0);
-        if (dropped > 0)
-            SelfLog.WriteLine("MemStream: the sink's queue drained; {0} events were dropped while it was full", dropped);
     }
 
     void Run()

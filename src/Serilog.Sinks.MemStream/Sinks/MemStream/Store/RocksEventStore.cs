@@ -32,8 +32,7 @@ internal sealed class RocksEventStore : IEventStore
     int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
     long _highestSequence;
-    long _overflowed;
-    long _overflowedInBurst;
+    readonly OverflowReporter _overflow;
     long _stored;
     long _writeFailures;
     string? _failure;
@@ -50,6 +49,9 @@ internal sealed class RocksEventStore : IEventStore
             LastSequence = ReadSequence();
         _highestSequence = LastSequence;
         _pending = new PendingWriteQueue(settings.QueueLimit);
+        _overflow = new OverflowReporter(
+            $"MemStream: the store's queue is full ({settings.QueueLimit} events waiting for the disk); events are not stored until it drains",
+            "MemStream: the store's queue drained; {0} events were not stored while it was full");
         // Maintenance drops only families of earlier configurations, so these handles stay valid until
         // a damaged database is replaced by a fresh one (a new generation), which has families of the same names.
         _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
@@ -84,18 +86,12 @@ internal sealed class RocksEventStore : IEventStore
         if (_pending.IsFull)
         {
             // Not encoded: during a full disk that would be work only to drop it.
-            Interlocked.Increment(ref _overflowed);
+            _overflow.Overflowed();
             MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "queue-full"));
-            if (_overflowedInBurst++ == 0)
-                SelfLog.WriteLine("MemStream: the store's queue is full ({0} events waiting for the disk); events are not stored until it drains", _settings.QueueLimit);
             return;
         }
 
-        if (_overflowedInBurst > 0)
-        {
-            SelfLog.WriteLine("MemStream: the store's queue drained; {0} events were not stored while it was full", _overflowedInBurst);
-            _overflowedInBurst = 0;
-        }
+        _overflow.Accepted();
         // Encoded here, on the sink's worker, into the queue's slabs rather than queued as a LogEvent
         // graph: a backlog of millions then costs the GC little.
         var logEvent = memStreamEvent.LogEvent;
@@ -135,7 +131,7 @@ internal sealed class RocksEventStore : IEventStore
             Path = _database.Path,
             QueuePending = _pending.Pending,
             QueueCapacity = _pending.Limit,
-            QueueOverflowed = Interlocked.Read(ref _overflowed),
+            QueueOverflowed = _overflow.Total,
             EventsStored = Interlocked.Read(ref _stored),
             WriteFailures = Interlocked.Read(ref _writeFailures),
             ExpiredRemoved = _maintenance.ExpiredRemoved,
