@@ -1,4 +1,5 @@
 using System.Text;
+using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Formatting.Display;
@@ -89,6 +90,64 @@ public class MemStreamSinkTests
         Assert.DoesNotThrow(() => sink.Emit(Some.Event()));
         Assert.DoesNotThrow(() => sink.Emit(Some.Event()));
         Assert.That(selfLog.Lines.Count(l => l.Contains("after it was disposed")), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void EventsAFullQueueDropsGoToTheFallbackSinkOfAFallbackChain()
+    {
+        var formatter = new GatedFormatter();
+        var name = Some.UniqueName();
+        var fallback = new CollectingSink();
+        using var logger = new LoggerConfiguration()
+            .WriteTo.FallbackChain(
+                primary => primary.MemStream(formatter, durable: false, name: name, queueLimit: 10),
+                secondary => secondary.Sink(fallback))
+            .CreateLogger();
+
+        logger.Information("blocks the worker");
+        formatter.Entered.Wait(TimeSpan.FromSeconds(10));
+        for (var i = 0; i < 25; i++)
+            logger.Information("burst {Index}", i); // 9 fit in the queue; 16 overflow
+        formatter.Release.Set();
+        MemStream.Named(name).Flush();
+
+        Assert.That(fallback.Events.Select(e => e.Properties["Index"].ToString()), Is.EqualTo(Enumerable.Range(9, 16).Select(i => i.ToString())));
+        Assert.That(MemStream.Named(name).Status().QueueOverflowed, Is.EqualTo(16));
+    }
+
+    [Test]
+    public void AnEventEmittedAfterDisposeIsReportedAsAFinalFailure()
+    {
+        var sink = new MemStreamSink(new MemStreamSinkOptions(durable: false, name: Some.UniqueName()), new MessageTemplateTextFormatter("{Message}"));
+        var listener = new RecordingListener();
+        sink.SetFailureListener(listener);
+        sink.Dispose();
+
+        var late = Some.Event();
+        sink.Emit(late);
+
+        Assert.That(listener.Failures, Has.Count.EqualTo(1));
+        Assert.That(listener.Failures[0].Kind, Is.EqualTo(LoggingFailureKind.Final));
+        Assert.That(listener.Failures[0].Events, Is.EqualTo(new[] { late }));
+    }
+
+    sealed class CollectingSink : ILogEventSink
+    {
+        public List<LogEvent> Events { get; } = [];
+
+        public void Emit(LogEvent logEvent)
+        {
+            lock (Events)
+                Events.Add(logEvent);
+        }
+    }
+
+    sealed class RecordingListener : ILoggingFailureListener
+    {
+        public List<(LoggingFailureKind Kind, IReadOnlyCollection<LogEvent>? Events)> Failures { get; } = [];
+
+        public void OnLoggingFailed(object sender, LoggingFailureKind kind, string message, IReadOnlyCollection<LogEvent>? events, Exception? exception) =>
+            Failures.Add((kind, events));
     }
 
     [Test]

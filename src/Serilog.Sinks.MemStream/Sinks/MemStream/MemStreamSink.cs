@@ -12,8 +12,11 @@ namespace Serilog.Sinks.MemStream;
 /// The MemStream sink. <see cref="Emit"/> only numbers the event and queues it; the sink's worker
 /// thread renders it once and hands it to the bounded buffer, the live subscribers and the store.
 /// Created by <c>WriteTo.MemStream(...)</c>; read through the <see cref="MemStream"/> facade.
+/// Events it has to drop (its queue full, or emitted after disposal) are counted, told to SelfLog, and
+/// reported to Serilog's failure listener when one is set (<c>WriteTo.FallbackChain</c>), as
+/// Serilog.Sinks.Async does.
 /// </summary>
-public sealed class MemStreamSink : ILogEventSink, IDisposable
+public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailureListener
 {
     readonly MemStreamSinkOptions _options;
     readonly EventRenderer _renderer;
@@ -23,6 +26,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
     readonly KeyValuePair<string, object?> _sinkTag;
     int _disposed;
     int _lateEmitReported;
+    ILoggingFailureListener? _failureListener;
 
     internal MemStreamSink(MemStreamSinkOptions options, ITextFormatter formatter)
     {
@@ -54,17 +58,23 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable
             if (Volatile.Read(ref _disposed) == 0)
             {
                 MemStreamMetrics.QueueOverflows.Add(1, _sinkTag);
+                _failureListener?.OnLoggingFailed(this, LoggingFailureKind.Permanent, "MemStream: the sink's queue was full; the event was dropped", [logEvent], exception: null);
                 return;
             }
 
             if (Interlocked.Exchange(ref _lateEmitReported, 1) == 0)
                 SelfLog.WriteLine("MemStream: an event was emitted to the sink {0} after it was disposed; it and later ones are ignored", Name ?? "(default)");
+            _failureListener?.OnLoggingFailed(this, LoggingFailureKind.Final, "MemStream: the sink was disposed; the event was ignored", [logEvent], exception: null);
         }
         catch (Exception ex)
         {
             SelfLog.WriteLine("MemStream: Emit failed: {0}", ex);
         }
     }
+
+    /// <summary>Reports the events this sink drops to <paramref name="failureListener"/> (Serilog calls this for fallback chains).</summary>
+    /// <param name="failureListener">The listener; it is called on the thread that emitted the event.</param>
+    public void SetFailureListener(ILoggingFailureListener failureListener) => _failureListener = failureListener;
 
     /// <summary>Processes every queued event, completes all subscriptions and closes the store.</summary>
     public void Dispose()
