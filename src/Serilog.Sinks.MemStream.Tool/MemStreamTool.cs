@@ -44,8 +44,13 @@ static class MemStreamTool
         };
         query.SetAction(parse => StoreCommands.Query(console, parse.GetValue(store)!, parse.GetValue(sink), parse.GetValue(correlationId)!, parse.GetValue(minLevel), parse.GetValue(json), parse.GetValue(raw)));
 
-        var ids = new Command("ids", "List the correlation ids with live stored events, with counts and time ranges.") { store, sink };
-        ids.SetAction(parse => StoreCommands.Ids(console, parse.GetValue(store)!, parse.GetValue(sink)));
+        var idProperty = new Option<string>("--correlation-id-property")
+        {
+            Description = "The event property the application's sink reads correlation ids from (its correlationIdProperty); long ids are shown whole from it.",
+            DefaultValueFactory = _ => "CorrelationId",
+        };
+        var ids = new Command("ids", "List the correlation ids with live stored events, with counts and time ranges.") { store, sink, idProperty };
+        ids.SetAction(parse => StoreCommands.Ids(console, parse.GetValue(store)!, parse.GetValue(sink), parse.GetValue(idProperty)!));
 
         var stats = new Command("stats", "Show the store's size on disk, entries per retention family, and its oldest and newest entries.") { store, sink };
         stats.SetAction(parse => StoreCommands.Stats(console, parse.GetValue(store)!, parse.GetValue(sink)));

@@ -20,7 +20,7 @@ static class StoreCommands
         return ExitCodes.Success;
     }
 
-    public static int Ids(IAnsiConsole console, string storePath, string? sinkName)
+    public static int Ids(IAnsiConsole console, string storePath, string? sinkName, string correlationIdProperty)
     {
         using var store = StoreReader.Open(storePath, sinkName);
         var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
@@ -28,8 +28,9 @@ static class StoreCommands
         {
             if (!entry.IsLive || !entry.TryDecode(out var logEvent))
                 continue;
-            var id = StoreKey.IsShortened(entry.IdForm) && logEvent!.Properties.TryGetValue("CorrelationId", out var full)
-                ? full.ToString().Trim('"')
+            // A long id is shortened in its key; the event itself holds it whole, read by the sink's own rule.
+            var id = StoreKey.IsShortened(entry.IdForm) && CorrelationIdText.Of(logEvent!, correlationIdProperty) is { } full
+                ? full
                 : Encoding.UTF8.GetString(entry.IdForm);
             ids[id] = ids.TryGetValue(id, out var seen)
                 ? (seen.Count + 1, Min(seen.First, logEvent!.Timestamp), Max(seen.Last, logEvent!.Timestamp))

@@ -59,6 +59,25 @@ public class StoreCommandTests
     }
 
     [Test]
+    public async Task IdsShowsALongIdWholeUnderTheSinksOwnCorrelationIdProperty()
+    {
+        var name = Some.UniqueName();
+        var longId = "order-" + new string('x', 2_000);
+        using (var logger = new LoggerConfiguration()
+                   .WriteTo.MemStream(storePath: _folder.Path, name: name, correlationIdProperty: "RequestId")
+                   .CreateLogger())
+            logger.ForContext("RequestId", longId).Information("placed");
+
+        var named = await ToolRun.RunAsync("ids", "--store", _folder.Path, "--sink", name, "--correlation-id-property", "RequestId");
+        var unnamed = await ToolRun.RunAsync("ids", "--store", _folder.Path, "--sink", name);
+
+        Assert.That(named.ExitCode, Is.Zero, named.Error);
+        // The table wraps a long cell across lines between the other columns: count the id's characters instead.
+        Assert.That(named.Printed.Count(c => c == 'x'), Is.EqualTo(2_000), "the whole id");
+        Assert.That(unnamed.Printed.Count(c => c == 'x'), Is.LessThan(2_000), "without the property, the key's shortened form");
+    }
+
+    [Test]
     public async Task ExpiredEntriesAreLeftOutAndCountedAsAwaitingCompaction()
     {
         var name = Some.UniqueName();
