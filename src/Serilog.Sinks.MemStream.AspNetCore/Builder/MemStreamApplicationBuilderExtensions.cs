@@ -16,15 +16,13 @@ public static class MemStreamApplicationBuilderExtensions
     /// <param name="path">The WebSocket's path. Default <c>/memstream/ws</c>.</param>
     /// <param name="configure">Changes the options: sink name, access, limits, timeouts.</param>
     /// <returns>The pipeline, for chaining.</returns>
-    public static IApplicationBuilder UseMemStreamWebSocket(this IApplicationBuilder app, string path = "/memstream/ws", Action<MemStreamWebSocketOptions>? configure = null)
+    public static IApplicationBuilder UseMemStreamWebSocket(this IApplicationBuilder app, string path = "/memstream/ws", Action<MemStreamEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (string.IsNullOrEmpty(path) || path[0] != '/')
             throw new ArgumentException($"The path must start with '/', such as /memstream/ws; got '{path}'.", nameof(path));
 
-        var options = new MemStreamWebSocketOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        var options = EndpointSetup.Options(app.ApplicationServices, configure);
         var limiter = new ClientLimiter(options.MaxClients);
         return app.Map(path, branch =>
         {

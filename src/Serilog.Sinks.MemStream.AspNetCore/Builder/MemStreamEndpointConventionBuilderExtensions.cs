@@ -15,16 +15,22 @@ public static class MemStreamEndpointConventionBuilderExtensions
     /// <param name="builder">The endpoints, such as the result of <c>MapGet</c> or <c>MapGroup</c>.</param>
     /// <param name="configure">The same access options as <c>MapMemStream</c>'s (<c>AllowRemoteClients</c>, <c>AllowedHosts</c>, <c>AuthorizationPolicy</c>).</param>
     /// <returns>The builder, for chaining.</returns>
-    public static TBuilder RequireMemStreamAccess<TBuilder>(this TBuilder builder, Action<MemStreamWebSocketOptions>? configure = null)
+    public static TBuilder RequireMemStreamAccess<TBuilder>(this TBuilder builder, Action<MemStreamEndpointOptions>? configure = null)
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var options = new MemStreamWebSocketOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        // Checked now, so that a bad configure fails at start-up; the app-wide options join at the first request,
+        // when the services are known (a convention builder has none).
+        var configured = new MemStreamEndpointOptions();
+        configure?.Invoke(configured);
+        configured.Validate();
+        MemStreamEndpointOptions? options = null;
         builder.AddEndpointFilter(async (invocation, next) =>
-            await AccessGuard.AdmitAsync(invocation.HttpContext, options) ? await next(invocation) : Results.Empty);
-        if (options.AuthorizationPolicy is { } policy)
+        {
+            options ??= EndpointSetup.Options(invocation.HttpContext.RequestServices, configure);
+            return await AccessGuard.AdmitAsync(invocation.HttpContext, options) ? await next(invocation) : Results.Empty;
+        });
+        if (configured.AuthorizationPolicy is { } policy)
             builder.RequireAuthorization(policy);
         return builder;
     }

@@ -17,15 +17,13 @@ public static class MemStreamEndpointRouteBuilderExtensions
     /// <param name="prefix">The endpoints' common path. Default <c>/memstream</c>.</param>
     /// <param name="configure">Changes the options: sink name, access, limits, timeouts.</param>
     /// <returns>A builder for all the endpoints, for conventions such as <c>RequireAuthorization</c>.</returns>
-    public static IEndpointConventionBuilder MapMemStream(this IEndpointRouteBuilder endpoints, string prefix = "/memstream", Action<MemStreamWebSocketOptions>? configure = null)
+    public static IEndpointConventionBuilder MapMemStream(this IEndpointRouteBuilder endpoints, string prefix = "/memstream", Action<MemStreamEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (string.IsNullOrEmpty(prefix) || prefix[0] != '/')
             throw new ArgumentException($"The prefix must start with '/', such as /memstream; got '{prefix}'.", nameof(prefix));
 
-        var options = new MemStreamWebSocketOptions();
-        configure?.Invoke(options);
-        options.Validate();
+        var options = EndpointSetup.Options(endpoints.ServiceProvider, configure);
         var limiter = new ClientLimiter(options.MaxClients);
 
         var group = endpoints.MapGroup(prefix);

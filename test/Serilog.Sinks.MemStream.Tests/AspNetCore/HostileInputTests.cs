@@ -125,7 +125,17 @@ public class HostileInputTests
         var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/snapshot", "Host: myapp.internal");
 
         Assert.That(response.Status, Is.EqualTo(200));
-        Assert.That(() => new MemStreamWebSocketOptions { AllowedHosts = { "http://x:1/" } }.Validate(), Throws.ArgumentException.With.Message.Contains("AllowedHosts"));
+        Assert.That(() => new MemStreamEndpointOptions { AllowedHosts = { "http://x:1/" } }.Validate(), Throws.ArgumentException.With.Message.Contains("AllowedHosts"));
+    }
+
+    [Test]
+    public async Task AllowedHostsBoundFromConfigurationApplyToEveryEndpoint()
+    {
+        await using var server = await TailServer.StartAsync(appSettings: new Dictionary<string, string?> { ["MemStream:AllowedHosts:0"] = "myapp.internal" });
+
+        Assert.That((await RawHttp.GetAsync(server.BaseUrl, "/memstream/snapshot", "Host: myapp.internal")).Status, Is.EqualTo(200));
+        Assert.That((await RawHttp.GetAsync(server.BaseUrl, "/own/status", "Host: myapp.internal")).Status, Is.EqualTo(200));
+        Assert.That((await RawHttp.GetAsync(server.BaseUrl, "/memstream/snapshot", "Host: other.internal")).Status, Is.EqualTo(403));
     }
 
     [Test]

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -55,14 +56,15 @@ sealed class TailServer : IAsyncDisposable
         new(BaseUrl.Replace("http://", "ws://") + path + (query.Length > 0 ? "?" + query : ""));
 
     public static async Task<TailServer> StartAsync(
-        Action<MemStreamWebSocketOptions>? configure = null,
+        Action<MemStreamEndpointOptions>? configure = null,
         bool requireAuthorization = false,
         bool middleware = false,
         bool durable = false,
         int bufferSize = 1 << 20,
         string outputTemplate = "{Message:lj}{NewLine}",
         string url = "http://127.0.0.1:0",
-        bool forwardedHeaders = false)
+        bool forwardedHeaders = false,
+        IReadOnlyDictionary<string, string?>? appSettings = null)
     {
         var name = Some.UniqueName();
         var storeFolder = durable ? new TempFolder() : null;
@@ -75,6 +77,12 @@ sealed class TailServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
+        if (appSettings is not null)
+        {
+            // App-wide endpoint options from configuration, as an app would bind them.
+            builder.Configuration.AddInMemoryCollection(appSettings);
+            builder.Services.Configure<MemStreamEndpointOptions>(builder.Configuration.GetSection("MemStream"));
+        }
         builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
         builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));
         var app = builder.Build();
@@ -91,7 +99,7 @@ sealed class TailServer : IAsyncDisposable
         app.UseAuthentication();
         app.UseAuthorization();
 
-        void Configure(MemStreamWebSocketOptions options)
+        void Configure(MemStreamEndpointOptions options)
         {
             options.SinkName = name;
             configure?.Invoke(options);

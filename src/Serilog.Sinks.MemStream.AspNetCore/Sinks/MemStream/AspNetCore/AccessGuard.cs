@@ -14,7 +14,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 internal static class AccessGuard
 {
     /// <summary>Null when the request may go on; otherwise the refusal has been written.</summary>
-    public static async Task<bool> AdmitAsync(HttpContext context, MemStreamWebSocketOptions options)
+    public static async Task<bool> AdmitAsync(HttpContext context, MemStreamEndpointOptions options)
     {
         if (options.AuthorizationPolicy is { } policyName && context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is null)
         {
@@ -69,7 +69,7 @@ internal static class AccessGuard
         return true;
     }
 
-    static bool IsRemoteAllowed(HttpContext context, MemStreamWebSocketOptions options) =>
+    static bool IsRemoteAllowed(HttpContext context, MemStreamEndpointOptions options) =>
         options.AllowRemoteClients
         || options.AuthorizationPolicy is not null
         || context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is not null;
@@ -77,7 +77,7 @@ internal static class AccessGuard
     // No address means an in-process or Unix-socket connection, which is local by nature.
     static bool IsLoopback(IPAddress? address) => address is null || IPAddress.IsLoopback(address);
 
-    static bool IsOriginAllowed(HttpContext context, MemStreamWebSocketOptions options)
+    static bool IsOriginAllowed(HttpContext context, MemStreamEndpointOptions options)
     {
         var origin = context.Request.Headers.Origin.ToString();
         if (origin.Length == 0)
@@ -95,7 +95,7 @@ internal static class AccessGuard
         Uri.Compare(a, b, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     /// <summary>Loopback names (<c>localhost</c>, <c>*.localhost</c>, <c>127.x.x.x</c>, <c>[::1]</c>), which no DNS answer can point elsewhere, or a host the app allows.</summary>
-    static bool IsHostAllowed(HostString host, MemStreamWebSocketOptions options)
+    static bool IsHostAllowed(HostString host, MemStreamEndpointOptions options)
     {
         if (!host.HasValue)
             return false;

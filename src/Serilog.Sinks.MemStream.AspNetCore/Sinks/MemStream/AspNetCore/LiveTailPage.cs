@@ -18,7 +18,7 @@ internal static class LiveTailPage
         return reader.ReadToEnd();
     });
 
-    public static async Task ServeAsync(HttpContext context, MemStreamWebSocketOptions options, string prefix)
+    public static async Task ServeAsync(HttpContext context, MemStreamEndpointOptions options, string prefix)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;

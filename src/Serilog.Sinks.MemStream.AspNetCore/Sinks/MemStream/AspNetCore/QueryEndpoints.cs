@@ -15,7 +15,7 @@ internal static class QueryEndpoints
     /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c>: one page of stored events as CLEF with
     /// their sequence numbers; <c>next</c> is the <c>after</c> of the following page, or null on the last.
     /// </summary>
-    public static async Task QueryAsync(HttpContext context, MemStreamWebSocketOptions options)
+    public static async Task QueryAsync(HttpContext context, MemStreamEndpointOptions options)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
@@ -59,7 +59,7 @@ internal static class QueryEndpoints
     /// page, or null on the last. A page stops early at about <see cref="MaxIdPageChars"/> characters of ids, since
     /// correlation ids can be long.
     /// </summary>
-    public static async Task CorrelationIdsAsync(HttpContext context, MemStreamWebSocketOptions options)
+    public static async Task CorrelationIdsAsync(HttpContext context, MemStreamEndpointOptions options)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
@@ -117,7 +117,7 @@ internal static class QueryEndpoints
     }
 
     /// <summary><c>GET snapshot</c>: the bounded buffer's text.</summary>
-    public static async Task SnapshotAsync(HttpContext context, MemStreamWebSocketOptions options)
+    public static async Task SnapshotAsync(HttpContext context, MemStreamEndpointOptions options)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;

@@ -30,7 +30,7 @@ internal sealed class TailSession
     const long FilterNoticeMilliseconds = 1000;
 
     readonly WebSocket _socket;
-    readonly MemStreamWebSocketOptions _options;
+    readonly MemStreamEndpointOptions _options;
     readonly CancellationTokenSource _ended;
     readonly CancellationTokenSource _sendTimeout;
     readonly CancellationToken _stopping;
@@ -42,7 +42,7 @@ internal sealed class TailSession
     long _filterNoticeAt = long.MinValue / 2;
     string? _filterError;
 
-    TailSession(WebSocket socket, MemStreamWebSocketOptions options, CancellationToken stopping, CancellationToken aborted)
+    TailSession(WebSocket socket, MemStreamEndpointOptions options, CancellationToken stopping, CancellationToken aborted)
     {
         _socket = socket;
         _options = options;
@@ -51,7 +51,7 @@ internal sealed class TailSession
         _sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
     }
 
-    public static async Task HandleAsync(HttpContext context, MemStreamWebSocketOptions options, ClientLimiter limiter)
+    public static async Task HandleAsync(HttpContext context, MemStreamEndpointOptions options, ClientLimiter limiter)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;

@@ -1,10 +1,13 @@
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// Options for the MemStream endpoints (<c>UseMemStreamWebSocket</c>, <c>MapMemStream</c>). The
-/// defaults are safe: only loopback clients are answered, and browsers only from the app's own origin.
+/// Options for every MemStream endpoint (<c>UseMemStreamWebSocket</c>, <c>MapMemStream</c>,
+/// <c>RequireMemStreamAccess</c>). The defaults are safe: only loopback clients are answered, and
+/// browsers only from the app's own origin. Set them for the whole app through DI
+/// (<c>services.Configure&lt;MemStreamEndpointOptions&gt;(...)</c>, also from a configuration section);
+/// each call's <c>configure</c> then changes a copy of those.
 /// </summary>
-public sealed class MemStreamWebSocketOptions
+public sealed class MemStreamEndpointOptions
 {
     /// <summary>The sink to expose: null for the default sink, or the <c>name</c> it was configured with.</summary>
     public string? SinkName { get; set; }
@@ -26,7 +29,7 @@ public sealed class MemStreamWebSocketOptions
     /// Browser origins (such as <c>https://ops.example.com</c>) besides the app's own that may open the
     /// WebSocket. Any other <c>Origin</c> gets 403, against cross-site WebSocket hijacking.
     /// </summary>
-    public IList<string> AllowedOrigins { get; } = [];
+    public IList<string> AllowedOrigins { get; private set; } = [];
 
     /// <summary>
     /// Host names (such as <c>myapp.internal</c>, no port) besides the loopback ones (<c>localhost</c>,
@@ -34,7 +37,7 @@ public sealed class MemStreamWebSocketOptions
     /// the endpoints answer loopback clients only: any other <c>Host</c> gets 403, so a web page on a
     /// DNS-rebinding domain that resolves to 127.0.0.1 cannot read the logs.
     /// </summary>
-    public IList<string> AllowedHosts { get; } = [];
+    public IList<string> AllowedHosts { get; private set; } = [];
 
     /// <summary>The most clients connected to the tail at once; beyond it the upgrade gets 503. Default 32.</summary>
     public int MaxClients { get; set; } = 32;
@@ -50,6 +53,15 @@ public sealed class MemStreamWebSocketOptions
 
     /// <summary>The largest frame a client may send (they are ignored anyway); a larger one closes the connection with 1009. Default 4096 bytes.</summary>
     public int MaxIncomingMessageBytes { get; set; } = 4096;
+
+    /// <summary>A copy, so that one call's <c>configure</c> never changes the app-wide options or another call's.</summary>
+    internal MemStreamEndpointOptions Copy()
+    {
+        var copy = (MemStreamEndpointOptions)MemberwiseClone();
+        copy.AllowedOrigins = [.. AllowedOrigins];
+        copy.AllowedHosts = [.. AllowedHosts];
+        return copy;
+    }
 
     internal void Validate()
     {
