@@ -34,9 +34,7 @@ internal sealed class TailSession
     readonly CancellationTokenSource _ended;
     readonly CancellationTokenSource _sendTimeout;
     readonly CancellationToken _stopping;
-    WebSocketCloseStatus? _closeStatus;
-    string? _disconnectReason;
-    string? _closeDescription;
+    TailEnd? _end;
     long _filterFailures;
     long _reportedFilterFailures;
     long _filterNoticeAt = long.MinValue / 2;
@@ -114,7 +112,7 @@ internal sealed class TailSession
         }
         catch (SendTimeoutException)
         {
-            _disconnectReason = "send-timeout";
+            _end = TailEnd.SendTimeout; // whatever else was under way: the client is cut off
             SelfLog.WriteLine("MemStream: a live-tail client took longer than {0} to accept a frame and was disconnected", _options.SendTimeout);
             _socket.Abort();
             _ended.Cancel();
@@ -124,13 +122,9 @@ internal sealed class TailSession
             _ended.Cancel();
         }
 
-        await CloseAsync();
-        TailMetrics.Disconnect(_disconnectReason ?? (_closeStatus switch
-        {
-            WebSocketCloseStatus.MessageTooBig => "too-big",
-            WebSocketCloseStatus.NormalClosure => "closed",
-            _ => _stopping.IsCancellationRequested ? "stopping" : "gone",
-        }));
+        var end = _end ?? (_stopping.IsCancellationRequested ? TailEnd.Stopping : TailEnd.Gone);
+        await CloseAsync(end);
+        TailMetrics.Disconnect(end.Reason);
         if (await Task.WhenAny(receiving, Task.Delay(ClosingGrace)) != receiving)
             _socket.Abort(); // the client did not answer the close in time
         await receiving;
@@ -275,7 +269,7 @@ internal sealed class TailSession
                 var received = await _socket.ReceiveAsync(buffer, CancellationToken.None);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
-                    RequestClose(WebSocketCloseStatus.NormalClosure, "closing as asked");
+                    RequestClose(TailEnd.Closed);
                     return;
                 }
 
@@ -283,7 +277,7 @@ internal sealed class TailSession
                 messageBytes += received.Count;
                 if (messageBytes > _options.MaxIncomingMessageBytes)
                 {
-                    RequestClose(WebSocketCloseStatus.MessageTooBig, $"messages larger than {_options.MaxIncomingMessageBytes} bytes are not accepted");
+                    RequestClose(TailEnd.TooBig(_options.MaxIncomingMessageBytes));
                     return;
                 }
                 if (received.EndOfMessage)
@@ -296,24 +290,21 @@ internal sealed class TailSession
         }
     }
 
-    void RequestClose(WebSocketCloseStatus status, string description)
+    void RequestClose(TailEnd end)
     {
-        _closeStatus = status;
-        _closeDescription = description;
+        _end = end;
         _ended.Cancel();
     }
 
-    async Task CloseAsync()
+    async Task CloseAsync(TailEnd end)
     {
-        var status = _closeStatus ?? (_stopping.IsCancellationRequested ? WebSocketCloseStatus.EndpointUnavailable : null);
-        var description = _closeStatus is null ? "the application is stopping" : _closeDescription;
-        if (status is null || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
+        if (end.CloseStatus is not { } status || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived))
             return;
 
         using var grace = new CancellationTokenSource(ClosingGrace);
         try
         {
-            await _socket.CloseOutputAsync(status.Value, description, grace.Token);
+            await _socket.CloseOutputAsync(status, end.Description, grace.Token);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
