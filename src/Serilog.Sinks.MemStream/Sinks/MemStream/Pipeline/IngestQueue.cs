@@ -38,7 +38,8 @@ internal sealed class IngestQueue : IDisposable
         _overflow = new OverflowReporter(
             $"MemStream: the sink's queue is full ({capacity} events waiting); events are dropped until it drains",
             "MemStream: the sink's queue drained; {0} events were dropped while it was full");
-        _slots = new Slot[(int)Math.Min(1L << 30, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity))];
+        // MemStreamSinkOptions caps the capacity at 2^24, so the rounded size always fits.
+        _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
         _mask = _slots.Length - 1;
         _process = process;
         _claimed = initialSequence;
