@@ -11,9 +11,7 @@ public class HostileInputTests
 {
     static string Deep(char open, char close, int depth) => new string(open, depth) + "1" + new string(close, depth);
 
-    const string UpgradeHeaders = "Upgrade: websocket|Connection: Upgrade|Sec-WebSocket-Version: 13|Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==";
-
-    static string[] Upgrade(params string[] more) => [.. UpgradeHeaders.Split('|'), .. more];
+    static string[] Upgrade(params string[] more) => [.. RawHttp.WebSocketUpgrade, .. more];
 
     [Test]
     public async Task ADeeplyNestedFilterGets400AndNeverReachesTheParser()
@@ -234,6 +232,52 @@ public class HostileInputTests
 
         Assert.That(response.Status, Is.EqualTo(400));
         Assert.That(response.Body, Does.Contain($"'{parameter}'"));
+    }
+
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=-1", "limit")]
+    [TestCase("limit=10001", "limit")]
+    [TestCase("limit=99999999999999999999", "limit")]
+    [TestCase("limit=%2010", "limit")]
+    [TestCase("limit=ten", "limit")]
+    [TestCase("after=a&after=b", "after")]
+    public async Task BadCorrelationIdPagingGets400NamingTheParameter(string query, string parameter)
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+
+        var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/correlation-ids?" + query);
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(response.Body, Does.Contain($"The query parameter '{parameter}'"));
+    }
+
+    [TestCase("")]
+    [TestCase("%00%1B%5B2J")]
+    [TestCase("%EF%BF%BF%EF%BF%BF")]
+    [TestCase("%F0%9F%92%A9")]
+    public async Task AnyAfterIsAPlaceInTheOrderNotAnError(string after)
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        server.Logger.ForContext("CorrelationId", "a").Information("one");
+        server.Facade.Flush();
+
+        var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/correlation-ids?after=" + after);
+
+        Assert.That(response.Status, Is.EqualTo(200));
+        Assert.That(System.Text.Json.JsonDocument.Parse(response.Body).RootElement.GetProperty("next").ValueKind, Is.EqualTo(System.Text.Json.JsonValueKind.Null));
+    }
+
+    [Test]
+    public async Task PagedCorrelationIdsKeepTheAccessRules()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        var port = new Uri(server.BaseUrl).Port;
+
+        var remote = await RawHttp.GetAsync(server.BaseUrl, "/memstream/correlation-ids?limit=5&after=a", $"{TailServer.RemoteAddressHeader}: 203.0.113.7");
+        var rebound = await RawHttp.GetAsync(server.BaseUrl, "/memstream/correlation-ids?limit=5&after=a", $"Host: rebind.evil.example:{port}");
+
+        Assert.That(remote.Status, Is.EqualTo(403));
+        Assert.That(rebound.Status, Is.EqualTo(403));
     }
 
     [Test]

@@ -11,11 +11,7 @@ sealed class ChildProcess : IDisposable
 
     public static ChildProcess Start(params string[] arguments)
     {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testBin.Name, testBin.Parent!.Name);
-        var testRoot = testBin.Parent!.Parent!.Parent!.Parent!.FullName;
-        var childDll = Path.Combine(testRoot, "Serilog.Sinks.MemStream.TestChild", "bin", configuration, framework, "Serilog.Sinks.MemStream.TestChild.dll");
-        Assert.That(File.Exists(childDll), $"the child program is not built at {childDll}");
+        var childDll = BuiltProgram.Dll("test/Serilog.Sinks.MemStream.TestChild");
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(childDll);

@@ -15,14 +15,9 @@ sealed class DemoProcess : IDisposable
 
     DemoProcess(string? storePath)
     {
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (testBin.Name, testBin.Parent!.Name);
-        var repository = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var demoBin = Path.Combine(repository, "src", "Serilog.Sinks.MemStream.Demo", "bin", configuration, framework);
-        var demoDll = Path.Combine(demoBin, "Serilog.Sinks.MemStream.Demo.dll");
-        Assert.That(File.Exists(demoDll), $"the demo is not built at {demoDll}");
+        var demoDll = BuiltProgram.Dll("src/Serilog.Sinks.MemStream.Demo");
 
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = demoBin, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(demoDll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", storePath ?? _store.Path })
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
@@ -38,6 +33,9 @@ sealed class DemoProcess : IDisposable
     public string BaseUrl { get; }
 
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Whether the demo ends within <paramref name="patience"/>: returns as soon as it does, not after the whole wait.</summary>
+    public bool ExitsWithin(TimeSpan patience) => _process.WaitForExit(patience);
 
     /// <summary>What the demo wrote to standard error (SelfLog, crashes).</summary>
     public string Errors

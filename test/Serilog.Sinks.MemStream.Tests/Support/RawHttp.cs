@@ -11,6 +11,10 @@ static class RawHttp
 {
     public sealed record Response(int Status, string Head, string Body);
 
+    /// <summary>The headers of a well-formed WebSocket upgrade (RFC 6455's sample key).</summary>
+    public static readonly string[] WebSocketUpgrade =
+        ["Upgrade: websocket", "Connection: Upgrade", "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="];
+
     /// <summary>
     /// A GET of <paramref name="pathAndQuery"/> with <paramref name="headers"/> ("Name: value" lines); Host is
     /// the server's own unless given. The answer is read up to the end of its body (by Content-Length or the

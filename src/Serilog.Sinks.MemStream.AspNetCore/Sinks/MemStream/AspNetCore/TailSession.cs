@@ -172,7 +172,6 @@ internal sealed class TailSession
             }
             // Nothing more is waiting: what was gathered goes now, never held back for more.
             batched = await SendBatchAsync(batch, batched);
-            await ReportFilterFailuresAsync(frames);
         }
     }
 
