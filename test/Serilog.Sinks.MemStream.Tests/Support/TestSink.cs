@@ -25,6 +25,9 @@ sealed class TestSink : IDisposable
 
     public MemStreamInstance Facade { get; }
 
+    /// <summary>The sink itself, for its internal knobs and counters.</summary>
+    public MemStreamSink Sink => SinkRegistry.Resolve(Name) ?? throw new InvalidOperationException($"The sink {Name} is not live.");
+
     public static TestSink Create(int bufferSize = 16384, int queueLimit = 65536, int subscriberCapacity = 1024, string outputTemplate = MessageOnly) =>
         Create(new MessageTemplateTextFormatter(outputTemplate), bufferSize, queueLimit, subscriberCapacity);
 

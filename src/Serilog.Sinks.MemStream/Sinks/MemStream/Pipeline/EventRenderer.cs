@@ -4,32 +4,56 @@ using System.Text;
 using Serilog.Debugging;
 using Serilog.Events;
 using Serilog.Formatting;
+using Serilog.Sinks.MemStream.Rendering;
 
 namespace Serilog.Sinks.MemStream.Pipeline;
 
 /// <summary>
-/// Renders events to UTF-8 with the sink's formatter, reusing one writer. Used only by the sink's
-/// worker thread. A formatter that throws does not lose the event: it is kept with a plain
-/// fallback rendering, and the failure goes to SelfLog.
+/// Renders events to UTF-8 with the sink's formatter, on the sink's worker and, when the worker lags,
+/// on the threads that log (see <c>MemStreamSink</c>). Only formatters known to be safe on many threads
+/// at once (<see cref="RendersOnCallingThread"/>: Serilog's own and the sink's) are used that way; any
+/// other one renders on the worker alone. A formatter that throws does not lose the event: it is kept
+/// with a plain fallback rendering, and the failure goes to SelfLog.
 /// </summary>
+/// <remarks>
+/// Why the threads that log help: a burst queued as <see cref="LogEvent"/>s outlives the first gen0
+/// collections and the GC copies the whole backlog (measured: 35-60% of a burst in GC pauses, against
+/// 5-12% for File).
+/// </remarks>
 internal sealed class EventRenderer
 {
     const int RetainedWriterCapacity = 64 * 1024;
+    // Serilog's own formatters and the sink's: immutable once built, so any number of threads may share them.
+    static readonly HashSet<string> ThreadSafeAssemblies = new(StringComparer.Ordinal)
+    {
+        "Serilog", "Serilog.Formatting.Compact", "Serilog.Expressions", typeof(EventRenderer).Assembly.GetName().Name!,
+    };
+
+    // One writer per thread, taken out while in use, so that a formatter that logs (and so renders again
+    // on the same thread) gets a fresh writer rather than one half written.
+    [ThreadStatic] static StringWriter? _spareWriter;
+
     readonly ITextFormatter _formatter;
-    StringWriter _writer = NewWriter();
 
     public EventRenderer(ITextFormatter formatter)
     {
         _formatter = formatter;
+        RendersOnCallingThread = formatter is OutputTemplateFormatter
+            || ThreadSafeAssemblies.Contains(formatter.GetType().Assembly.GetName().Name ?? "");
     }
+
+    /// <summary>Whether <see cref="Render"/> may run on the application's threads, concurrently.</summary>
+    public bool RendersOnCallingThread { get; }
 
     public byte[] Render(LogEvent logEvent)
     {
-        var text = _writer.GetStringBuilder();
+        var writer = _spareWriter ?? NewWriter();
+        _spareWriter = null;
+        var text = writer.GetStringBuilder();
         text.Clear();
         try
         {
-            _formatter.Format(logEvent, _writer);
+            _formatter.Format(logEvent, writer);
         }
         catch (Exception ex)
         {
@@ -39,9 +63,9 @@ internal sealed class EventRenderer
         }
 
         var bytes = Encode(text);
-        // One huge event should not pin a huge builder for the sink's lifetime.
-        if (text.Capacity > RetainedWriterCapacity)
-            _writer = NewWriter();
+        // One huge event should not pin a huge builder for the thread's lifetime.
+        if (text.Capacity <= RetainedWriterCapacity)
+            _spareWriter = writer;
         return bytes;
     }
 

@@ -24,7 +24,7 @@ internal sealed class IngestQueue : IDisposable
     readonly Slot[] _slots;
     readonly long _mask;
     readonly int _capacity;
-    readonly Action<long, LogEvent> _process;
+    readonly Action<long, LogEvent, byte[]?> _process;
     readonly Thread _worker;
     readonly ManualResetEventSlim _wake = new(false);
     long _claimed;          // the last sequence number handed out, with ClosedBit once closed
@@ -32,7 +32,7 @@ internal sealed class IngestQueue : IDisposable
     readonly OverflowReporter _overflow;
     int _workerSleeping;
 
-    public IngestQueue(int capacity, long initialSequence, Action<long, LogEvent> process, string threadName)
+    public IngestQueue(int capacity, long initialSequence, Action<long, LogEvent, byte[]?> process, string threadName)
     {
         _capacity = capacity;
         _overflow = new OverflowReporter(
@@ -54,8 +54,11 @@ internal sealed class IngestQueue : IDisposable
 
     public int Pending => (int)(LastSequence - Volatile.Read(ref _processed));
 
-    /// <summary>Queues the event under the next sequence number; false when it was not accepted.</summary>
-    public bool TryEnqueue(LogEvent logEvent)
+    /// <summary>
+    /// Queues the event, with its rendering when the caller made it, under the next sequence number;
+    /// false when it was not accepted.
+    /// </summary>
+    public bool TryEnqueue(LogEvent logEvent, byte[]? rendered)
     {
         long sequence;
         while (true)
@@ -75,6 +78,7 @@ internal sealed class IngestQueue : IDisposable
 
         ref var slot = ref _slots[sequence & _mask];
         slot.Event = logEvent;
+        slot.Rendered = rendered;
         // Publishing the number is a full fence, so the sleeping flag below is read after it.
         Interlocked.Exchange(ref slot.Sequence, sequence);
         if (Volatile.Read(ref _workerSleeping) != 0 && Interlocked.Exchange(ref _workerSleeping, 0) != 0)
@@ -119,10 +123,12 @@ internal sealed class IngestQueue : IDisposable
             if (Volatile.Read(ref slot.Sequence) == next)
             {
                 var logEvent = slot.Event!;
+                var rendered = slot.Rendered;
                 slot.Event = null;
+                slot.Rendered = null;
                 try
                 {
-                    _process(next, logEvent);
+                    _process(next, logEvent, rendered);
                 }
                 catch (Exception ex)
                 {
@@ -165,6 +171,7 @@ internal sealed class IngestQueue : IDisposable
     struct Slot
     {
         public LogEvent? Event;
+        public byte[]? Rendered;
         public long Sequence;
     }
 }
