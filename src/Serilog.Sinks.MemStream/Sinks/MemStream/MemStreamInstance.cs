@@ -28,6 +28,9 @@ public sealed class MemStreamInstance
 
     MemStreamSink? Sink => SinkRegistry.Resolve(Name);
 
+    /// <summary>The sequence number of the sink's newest event (0 when no sink is live), without a whole <see cref="Status"/>.</summary>
+    internal long LastSequence => Sink?.LastSequence ?? 0;
+
     /// <summary>
     /// The stored events that carry exactly this correlation id, at or above <paramref name="minLevel"/>,
     /// in write order. Includes every event emitted before the last <see cref="Flush"/>.

@@ -102,6 +102,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
 
     internal string CorrelationIdProperty => _options.CorrelationIdProperty;
 
+    internal long LastSequence => _queue.LastSequence;
+
     internal bool IsDisposed => Volatile.Read(ref _disposed) == 1;
 
     internal string Snapshot()
@@ -144,7 +146,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
         return new MemStreamStatus
         {
             IsAvailable = !IsDisposed,
-            LastSequence = _queue.LastSequence,
+            LastSequence = LastSequence,
             QueuePending = _queue.Pending,
             QueueCapacity = _options.QueueLimit,
             QueueOverflowed = _queue.Overflowed,
@@ -184,7 +186,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     /// </summary>
     byte[]? RenderHereIfWorkerLags(LogEvent logEvent)
     {
-        if (!_renderer.RendersOnCallingThread || _queue.Pending < RenderOnCallerAbove)
+        if (!_renderer.RendersOnCallingThread || !_queue.HasBacklogOf(RenderOnCallerAbove))
             return null;
         Interlocked.Increment(ref _renderedByCaller);
         return _renderer.Render(logEvent);

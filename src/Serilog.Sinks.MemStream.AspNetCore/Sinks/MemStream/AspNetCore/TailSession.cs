@@ -75,7 +75,7 @@ internal sealed class TailSession
             var instance = MemStream.Named(options.SinkName);
             // A resume point beyond the sink's newest event means the application restarted with a fresh
             // sequence (no durable store): start over from the buffer rather than wait for that number.
-            var restarted = request.After > instance.Status().LastSequence;
+            var restarted = request.After > instance.LastSequence;
             var after = restarted ? 0 : request.After ?? 0;
             // Subscribing before the handshake means nothing logged meanwhile is missed.
             using var subscription = instance.Events(after, request.MinLevel, options.ClientQueueCapacity);

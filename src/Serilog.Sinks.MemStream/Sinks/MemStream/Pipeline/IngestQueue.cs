@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Serilog.Debugging;
 using Serilog.Events;
 
@@ -27,11 +28,16 @@ internal sealed class IngestQueue : IDisposable
     readonly Action<long, LogEvent, byte[]?> _process;
     readonly Thread _worker;
     readonly ManualResetEventSlim _wake = new(false);
-    long _claimed;          // the last sequence number handed out, with ClosedBit once closed
-    long _processed;        // the last sequence number the worker finished
+    // What the application's threads write and what the worker writes sit on cache lines of their own:
+    // on one line (as before), each event moved that line between the two cores twice.
+    ProducerSide _producers;
+    WorkerSide _progress;
     readonly OverflowReporter _overflow;
-    int _workerSleeping;
 
+    /// <param name="capacity">At most this many events wait; more are turned away and counted.</param>
+    /// <param name="initialSequence">The number after which this queue numbers events.</param>
+    /// <param name="process">Called on the worker for each event, in sequence order.</param>
+    /// <param name="threadName">The worker thread's name.</param>
     public IngestQueue(int capacity, long initialSequence, Action<long, LogEvent, byte[]?> process, string threadName)
     {
         _capacity = capacity;
@@ -42,17 +48,25 @@ internal sealed class IngestQueue : IDisposable
         _slots = new Slot[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)capacity)];
         _mask = _slots.Length - 1;
         _process = process;
-        _claimed = initialSequence;
-        _processed = initialSequence;
+        _producers.Claimed = initialSequence;
+        _producers.ProcessedSeen = initialSequence;
+        _progress.Processed = initialSequence;
         _worker = new Thread(Run) { IsBackground = true, Name = threadName };
         _worker.Start();
     }
 
-    public long LastSequence => Volatile.Read(ref _claimed) & ~ClosedBit;
+    public long LastSequence => Volatile.Read(ref _producers.Claimed) & ~ClosedBit;
 
     public long Overflowed => _overflow.Total;
 
-    public int Pending => (int)(LastSequence - Volatile.Read(ref _processed));
+    public int Pending => (int)(LastSequence - Volatile.Read(ref _progress.Processed));
+
+    /// <summary>Whether at least <paramref name="events"/> events wait for the worker (cheap: see <see cref="ProcessedAtLeast"/>).</summary>
+    public bool HasBacklogOf(int events)
+    {
+        var claimed = LastSequence;
+        return claimed - ProcessedAtLeast(claimed, events) >= events;
+    }
 
     /// <summary>
     /// Queues the event, with its rendering when the caller made it, under the next sequence number;
@@ -63,16 +77,16 @@ internal sealed class IngestQueue : IDisposable
         long sequence;
         while (true)
         {
-            var claimed = Volatile.Read(ref _claimed);
+            var claimed = Volatile.Read(ref _producers.Claimed);
             if ((claimed & ClosedBit) != 0)
                 return false;
-            if (claimed - Volatile.Read(ref _processed) >= _capacity)
+            if (claimed - ProcessedAtLeast(claimed, _capacity) >= _capacity)
             {
                 _overflow.Overflowed();
                 return false;
             }
             sequence = claimed + 1;
-            if (Interlocked.CompareExchange(ref _claimed, sequence, claimed) == claimed)
+            if (Interlocked.CompareExchange(ref _producers.Claimed, sequence, claimed) == claimed)
                 break;
         }
 
@@ -81,7 +95,7 @@ internal sealed class IngestQueue : IDisposable
         slot.Rendered = rendered;
         // Publishing the number is a full fence, so the sleeping flag below is read after it.
         Interlocked.Exchange(ref slot.Sequence, sequence);
-        if (Volatile.Read(ref _workerSleeping) != 0 && Interlocked.Exchange(ref _workerSleeping, 0) != 0)
+        if (Volatile.Read(ref _producers.WorkerSleeping) != 0 && Interlocked.Exchange(ref _producers.WorkerSleeping, 0) != 0)
             _wake.Set();
 
         _overflow.Accepted();
@@ -98,14 +112,14 @@ internal sealed class IngestQueue : IDisposable
             return;
 
         var spinner = new SpinWait();
-        while (Volatile.Read(ref _processed) < sequence && _worker.IsAlive)
+        while (Volatile.Read(ref _progress.Processed) < sequence && _worker.IsAlive)
             spinner.SpinOnce();
     }
 
     /// <summary>Stops accepting events, lets the worker process every queued one, and waits for it.</summary>
     public void Dispose()
     {
-        if ((Interlocked.Or(ref _claimed, ClosedBit) & ClosedBit) != 0)
+        if ((Interlocked.Or(ref _producers.Claimed, ClosedBit) & ClosedBit) != 0)
             return;
         _wake.Set();
         if (Thread.CurrentThread != _worker)
@@ -118,7 +132,7 @@ internal sealed class IngestQueue : IDisposable
         var spinner = new SpinWait();
         while (true)
         {
-            var next = Volatile.Read(ref _processed) + 1;
+            var next = _progress.Processed + 1;
             ref var slot = ref _slots[next & _mask];
             if (Volatile.Read(ref slot.Sequence) == next)
             {
@@ -134,13 +148,13 @@ internal sealed class IngestQueue : IDisposable
                 {
                     SelfLog.WriteLine("MemStream: processing event {0} failed: {1}", next, ex);
                 }
-                Volatile.Write(ref _processed, next);
+                Volatile.Write(ref _progress.Processed, next);
                 quietSince = 0;
                 spinner.Reset();
                 continue;
             }
 
-            var claimed = Volatile.Read(ref _claimed);
+            var claimed = Volatile.Read(ref _producers.Claimed);
             if ((claimed & ClosedBit) != 0 && (claimed & ~ClosedBit) < next)
                 return;
 
@@ -161,11 +175,43 @@ internal sealed class IngestQueue : IDisposable
     void Sleep(long next)
     {
         _wake.Reset();
-        Interlocked.Exchange(ref _workerSleeping, 1);
+        Interlocked.Exchange(ref _producers.WorkerSleeping, 1);
         // Checked again after raising the flag: an event published before it would never wake us.
-        if (Volatile.Read(ref _slots[next & _mask].Sequence) != next && (Volatile.Read(ref _claimed) & ClosedBit) == 0)
+        if (Volatile.Read(ref _slots[next & _mask].Sequence) != next && (Volatile.Read(ref _producers.Claimed) & ClosedBit) == 0)
             _wake.Wait();
-        Interlocked.Exchange(ref _workerSleeping, 0);
+        Interlocked.Exchange(ref _producers.WorkerSleeping, 0);
+    }
+
+    /// <summary>
+    /// A lower bound of the worker's progress for a producer: the last value a producer read, read
+    /// afresh from the worker's cache line only once that bound shows a backlog of <paramref name="backlog"/>
+    /// events. While the worker keeps up, the application's threads then touch its line once per
+    /// <paramref name="backlog"/> events instead of once per event. A stale bound only errs towards "fuller".
+    /// </summary>
+    long ProcessedAtLeast(long claimed, int backlog)
+    {
+        var seen = Volatile.Read(ref _producers.ProcessedSeen);
+        if (claimed - seen < backlog)
+            return seen;
+        seen = Volatile.Read(ref _progress.Processed);
+        Volatile.Write(ref _producers.ProcessedSeen, seen);
+        return seen;
+    }
+
+    /// <summary>Written by the application's threads (the worker only raises and lowers its sleeping flag).</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    struct ProducerSide
+    {
+        [FieldOffset(64)] public long Claimed;          // the last sequence number handed out, with ClosedBit once closed
+        [FieldOffset(72)] public long ProcessedSeen;    // a lower bound of WorkerSide.Processed
+        [FieldOffset(80)] public int WorkerSleeping;
+    }
+
+    /// <summary>Written by the worker alone.</summary>
+    [StructLayout(LayoutKind.Explicit, Size = 136)]
+    struct WorkerSide
+    {
+        [FieldOffset(64)] public long Processed;        // the last sequence number the worker finished
     }
 
     struct Slot
