@@ -38,13 +38,23 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
 
     static string Colour(string level) => level switch
     {
-        "Verbose" => "grey", "Debug" => "silver", "Information" => "deepskyblue1",
-        "Warning" => "yellow", "Error" => "red", "Fatal" => "magenta1", _ => "white",
+        "Verbose" => "grey",
+        "Debug" => "silver",
+        "Information" => "deepskyblue1",
+        "Warning" => "yellow",
+        "Error" => "red",
+        "Fatal" => "magenta1",
+        _ => "white",
     };
 
     static string Abbreviation(string level) => level switch
     {
-        "Verbose" => "VRB", "Debug" => "DBG", "Information" => "INF",
-        "Warning" => "WRN", "Error" => "ERR", "Fatal" => "FTL", _ => level,
+        "Verbose" => "VRB",
+        "Debug" => "DBG",
+        "Information" => "INF",
+        "Warning" => "WRN",
+        "Error" => "ERR",
+        "Fatal" => "FTL",
+        _ => level,
     };
 }

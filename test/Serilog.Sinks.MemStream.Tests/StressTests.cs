@@ -64,7 +64,8 @@ public class StressTests
                         server.Logger.Information("tail {Writer} {Index}", w, written[w]);
                     Interlocked.Increment(ref written[w]);
                 }
-            }) { IsBackground = true };
+            })
+            { IsBackground = true };
             thread.Start();
             return thread;
         }).ToArray();

@@ -15,7 +15,8 @@ internal static class ParallelRun
             for (var i = 0; i < iterationsPerThread; i++)
                 body(offset + i);
             ready.SignalAndWait();
-        }) { IsBackground = true, Name = $"bench writer {t}" }).ToList();
+        })
+        { IsBackground = true, Name = $"bench writer {t}" }).ToList();
         workers.ForEach(w => w.Start());
 
         ready.SignalAndWait();

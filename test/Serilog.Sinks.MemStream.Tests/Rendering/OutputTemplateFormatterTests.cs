@@ -53,18 +53,18 @@ public class OutputTemplateFormatterTests
     {
         var compared = 0;
         foreach (var template in Templates)
-        foreach (var culture in Cultures)
-        {
-            var provider = culture is null ? null : CultureInfo.GetCultureInfo(culture);
-            var serilogs = new MessageTemplateTextFormatter(template, provider);
-            var ours = OutputTemplateFormatter.Create(template, provider);
-            foreach (var logEvent in Events())
+            foreach (var culture in Cultures)
             {
-                Assert.That(Render(ours, logEvent), Is.EqualTo(Render(serilogs, logEvent)),
-                    $"template '{template}', culture '{culture ?? "(none)"}', message '{logEvent.MessageTemplate.Text}', timestamp {logEvent.Timestamp:O}");
-                compared++;
+                var provider = culture is null ? null : CultureInfo.GetCultureInfo(culture);
+                var serilogs = new MessageTemplateTextFormatter(template, provider);
+                var ours = OutputTemplateFormatter.Create(template, provider);
+                foreach (var logEvent in Events())
+                {
+                    Assert.That(Render(ours, logEvent), Is.EqualTo(Render(serilogs, logEvent)),
+                        $"template '{template}', culture '{culture ?? "(none)"}', message '{logEvent.MessageTemplate.Text}', timestamp {logEvent.Timestamp:O}");
+                    compared++;
+                }
             }
-        }
         Assert.That(compared, Is.EqualTo(Templates.Length * Cultures.Length * MessageTemplates.Length * Timestamps.Length * LogEventLevels.Length));
     }
 
@@ -119,9 +119,9 @@ public class OutputTemplateFormatterTests
         };
         var exception = new InvalidOperationException("inventory offline");
         foreach (var messageTemplate in MessageTemplates)
-        foreach (var timestamp in Timestamps)
-        foreach (var level in LogEventLevels)
-            yield return new LogEvent(timestamp, level, level >= LogEventLevel.Error ? exception : null, parser.Parse(messageTemplate), properties);
+            foreach (var timestamp in Timestamps)
+                foreach (var level in LogEventLevels)
+                    yield return new LogEvent(timestamp, level, level >= LogEventLevel.Error ? exception : null, parser.Parse(messageTemplate), properties);
     }
 
     /// <summary>The rendering, or the exception's type where a culture cannot render the date (Serilog throws too).</summary>

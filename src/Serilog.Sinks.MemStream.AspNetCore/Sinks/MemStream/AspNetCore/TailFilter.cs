@@ -61,7 +61,8 @@ internal sealed class TailFilter
                 // Unknown functions and bad regular expressions are reported by exceptions, not by TryCompile's result.
                 result = (null, ex.Message);
             }
-        }, CompilerStackBytes) { IsBackground = true, Name = "MemStream filter compiler" };
+        }, CompilerStackBytes)
+        { IsBackground = true, Name = "MemStream filter compiler" };
         compiler.Start();
         compiler.Join();
         return result;
