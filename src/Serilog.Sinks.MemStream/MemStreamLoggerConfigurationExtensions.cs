@@ -29,7 +29,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="levelSwitch">A switch that changes the sink's minimum level at run time.</param>
     /// <param name="formatProvider">Supplies culture-specific formatting information, or null.</param>
     /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
-    /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker; beyond it events are dropped, counted and reported to SelfLog. Default 65536, at most 16777216 (the queue is allocated up front, 16 bytes an event).</param>
+    /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker; beyond it events are dropped, counted and reported to SelfLog. Default 65536, at most 16777216 (the queue is allocated up front, 24 bytes an event).</param>
     /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
     /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>

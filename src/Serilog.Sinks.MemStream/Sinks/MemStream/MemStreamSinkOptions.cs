@@ -10,7 +10,7 @@ internal sealed class MemStreamSinkOptions
 {
     public const int DefaultBufferSize = 16 * 1024;
     public const int DefaultQueueLimit = 65_536;
-    /// <summary>The sink's queue is a ring allocated up front (16 bytes a slot), so its size has a ceiling.</summary>
+    /// <summary>The sink's queue is a ring allocated up front (24 bytes a slot), so its size has a ceiling.</summary>
     public const int MaxQueueLimit = 1 << 24;
     public const int DefaultSubscriberCapacity = 1024;
     public const int DefaultStoreQueueLimit = 100_000;
