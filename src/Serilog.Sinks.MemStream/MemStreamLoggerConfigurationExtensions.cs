@@ -64,25 +64,12 @@ public static class MemStreamLoggerConfigurationExtensions
 
     /// <summary>
     /// Writes events to a MemStream sink that renders them with <paramref name="formatter"/>, for
-    /// example <c>new CompactJsonFormatter()</c>. See the output-template overload for the rest.
+    /// example <c>new CompactJsonFormatter()</c>; otherwise the same as the output-template overload.
     /// </summary>
-    /// <param name="writeTo">Logger sink configuration.</param>
-    /// <param name="formatter">Renders each event to text.</param>
-    /// <param name="bufferSize">The most bytes of rendered text the buffer keeps (newest whole events). Default 16384.</param>
-    /// <param name="durable">Keep events that carry a correlation id in the on-disk store. Default true.</param>
-    /// <param name="storePath">The store's directory; null for <c>&lt;temp&gt;/memstream/&lt;entry assembly name&gt;</c>.</param>
-    /// <param name="retention">How long stored events live; null for 24 hours.</param>
-    /// <param name="correlationIdProperty">The event property that holds the correlation id. Default <c>CorrelationId</c>.</param>
-    /// <param name="restrictedToMinimumLevel">The minimum level for events passed through the sink; ignored when <paramref name="levelSwitch"/> is given.</param>
-    /// <param name="levelSwitch">A switch that changes the sink's minimum level at run time.</param>
-    /// <param name="name">The instance name for <c>MemStream.Named(name)</c>; null for the default instance.</param>
-    /// <param name="queueLimit">The most events waiting between <c>Emit</c> and the sink's worker. Default 65536.</param>
-    /// <param name="subscriberCapacity">The default queue capacity of each subscription, in events. Default 1024.</param>
-    /// <param name="retentionByLevel">Longer (or shorter) retention from a level up, e.g. Warning: 7 days. An event gets the retention of the highest listed level at or below its own, and <paramref name="retention"/> below them all.</param>
-    /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
-    /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
-    /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only; at opening, or when RocksDB finds the damage while the sink runs (queued events then go to the fresh store). Default false.</param>
-    /// <returns>Configuration object allowing method chaining.</returns>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool)" path="/param"/>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool)" path="/returns"/>
+    /// <param name="formatter">Renders each event to text. Serilog's formatters, Serilog.Expressions templates and CLEF may render on the logging threads when the sink's worker lags; any other formatter renders on the worker only.</param>
+#pragma warning disable CS1573 // The other parameters' docs come from the output-template overload through <inheritdoc>, which the compiler does not read.
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
         ITextFormatter formatter,
@@ -103,8 +90,10 @@ public static class MemStreamLoggerConfigurationExtensions
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(formatter);
+        // MemStreamSinkOptions holds the defaults and validates every argument, naming the one it rejects.
         var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
             name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
         return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
     }
+#pragma warning restore CS1573
 }

@@ -38,7 +38,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
         _options = options;
         _sinkTag = MemStreamMetrics.SinkTag(options.Name);
         _renderer = new EventRenderer(formatter);
-        _store = options.Durable ? StoreOpener.OpenOrExplain(StoreSettingsOf(options)) : NullEventStore.Disabled;
+        _store = options.Durable ? StoreOpener.OpenOrExplain(options.StoreSettings()) : NullEventStore.Disabled;
         // The store's sequence continues across restarts, so the sink numbers its events after it.
         _feed = new LiveFeed(options.BufferSize, _store.LastSequence, _sinkTag);
         _queue = new IngestQueue(options.QueueLimit, _store.LastSequence, Process, $"MemStream worker ({options.Name ?? "default"})");
@@ -167,15 +167,6 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
             CorruptRemoved = store.CorruptRemoved,
         };
     }
-
-    static StoreSettings StoreSettingsOf(MemStreamSinkOptions options) => new(
-        options.StorePath ?? StoreDirectory.DefaultPath(),
-        options.Name,
-        options.CorrelationIdProperty,
-        new RetentionPolicy(options.Retention, options.RetentionByLevel),
-        options.StoreQueueLimit,
-        options.MaintenanceInterval,
-        options.MoveDamagedStoreAside);
 
     internal IEventStore Store => _store;
 

@@ -1,10 +1,12 @@
 using Serilog.Events;
+using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream;
 
 /// <summary>
-/// The validated settings of one sink. Each check names the configuration argument it rejects, so
-/// a mistake in code or in appsettings.json fails at configuration time with a clear message.
+/// The validated settings of one sink: the one home of their defaults and checks (the public
+/// <c>WriteTo.MemStream</c> overloads document them). Each check names the configuration argument it
+/// rejects, so a mistake in code or in appsettings.json fails at configuration time with a clear message.
 /// </summary>
 internal sealed class MemStreamSinkOptions
 {
@@ -89,4 +91,14 @@ internal sealed class MemStreamSinkOptions
     public int StoreQueueLimit { get; }
 
     public bool MoveDamagedStoreAside { get; }
+
+    /// <summary>The store's part of these settings, with the default path resolved.</summary>
+    public StoreSettings StoreSettings() => new(
+        StorePath ?? StoreDirectory.DefaultPath(),
+        Name,
+        CorrelationIdProperty,
+        new RetentionPolicy(Retention, RetentionByLevel),
+        StoreQueueLimit,
+        MaintenanceInterval,
+        MoveDamagedStoreAside);
 }

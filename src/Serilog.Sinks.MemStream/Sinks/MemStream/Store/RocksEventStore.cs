@@ -43,7 +43,7 @@ internal sealed class RocksEventStore : IEventStore
     {
         _database = database;
         _settings = settings;
-        _sequenceKey = Encoding.UTF8.GetBytes("sequence@" + settings.SinkName);
+        _sequenceKey = StoreKey.SequenceKey(settings.SinkName);
         _sinkTag = MemStreamMetrics.SinkTag(settings.SinkName);
         using (database.Reading())
             LastSequence = ReadSequence();
@@ -61,14 +61,12 @@ internal sealed class RocksEventStore : IEventStore
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
         _queries = new StoreQueries(database, settings);
-        _maintenance = new StoreMaintenance(this, settings.MaintenanceInterval);
+        _maintenance = new StoreMaintenance(database, settings);
     }
 
     public long LastSequence { get; }
 
     internal SharedDatabase Database => _database;
-
-    internal StoreSettings Settings => _settings;
 
     /// <summary>Queues the event's write if it has a correlation id. Called only by the sink's worker.</summary>
     public void Add(MemStreamEvent memStreamEvent)

@@ -10,17 +10,19 @@ namespace Serilog.Sinks.MemStream.Store;
 /// </summary>
 internal sealed class StoreMaintenance : IDisposable
 {
-    readonly RocksEventStore _store;
+    readonly SharedDatabase _database;
+    readonly StoreSettings _settings;
     readonly Timer _timer;
     readonly object _running = new();
     long _expiredRemoved;
     long _corruptRemoved;
     bool _disposed;
 
-    public StoreMaintenance(RocksEventStore store, TimeSpan interval)
+    public StoreMaintenance(SharedDatabase database, StoreSettings settings)
     {
-        _store = store;
-        _timer = new Timer(_ => RunOnSchedule(), null, interval, interval);
+        _database = database;
+        _settings = settings;
+        _timer = new Timer(_ => RunOnSchedule(), null, settings.MaintenanceInterval, settings.MaintenanceInterval);
     }
 
     public long ExpiredRemoved => Interlocked.Read(ref _expiredRemoved);
@@ -34,7 +36,7 @@ internal sealed class StoreMaintenance : IDisposable
             if (_disposed)
                 return new MaintenanceReport(0, 0, []);
             var report = Run();
-            SelfLog.WriteLine("MemStream (debug): store maintenance at {0}: {1}", _store.Database.Path,
+            SelfLog.WriteLine("MemStream (debug): store maintenance at {0}: {1}", _database.Path,
                 $"{report.Expired} expired and {report.Corrupt} undecodable entries removed, {report.DroppedFamilies.Count} drained families dropped");
             return report;
         }
@@ -57,15 +59,15 @@ internal sealed class StoreMaintenance : IDisposable
         }
         catch (Exception ex)
         {
-            SelfLog.WriteLine("MemStream: store maintenance at {0} failed: {1}", _store.Database.Path, ex);
+            SelfLog.WriteLine("MemStream: store maintenance at {0} failed: {1}", _database.Path, ex);
         }
     }
 
     MaintenanceReport Run()
     {
-        var database = _store.Database;
-        var sinkName = _store.Settings.SinkName;
-        var current = _store.Settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(ttl, sinkName)).ToHashSet();
+        var database = _database;
+        var sinkName = _settings.SinkName;
+        var current = _settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(ttl, sinkName)).ToHashSet();
         long expired = 0, corrupt = 0;
         var drained = new List<string>();
         var generation = database.Generation;

@@ -13,6 +13,7 @@ namespace Serilog.Sinks.MemStream.Store;
 internal static class StoreKey
 {
     public const int MaxIdBytes = 512;
+    const string SequenceKeyPrefix = "sequence@";
     const int SequenceDigits = 10;
     const byte Separator = (byte)':';
 
@@ -108,4 +109,7 @@ internal static class StoreKey
         var hash = Encoding.ASCII.GetBytes("…#" + Convert.ToHexString(SHA256.HashData(id)));
         return [.. id.AsSpan(0, cut), .. hash];
     }
+
+    /// <summary>The key, in the database's default family, of the last sequence number a sink wrote: <c>sequence@&lt;sink name&gt;</c>.</summary>
+    public static byte[] SequenceKey(string? sinkName) => Encoding.UTF8.GetBytes(SequenceKeyPrefix + sinkName);
 }
