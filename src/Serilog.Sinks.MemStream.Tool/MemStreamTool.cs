@@ -58,6 +58,7 @@ static class MemStreamTool
         var url = new Argument<string>("url") { Description = "The application's address (http://127.0.0.1:5080) or its MemStream WebSocket (ws://host/memstream/ws)." };
         var tailLevel = new Option<LogEventLevel?>("--min-level") { Description = "Only events at this level or above." };
         var tailId = new Option<string?>("--correlation-id") { Description = "Only events of this correlation id." };
+        var tailTrace = new Option<string?>("--trace-id") { Description = "Only events of this W3C trace id (32 hexadecimal digits), as ASP.NET Core's error pages show it." };
         var filter = new Option<string?>("--filter") { Description = "A Serilog expression, e.g. \"StatusCode >= 500 and RequestPath like '/api/%'\"." };
         var format = new Option<string>("--format") { Description = "text (the application's rendering, coloured) or clef (JSON lines).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "clef");
@@ -66,7 +67,7 @@ static class MemStreamTool
 
         var tail = new Command("tail", "Follow an application's live log output; reconnects by itself, Ctrl+C to stop.")
         {
-            url, tailLevel, tailId, filter, format, token, header, raw,
+            url, tailLevel, tailId, tailTrace, filter, format, token, header, raw,
         };
         tail.SetAction(async (parse, _) =>
         {
@@ -76,7 +77,7 @@ static class MemStreamTool
             var headers = (parse.GetValue(header) ?? []).Select(ParseHeader).ToList();
             if (parse.GetValue(token) is { } bearer)
                 headers.Add(("Authorization", "Bearer " + bearer));
-            var settings = new TailSettings(address, parse.GetValue(tailLevel)?.ToString(), parse.GetValue(tailId), parse.GetValue(filter), parse.GetValue(format) == "clef", headers, parse.GetValue(raw));
+            var settings = new TailSettings(address, parse.GetValue(tailLevel)?.ToString(), parse.GetValue(tailId), parse.GetValue(tailTrace), parse.GetValue(filter), parse.GetValue(format) == "clef", headers, parse.GetValue(raw));
             return await new TailCommand(console, settings).RunAsync(cancel);
         });
 

@@ -154,7 +154,7 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
 }
 
 /// <summary>What <c>tail</c> connects to and asks for.</summary>
-sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers, bool Raw)
+sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? TraceId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers, bool Raw)
 {
     /// <summary>The origin of the application's own URL, which the endpoint's cross-site check accepts.</summary>
     public string Origin => $"{(Url.Scheme is "wss" or "https" ? "https" : "http")}://{Url.Authority}";
@@ -174,6 +174,7 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
         var query = new List<string> { "format=" + (Clef ? "clef" : "text"), "batch=true" };
         if (MinLevel is not null) query.Add("minLevel=" + Uri.EscapeDataString(MinLevel));
         if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));
+        if (TraceId is not null) query.Add("traceId=" + Uri.EscapeDataString(TraceId));
         if (Filter is not null) query.Add("filter=" + Uri.EscapeDataString(Filter));
         if (after > 0) query.Add("after=" + after);
         builder.Query = string.Join("&", query);

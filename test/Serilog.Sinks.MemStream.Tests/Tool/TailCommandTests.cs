@@ -41,6 +41,43 @@ public class TailCommandTests
     }
 
     [Test]
+    public async Task TailFollowsOneTraceId()
+    {
+        await using var server = await TailServer.StartAsync();
+        string wanted;
+        using (var request = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            wanted = request.TraceId.ToHexString();
+            server.Logger.Information("in the wanted trace");
+        }
+        using (new System.Diagnostics.Activity("another").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+            server.Logger.Information("in another trace");
+        server.Logger.Information("in no trace");
+        using var stop = new CancellationTokenSource();
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", server.BaseUrl, "--trace-id", wanted);
+        await run.WaitForOutputAsync("in the wanted trace");
+        using (new System.Diagnostics.Activity("later").SetParentId(System.Diagnostics.ActivityTraceId.CreateFromString(wanted), System.Diagnostics.ActivitySpanId.CreateRandom()).Start())
+            server.Logger.Information("the end");
+        await run.WaitForOutputAsync("the end");
+        stop.Cancel();
+        await exit;
+
+        Assert.That(run.Printed, Does.Not.Contain("in another trace").And.Not.Contain("in no trace"));
+    }
+
+    [Test]
+    public async Task ABadTraceIdIsExplainedWithExitCode2()
+    {
+        await using var server = await TailServer.StartAsync();
+
+        var run = await ToolRun.RunAsync("tail", server.BaseUrl, "--trace-id", "not-a-trace");
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Error, Does.Contain("'traceId' must be a W3C trace id"));
+    }
+
+    [Test]
     public async Task TailReconnectsWhenTheApplicationRestarts()
     {
         var first = await TailServer.StartAsync();

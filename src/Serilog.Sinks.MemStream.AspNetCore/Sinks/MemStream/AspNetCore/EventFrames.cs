@@ -7,8 +7,9 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
 /// The JSON frames of the WebSocket tail and the query endpoint. An event frame carries the sequence
-/// number (to resume with <c>after</c>), timestamp, level, correlation id and either the sink's
-/// rendering (<c>text</c>) or the event as CLEF (<c>clef</c>). Notices say what a client lost.
+/// number (to resume with <c>after</c>), timestamp, level, correlation id, W3C trace and span ids (when
+/// the event has them) and either the sink's rendering (<c>text</c>) or the event as CLEF (<c>clef</c>).
+/// Notices say what a client lost.
 /// </summary>
 internal sealed class EventFrames
 {
@@ -99,6 +100,10 @@ internal sealed class EventFrames
         json.WriteString("level", logEvent.Level.ToString());
         if (CorrelationIdText.Of(logEvent, CorrelationIdProperty) is { } correlationId)
             json.WriteString("correlationId", correlationId);
+        if (logEvent.TraceId is { } traceId)
+            json.WriteString("traceId", traceId.ToHexString());
+        if (logEvent.SpanId is { } spanId)
+            json.WriteString("spanId", spanId.ToHexString());
         if (clef)
         {
             _clefText.GetStringBuilder().Clear();

@@ -1,11 +1,14 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
-/// <summary>The read-only HTTP endpoints: <c>query</c>, <c>correlation-ids</c> and <c>snapshot</c>.</summary>
+/// <summary>The read-only HTTP endpoints: <c>query</c>, <c>correlation-ids</c>, <c>snapshot</c> and <c>status</c>.</summary>
 internal static class QueryEndpoints
 {
+    static readonly JsonSerializerOptions StatusJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     const int DefaultLimit = 1000;
     const int MaxLimit = 10_000;
     const int MaxIdPageChars = 1 << 20;
@@ -123,5 +126,19 @@ internal static class QueryEndpoints
             return;
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(MemStream.Named(options.SinkName).Snapshot());
+    }
+
+    /// <summary>
+    /// <c>GET status</c>: the sink's <see cref="MemStreamStatus"/> as JSON (camelCase, the store's state by
+    /// name), with <c>sink</c>, the sink's name (null for the default one): what the page shows and a
+    /// monitor can poll. No parameters.
+    /// </summary>
+    public static async Task StatusAsync(HttpContext context, MemStreamEndpointOptions options)
+    {
+        if (!await AccessGuard.AdmitAsync(context, options))
+            return;
+        var status = MemStream.Named(options.SinkName).Status();
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.WriteAsync(JsonSerializer.Serialize(new { sink = options.SinkName, status }, StatusJson));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Serilog.Events;
@@ -63,6 +64,17 @@ internal sealed class QueryParameters(IQueryCollection query)
             return fallback;
         var match = allowed.FirstOrDefault(a => string.Equals(a, text, StringComparison.OrdinalIgnoreCase));
         return match ?? Fail(name, $"must be one of {string.Join(", ", allowed)}", text, fallback);
+    }
+
+    /// <summary>A W3C trace id (32 hexadecimal digits, in any case); null when absent.</summary>
+    public ActivityTraceId? TraceId(string name)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (text.Length == 32 && text.All(char.IsAsciiHexDigit))
+            return ActivityTraceId.CreateFromString(text.ToLowerInvariant());
+        return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits", text, null);
     }
 
     public string Required(string name)

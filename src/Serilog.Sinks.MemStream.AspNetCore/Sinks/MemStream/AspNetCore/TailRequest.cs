@@ -1,16 +1,18 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
-/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>filter</c>, <c>format</c>, <c>after</c>, <c>batch</c>.</summary>
-internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, TailFilter? Filter, bool Clef, long? After, bool Batch)
+/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>traceId</c>, <c>filter</c>, <c>format</c>, <c>after</c>, <c>batch</c>.</summary>
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
         var parameters = new QueryParameters(query);
         var minLevel = parameters.Level("minLevel");
         var correlationId = parameters.Text("correlationId");
+        var traceId = parameters.TraceId("traceId");
         var format = parameters.Choice("format", "text", "text", "clef");
         var after = parameters.Sequence("after");
         var batch = parameters.Choice("batch", "false", "false", "true") == "true";
@@ -20,12 +22,13 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
 
         error = parameters.Error;
         return error is null
-            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, filter, format == "clef", after, batch)
+            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, traceId, filter, format == "clef", after, batch)
             : null;
     }
 
     /// <summary>Whether the client wants the event; throws what a failing filter throws.</summary>
     public bool Wants(LogEvent logEvent, string correlationIdProperty) =>
         (CorrelationId is null || CorrelationIdText.Of(logEvent, correlationIdProperty) == CorrelationId)
+        && (TraceId is null || logEvent.TraceId == TraceId)
         && (Filter is null || Filter.Matches(logEvent));
 }
