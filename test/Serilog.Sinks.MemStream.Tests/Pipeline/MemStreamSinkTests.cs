@@ -23,10 +23,14 @@ public class MemStreamSinkTests
         Assert.That(events.Select(e => e.LogEvent.Properties["Index"].ToString()), Is.EqualTo(Enumerable.Range(0, 100).Select(i => i.ToString())));
     }
 
-    [Test]
-    public void ASnapshotIncludesEveryEventWhoseEmitReturnedBeforeIt()
+    // Also with the logging threads rendering every event themselves (a backlog threshold of 0).
+    [TestCase(null)]
+    [TestCase(0)]
+    public void ASnapshotIncludesEveryEventWhoseEmitReturnedBeforeIt(int? renderOnCallerAbove)
     {
         using var sink = TestSink.Create(bufferSize: 1 << 20);
+        if (renderOnCallerAbove is { } threshold)
+            sink.Sink.RenderOnCallerAbove = threshold;
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
             for (var i = 0; i < 2000; i++)
@@ -40,6 +44,8 @@ public class MemStreamSinkTests
 
         var snapshot = sink.Facade.Snapshot();
         Assert.That(snapshot.Split('\n', StringSplitOptions.RemoveEmptyEntries), Has.Length.EqualTo(8000));
+        if (renderOnCallerAbove == 0)
+            Assert.That(sink.Sink.RenderedByCaller, Is.EqualTo(8000), "every event took the caller's path");
     }
 
     [Test]
