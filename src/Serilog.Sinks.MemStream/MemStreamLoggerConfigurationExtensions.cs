@@ -58,6 +58,9 @@ public static class MemStreamLoggerConfigurationExtensions
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
         var formatter = OutputTemplateFormatter.Create(outputTemplate, formatProvider);
+        // A culture is data; any other format provider may run the user's code, which renders on the worker only.
+        if (formatProvider is not null and not System.Globalization.CultureInfo)
+            formatter = new WorkerOnlyFormatter(formatter);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
             restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
     }

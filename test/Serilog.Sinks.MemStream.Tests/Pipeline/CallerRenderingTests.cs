@@ -18,7 +18,7 @@ public class CallerRenderingTests
     [Test]
     public void EventsRenderedByTheLoggingThreadsKeepTheirOwnRenderingAndTheirOrder()
     {
-        using var sink = TestSink.Create(bufferSize: 1 << 24);
+        using var sink = TestSink.Create(bufferSize: 1 << 24, queueLimit: 1 << 17);
         sink.Sink.RenderOnCallerAbove = 0;
         using var subscription = sink.Facade.Events();
         const int writers = 4, perWriter = 20_000;
@@ -63,6 +63,23 @@ public class CallerRenderingTests
     }
 
     [Test]
+    public void AnOutputTemplateWithACustomFormatProviderRendersOnTheWorkerOnly()
+    {
+        var provider = new ThreadRecordingProvider();
+        var name = Some.UniqueName();
+        using var logger = new LoggerConfiguration()
+            .WriteTo.MemStream("{Message}{NewLine}", formatProvider: provider, durable: false, name: name)
+            .CreateLogger();
+        SinkRegistry.Resolve(name)!.RenderOnCallerAbove = 0;
+
+        Parallel.For(0, 4, w => logger.Information("w{Writer} at {Time}", w, new DateTime(2026, 11, 28)));
+        MemStream.Named(name).Snapshot();
+
+        Assert.That(SinkRegistry.Resolve(name)!.RenderedByCaller, Is.Zero);
+        Assert.That(provider.Threads.Keys, Is.EqualTo(new[] { $"MemStream worker ({name})" }));
+    }
+
+    [Test]
     public void SerilogsFormattersMayRenderOnTheLoggingThreads()
     {
         using var clef = TestSink.Create(new CompactJsonFormatter());
@@ -84,6 +101,108 @@ public class CallerRenderingTests
         }
 
         Assert.That(sink.Sink.RenderedByCaller, Is.Zero);
+    }
+
+    [Test]
+    public void AnEventTheFullQueueDropsIsNotRenderedFirst()
+    {
+        var (logger, sink, facade) = SinkRenderingValuesLate(queueLimit: 16);
+        using var _ = logger;
+        sink.RenderOnCallerAbove = 4;
+        using var release = new ManualResetEventSlim();
+        var counted = new CountingValue();
+
+        logger.Information("blocks the worker {Value}", new BlockingValue(release));
+        for (var i = 0; i < 30; i++)
+            logger.Information("counted {Value}", counted);
+        release.Set();
+        facade.Snapshot();
+
+        Assert.That(facade.Status().QueueOverflowed, Is.EqualTo(15), "events 17 to 31 found the queue full");
+        Assert.That(counted.Renderings, Is.EqualTo(15), "each accepted event rendered once, no dropped one rendered");
+        Assert.That(sink.RenderedByCaller, Is.EqualTo(12), "events 5 to 16 found a backlog of 4 or more");
+    }
+
+    [Test]
+    public void AnEventLoggedWhileRenderingIsLeftToTheWorker()
+    {
+        var (logger, sink, facade) = SinkRenderingValuesLate();
+        using var _ = logger;
+        sink.RenderOnCallerAbove = 0;
+        var reentrant = new LoggingValue(logger, times: 200);
+
+        logger.Information("outer {Value}", reentrant);
+        var events = facade.SnapshotEvents();
+        for (var waited = 0; events.Count < 201 && waited < 1000; waited++)
+        {
+            Thread.Sleep(10);
+            events = facade.SnapshotEvents();
+        }
+
+        Assert.That(events, Has.Count.EqualTo(201), "the outer event and the 200 its renderings logged");
+        Assert.That(sink.RenderedByCaller, Is.EqualTo(1), "only the outer event rendered on the logging thread; nested ones queued for the worker");
+    }
+
+    /// <summary>
+    /// A sink whose events keep these test values as objects (<c>Destructure.AsScalar</c>), so that their
+    /// <c>ToString</c> runs when the event is rendered; by default Serilog calls it when it captures the event.
+    /// </summary>
+    static (Serilog.Core.Logger Logger, MemStreamSink Sink, MemStreamInstance Facade) SinkRenderingValuesLate(int queueLimit = 65536)
+    {
+        var name = Some.UniqueName();
+        var logger = new LoggerConfiguration()
+            .Destructure.AsScalar<BlockingValue>()
+            .Destructure.AsScalar<CountingValue>()
+            .Destructure.AsScalar<LoggingValue>()
+            .WriteTo.MemStream(TestSink.MessageOnly, durable: false, name: name, queueLimit: queueLimit)
+            .CreateLogger();
+        return (logger, SinkRegistry.Resolve(name)!, MemStream.Named(name));
+    }
+
+    /// <summary>A property value whose rendering waits until released: it holds the worker.</summary>
+    sealed class BlockingValue(ManualResetEventSlim release)
+    {
+        public override string ToString()
+        {
+            release.Wait(TimeSpan.FromSeconds(30));
+            return "released";
+        }
+    }
+
+    sealed class CountingValue
+    {
+        int _renderings;
+
+        public int Renderings => Volatile.Read(ref _renderings);
+
+        public override string ToString() => $"rendering {Interlocked.Increment(ref _renderings)}";
+    }
+
+    /// <summary>A property value whose rendering logs another event carrying itself, a bounded number of times.</summary>
+    sealed class LoggingValue(ILogger logger, int times)
+    {
+        int _left = times;
+
+        public override string ToString()
+        {
+            if (Interlocked.Decrement(ref _left) >= 0)
+                logger.Information("nested {Value}", this);
+            return "logging value";
+        }
+    }
+
+    /// <summary>A format provider with a custom formatter (user code) that records where it ran.</summary>
+    sealed class ThreadRecordingProvider : IFormatProvider, ICustomFormatter
+    {
+        public ConcurrentDictionary<string, int> Threads { get; } = new();
+
+        public object? GetFormat(Type? formatType) => formatType == typeof(ICustomFormatter) ? this : null;
+
+        public string Format(string? format, object? arg, IFormatProvider? formatProvider)
+        {
+            Threads.AddOrUpdate(Thread.CurrentThread.Name ?? "(unnamed)", 1, (_, n) => n + 1);
+            return arg is IFormattable formattable ? formattable.ToString(format, System.Globalization.CultureInfo.InvariantCulture) : arg?.ToString() ?? "";
+        }
     }
 
     sealed class ThreadRecordingFormatter : ITextFormatter

@@ -75,6 +75,8 @@ public class TailCommandTests
 
         Assert.That(run.ExitCode, Is.EqualTo(2));
         Assert.That(run.Error, Does.Contain("'traceId' must be a W3C trace id"));
+        var zeros = await ToolRun.RunAsync("tail", server.BaseUrl, "--trace-id", new string('0', 32));
+        Assert.That(zeros.ExitCode, Is.EqualTo(2));
     }
 
     [Test]

@@ -9,9 +9,10 @@ using Serilog.Sinks.MemStream.Store;
 namespace Serilog.Sinks.MemStream;
 
 /// <summary>
-/// The MemStream sink. <see cref="Emit"/> renders the event (when the formatter is safe to share
-/// between threads; otherwise the worker does), numbers it and queues it; the sink's worker thread
-/// hands it to the bounded buffer, the live subscribers and the store.
+/// The MemStream sink. <see cref="Emit"/> numbers the event and queues it (rendering it first only while
+/// the worker lags behind, and only with a formatter that is safe to share between threads); the sink's
+/// worker thread renders what is not rendered yet and hands it to the bounded buffer, the live
+/// subscribers and the store.
 /// Created by <c>WriteTo.MemStream(...)</c>; read through the <see cref="MemStream"/> facade.
 /// Events it has to drop (its queue full, or emitted after disposal) are counted, told to SelfLog, and
 /// reported to Serilog's failure listener when one is set (<c>WriteTo.FallbackChain</c>), as
@@ -58,6 +59,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
             var rendered = RenderHereIfWorkerLags(logEvent);
             if (_queue.TryEnqueue(logEvent, rendered))
             {
+                if (rendered is not null)
+                    Interlocked.Increment(ref _renderedByCaller);
                 MemStreamMetrics.EventsEmitted.Add(1, _sinkTag);
                 return;
             }
@@ -174,12 +177,16 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     /// The worker renders while it keeps up. Once it lags, the application's threads render their own
     /// events (if the formatter may be shared), so a burst is queued with its renderings done, the
     /// worker catches up, and the queued <see cref="LogEvent"/>s die young instead of being copied by the GC.
+    /// Not when the queue is full (the event is about to be dropped: dropping must stay cheap), and not
+    /// for an event logged from inside a rendering on this thread (a formatter that logs must not recurse).
     /// </summary>
     byte[]? RenderHereIfWorkerLags(LogEvent logEvent)
     {
-        if (!_renderer.RendersOnCallingThread || !_queue.HasBacklogOf(RenderOnCallerAbove))
+        if (!_renderer.RendersOnCallingThread || EventRenderer.IsRenderingOnThisThread)
             return null;
-        Interlocked.Increment(ref _renderedByCaller);
+        var threshold = RenderOnCallerAbove;
+        if ((threshold > 0 && !_queue.HasBacklogOf(threshold)) || _queue.HasBacklogOf(_options.QueueLimit))
+            return null;
         return _renderer.Render(logEvent);
     }
 

@@ -72,9 +72,10 @@ internal sealed class QueryParameters(IQueryCollection query)
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        if (text.Length == 32 && text.All(char.IsAsciiHexDigit))
+        // All zeros is not a trace id (W3C: invalid), and ActivityTraceId throws on it.
+        if (text.Length == 32 && text.All(char.IsAsciiHexDigit) && text.Any(c => c != '0'))
             return ActivityTraceId.CreateFromString(text.ToLowerInvariant());
-        return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits", text, null);
+        return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero", text, null);
     }
 
     public string Required(string name)
