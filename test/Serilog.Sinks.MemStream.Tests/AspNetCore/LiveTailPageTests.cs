@@ -34,6 +34,21 @@ public class LiveTailPageTests
     }
 
     [Test]
+    public async Task ThePageShowsTheStoresState()
+    {
+        await using var durable = await TailServer.StartAsync(durable: true);
+        await using var inMemory = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+
+        chromium.Driver.Navigate().GoToUrl(durable.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("store")).Text == "store open", "the durable sink's open store");
+        Assert.That(chromium.Driver.FindElement(By.Id("store")).GetAttribute("data-state"), Is.EqualTo("Open"));
+
+        chromium.Driver.Navigate().GoToUrl(inMemory.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("store")).Text == "store off", "the in-memory sink's store");
+    }
+
+    [Test]
     public async Task ChoosingALevelShowsOnlyThatLevelAndAbove()
     {
         await using var server = await TailServer.StartAsync();
