@@ -49,6 +49,38 @@ public class LiveTailPageTests
     }
 
     [Test]
+    public async Task TheMessageColumnShowsTheMessageAndExceptionWithoutTheSinksTimestampAndLevel()
+    {
+        await using var server = await TailServer.StartAsync(outputTemplate: "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+
+        server.Logger.Warning(new InvalidOperationException("inventory offline"), "Order {OrderId} costs {Total:0.00} for {Customer} {{in braces}}", 7, 42.5m, "alice");
+
+        chromium.WaitUntil(d => Shows(d, "Order 7 costs 42.50"), "the event");
+        var text = Rows(chromium.Driver).Single(r => r.Text.Contains("Order 7")).FindElement(By.ClassName("text")).Text;
+        Assert.That(text, Does.StartWith("Order 7 costs 42.50 for alice {in braces}"));
+        Assert.That(text, Does.Contain("System.InvalidOperationException: inventory offline"));
+        Assert.That(text, Does.Not.Contain("[WRN]"), "the level is the row's own column");
+    }
+
+    [Test]
+    public async Task MarkupInAMessageIsShownAsTextAndRunsNothing()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+
+        server.Logger.Information("Search for {Query}", "<img src=x onerror=\"document.title='owned'\">");
+
+        chromium.WaitUntil(d => Shows(d, "<img src=x onerror="), "the markup as text");
+        Assert.That(chromium.Driver.FindElements(By.CssSelector("#events img")), Is.Empty);
+        Assert.That(chromium.Driver.Title, Is.Not.EqualTo("owned"));
+    }
+
+    [Test]
     public async Task ChoosingALevelShowsOnlyThatLevelAndAbove()
     {
         await using var server = await TailServer.StartAsync();
