@@ -66,6 +66,51 @@ public class LiveTailPageTests
     }
 
     [Test]
+    public async Task ClickingAnEventOpensItsPropertiesAndEscapeClosesThem()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+
+        server.Logger.ForContext("CorrelationId", "order-9").Information("Shipping {OrderId} to {@Address}", 9, new { City = "Lyon", Zip = "69001" });
+        chromium.WaitUntil(d => Shows(d, "Shipping 9 to"), "the event");
+        Rows(chromium.Driver).Single(r => r.Text.Contains("Shipping 9")).FindElement(By.ClassName("text")).Click();
+
+        chromium.WaitUntil(d => d.FindElements(By.CssSelector("#events .details")).Count == 1, "the details");
+        var details = chromium.Driver.FindElement(By.CssSelector("#events .details")).Text;
+        Assert.That(details, Does.Contain("OrderId").And.Contain("Lyon").And.Contain("69001").And.Contain("order-9").And.Contain("Shipping {OrderId} to {@Address}"));
+        chromium.Driver.FindElement(By.TagName("body")).SendKeys(Keys.Escape);
+        chromium.WaitUntil(d => d.FindElements(By.CssSelector("#events .details")).Count == 0, "the details closed");
+    }
+
+    [Test]
+    public async Task SearchNarrowsTheEventsOnScreen()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.Information("apple pie ordered");
+        server.Logger.Information("banana split ordered");
+        using var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => Shows(d, "banana split"), "both events");
+
+        chromium.Driver.FindElement(By.TagName("body")).SendKeys("/");
+        var search = chromium.Driver.SwitchTo().ActiveElement();
+        Assert.That(search.GetAttribute("id"), Is.EqualTo("search"), "/ focuses the search box");
+        search.SendKeys("BANANA");
+
+        chromium.WaitUntil(d => Rows(d).Count(r => r.Displayed) == 1, "one row left");
+        Assert.That(Rows(chromium.Driver).Single(r => r.Displayed).Text, Does.Contain("banana split"));
+        server.Logger.Information("apple crumble ordered");
+        server.Logger.Information("banana bread ordered");
+        chromium.WaitUntil(d => Shows(d, "banana bread"), "a later match");
+        Assert.That(Rows(chromium.Driver).Where(r => r.Displayed).Select(r => r.Text), Has.All.Contain("banana"), "new rows are searched too");
+
+        search.SendKeys(Keys.Escape);
+        chromium.WaitUntil(d => Rows(d).All(r => r.Displayed), "Esc clears the search");
+    }
+
+    [Test]
     public async Task MarkupInAMessageIsShownAsTextAndRunsNothing()
     {
         await using var server = await TailServer.StartAsync();
