@@ -11,6 +11,15 @@ public class LiveTailPageTests
 
     static bool Shows(IWebDriver driver, string text) => Rows(driver).Any(row => row.Text.Contains(text));
 
+    /// <summary>Headless Chromium on the server's page, once its tail is live.</summary>
+    static HeadlessChromium OpenLive(TailServer server)
+    {
+        var chromium = new HeadlessChromium();
+        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        return chromium;
+    }
+
     [Test]
     public async Task ThePageShowsEventsLoggedAfterItOpenedWithTheirLevel()
     {
@@ -52,9 +61,7 @@ public class LiveTailPageTests
     public async Task TheMessageColumnShowsTheMessageAndExceptionWithoutTheSinksTimestampAndLevel()
     {
         await using var server = await TailServer.StartAsync(outputTemplate: "{Timestamp:HH:mm:ss} [{Level:u3}] {Message:lj}{NewLine}{Exception}");
-        using var chromium = new HeadlessChromium();
-        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
-        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        using var chromium = OpenLive(server);
 
         server.Logger.Warning(new InvalidOperationException("inventory offline"), "Order {OrderId} costs {Total:0.00} for {Customer} {{in braces}}", 7, 42.5m, "alice");
 
@@ -69,9 +76,7 @@ public class LiveTailPageTests
     public async Task ClickingAnEventOpensItsPropertiesAndEscapeClosesThem()
     {
         await using var server = await TailServer.StartAsync();
-        using var chromium = new HeadlessChromium();
-        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
-        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        using var chromium = OpenLive(server);
 
         server.Logger.ForContext("CorrelationId", "order-9").Information("Shipping {OrderId} to {@Address}", 9, new { City = "Lyon", Zip = "69001" });
         chromium.WaitUntil(d => Shows(d, "Shipping 9 to"), "the event");
@@ -114,9 +119,7 @@ public class LiveTailPageTests
     public async Task MarkupInAMessageIsShownAsTextAndRunsNothing()
     {
         await using var server = await TailServer.StartAsync();
-        using var chromium = new HeadlessChromium();
-        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
-        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        using var chromium = OpenLive(server);
 
         server.Logger.Information("Search for {Query}", "<img src=x onerror=\"document.title='owned'\">");
 
@@ -148,9 +151,7 @@ public class LiveTailPageTests
     public async Task ThePageSaysWhenItFellBehindAndEventsWereDropped()
     {
         await using var server = await TailServer.StartAsync(options => options.ClientQueueCapacity = 8);
-        using var chromium = new HeadlessChromium();
-        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
-        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
+        using var chromium = OpenLive(server);
 
         var padding = new string('x', 2000);
         for (var i = 0; i < 20_000; i++)

@@ -122,7 +122,8 @@ public class DemoUnderAttackTests
 
     static readonly Gen<string> QueryValue = Gen.OneOf(
         Gen.String[0, 30],
-        Gen.OneOf("Verbose", "error", " 5", "Debug,Error", "-1", "1e3", "99999999999999999999", "%", "%00", "\u0000", "true", "clef"));
+        Gen.OneOf("Verbose", "error", " 5", "Debug,Error", "-1", "1e3", "99999999999999999999", "%", "%00", "\u0000", "true", "clef"),
+        Gen.OneOf(new string('0', 32), "0AF7651916CD43DD8448EB211C80319C", "0af7651916cd43dd8448eb211c80319c0", "0af7651916cd43dd8448eb211c80319\u00e9"));
 
     [Test]
     public async Task GeneratedFiltersAndQueryStringsGetAnAnswerNeverA500()
@@ -136,11 +137,14 @@ public class DemoUnderAttackTests
             var query = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/query?correlationId={Uri.EscapeDataString(value)}&{name}={Uri.EscapeDataString(other)}&{name}={Uri.EscapeDataString(value)}");
             var single = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/query?correlationId=a&{name}={Uri.EscapeDataString(other)}");
             var ids = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/correlation-ids?{name}={Uri.EscapeDataString(value)}");
-            foreach (var status in new[] { tail.Status, query.Status, single.Status, ids.Status })
-                answered[status] = answered.GetValueOrDefault(status) + 1;
+            var tailParameter = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/ws?{name}={Uri.EscapeDataString(value)}");
+            var status = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/status?{name}={Uri.EscapeDataString(value)}");
+            foreach (var answer in new[] { tail.Status, query.Status, single.Status, ids.Status, tailParameter.Status, status.Status })
+                answered[answer] = answered.GetValueOrDefault(answer) + 1;
             if (tail.Status == 426 && accepted.Count < 25)
                 accepted.Add(filter);
-            return tail.Status is 400 or 426 && query.Status is 200 or 400 && single.Status is 200 or 400 && ids.Status is 200 or 400 && !_demo.HasExited;
+            return tail.Status is 400 or 426 && query.Status is 200 or 400 && single.Status is 200 or 400 && ids.Status is 200 or 400
+                && tailParameter.Status is 400 or 426 && status.Status == 200 && !_demo.HasExited;
         }, iter: 300, threads: 1);
 
         // Filters the endpoint accepted run against the demo's live events: skipped and counted when they fail, never a dropped connection.
