@@ -34,11 +34,11 @@ static class MemStreamTool
         var store = new Option<string>("--store") { Description = "The store directory: the application's storePath (by default <temp>/memstream/<application name>).", Required = true };
         var sink = new Option<string?>("--sink") { Description = "The sink's name, for a sink configured with name: \"...\" (default: the unnamed sink)." };
         var minLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above.", DefaultValueFactory = _ => LogEventLevel.Verbose };
-        var correlationId = new Argument<string>("correlationId") { Description = "The correlation id whose events to print." };
+        var correlationId = new Argument<string>("id") { Description = "The correlation id, or W3C trace id (32 hex digits, any case), whose events to print." };
         var json = new Option<bool>("--json") { Description = "Print CLEF (one JSON object a line) instead of text." };
         var raw = new Option<bool>("--raw") { Description = "Print log text as it is, control characters and all. By default they are shown as escapes (\\x1B) and each new line of a message is indented, so log text cannot drive the terminal or fake a log line." };
 
-        var query = new Command("query", "Print the stored events of one correlation id, in the order they were written; expired ones are left out.")
+        var query = new Command("query", "Print the stored events of one correlation id or trace id, in the order they were written; expired ones are left out.")
         {
             store, sink, minLevel, json, raw, correlationId,
         };

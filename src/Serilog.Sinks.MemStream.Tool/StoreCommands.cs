@@ -8,15 +8,15 @@ namespace Serilog.Sinks.MemStream.Tool;
 /// <summary><c>query</c>, <c>ids</c> and <c>stats</c>: reading a store directory, never writing it.</summary>
 static class StoreCommands
 {
-    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string correlationId, LogEventLevel minLevel, bool json, bool raw)
+    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string id, LogEventLevel minLevel, bool json, bool raw)
     {
         using var store = StoreReader.Open(storePath, sinkName);
         var printer = new EventPrinter(console, json, raw);
-        var events = store.Query(correlationId, minLevel);
+        var events = store.Query(id, minLevel);
         foreach (var (_, logEvent) in events)
             printer.Print(logEvent);
         if (events.Count == 0 && !json)
-            console.MarkupLine($"[grey]No live events for {Markup.Escape(TerminalText.Line(correlationId))} at {minLevel} or above.[/]");
+            console.MarkupLine($"[grey]No live events for {Markup.Escape(TerminalText.Line(id))} at {minLevel} or above.[/]");
         return ExitCodes.Success;
     }
 
@@ -26,7 +26,7 @@ static class StoreCommands
         var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
         foreach (var entry in store.Entries())
         {
-            if (!entry.IsLive || !entry.TryDecode(out var logEvent))
+            if (entry.IsTraceKeyed || !entry.IsLive || !entry.TryDecode(out var logEvent))
                 continue;
             // A long id is shortened in its key; the event itself holds it whole, read by the sink's own rule.
             var id = StoreKey.IsShortened(entry.IdForm) && CorrelationIdText.Of(logEvent!, correlationIdProperty) is { } full
@@ -48,12 +48,14 @@ static class StoreCommands
     public static int Stats(IAnsiConsole console, string storePath, string? sinkName)
     {
         using var store = StoreReader.Open(storePath, sinkName);
-        var perFamily = store.Families.ToDictionary(f => f.Name, _ => (Live: 0, Expired: 0, Damaged: 0));
+        var perFamily = store.Families.ToDictionary(f => f.Name, _ => (Live: 0, Expired: 0, Damaged: 0, References: 0));
         DateTimeOffset? oldest = null, newest = null;
         foreach (var entry in store.Entries())
         {
             var counts = perFamily[entry.Family];
-            if (!entry.IsValid || !entry.TryDecode(out var logEvent))
+            if (entry.IsReference)
+                counts.References++;
+            else if (!entry.IsValid || !entry.TryDecode(out var logEvent))
                 counts.Damaged++;
             else if (!entry.IsLive)
                 counts.Expired++;
@@ -67,11 +69,11 @@ static class StoreCommands
         }
 
         console.MarkupLine($"Store [bold]{Markup.Escape(store.Path)}[/]: {store.SizeOnDisk():N0} bytes on disk");
-        var table = new Table().AddColumns("Family", "Retention", "Live", "Expired (awaiting compaction)", "Undecodable");
+        var table = new Table().AddColumns("Family", "Retention", "Live", "Expired (awaiting compaction)", "Undecodable", "Trace references");
         foreach (var (name, ttl) in store.Families)
         {
             var counts = perFamily[name];
-            table.AddRow(Markup.Escape(name), TimeSpan.FromSeconds(ttl).ToString(), counts.Live.ToString(), counts.Expired.ToString(), counts.Damaged.ToString());
+            table.AddRow(Markup.Escape(name), TimeSpan.FromSeconds(ttl).ToString(), counts.Live.ToString(), counts.Expired.ToString(), counts.Damaged.ToString(), counts.References.ToString());
         }
         console.Write(table);
         console.MarkupLine(oldest is null

@@ -68,9 +68,9 @@ sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>The live entries of exactly one correlation id at or above a level, in write order (the sink's own scan).</summary>
-    public List<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel) =>
-        StoreQueries.Scan(_database, _families.Select(f => f.Handle), correlationId, minLevel, after: 0, int.MaxValue, TtlSuffixLength);
+    /// <summary>The live events of one correlation id or trace id at or above a level, in write order (the sink's own scan).</summary>
+    public List<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel) =>
+        StoreQueries.Scan(_database, _families.Select(f => f.Handle).ToList(), id, minLevel, after: 0, int.MaxValue, TtlSuffixLength);
 
     public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
@@ -84,9 +84,16 @@ sealed record StoredEntry(string Family, byte[] IdForm, long Sequence, byte[] Va
 {
     public bool IsValid => StoredEventCodec.TryReadHeader(Value, out _, out _);
 
+    /// <summary>True for a trace id's entry that refers to an event stored under its correlation id.</summary>
+    public bool IsReference => StoredReference.TryRead(Value, out _, out _, out _);
+
+    /// <summary>True for an entry keyed by a trace id (an event or a reference), not by a correlation id.</summary>
+    public bool IsTraceKeyed => StoreKey.IsTraceForm(IdForm);
+
     public LogEventLevel Level => StoredEventCodec.TryReadHeader(Value, out var level, out _) ? level : LogEventLevel.Verbose;
 
-    public bool IsLive => StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) && expiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public bool IsLive => (StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) || StoredReference.TryRead(Value, out _, out expiresAt, out _))
+        && expiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public bool TryDecode(out LogEvent? logEvent) => StoredEventCodec.TryDecode(Value, out logEvent);
 }

@@ -21,7 +21,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="writeTo">Logger sink configuration.</param>
     /// <param name="outputTemplate">A Serilog output template for the rendered text.</param>
     /// <param name="bufferSize">The most bytes of rendered text the buffer keeps (newest whole events). Default 16384.</param>
-    /// <param name="durable">Keep events that carry a correlation id in the on-disk store. Default true.</param>
+    /// <param name="durable">Keep events that carry a correlation id (or, with <paramref name="indexTraceId"/>, a trace id) in the on-disk store. Default true.</param>
     /// <param name="storePath">The store's directory; null for <c>&lt;temp&gt;/memstream/&lt;entry assembly name&gt;</c>.</param>
     /// <param name="retention">How long stored events live; null for 24 hours.</param>
     /// <param name="correlationIdProperty">The event property that holds the correlation id. Default <c>CorrelationId</c>.</param>
@@ -35,6 +35,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="maintenanceInterval">How often the store deletes undecodable entries and compacts to return the space of expired ones; null for 1 hour.</param>
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
     /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only; at opening, or when RocksDB finds the damage while the sink runs (queued events then go to the fresh store). Default false.</param>
+    /// <param name="indexTraceId">Also keep, and find by its W3C trace id, every event logged inside an <c>Activity</c> (an ASP.NET Core request, for one), even without a correlation id. Default true. With false, only events with a correlation id are stored.</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -53,7 +54,8 @@ public static class MemStreamLoggerConfigurationExtensions
         Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
-        bool moveDamagedStoreAside = false)
+        bool moveDamagedStoreAside = false,
+        bool indexTraceId = true)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
@@ -62,15 +64,15 @@ public static class MemStreamLoggerConfigurationExtensions
         if (formatProvider is not null and not System.Globalization.CultureInfo)
             formatter = new WorkerOnlyFormatter(formatter);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
-            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
+            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId);
     }
 
     /// <summary>
     /// Writes events to a MemStream sink that renders them with <paramref name="formatter"/>, for
     /// example <c>new CompactJsonFormatter()</c>; otherwise the same as the output-template overload.
     /// </summary>
-    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool)" path="/param"/>
-    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool)" path="/returns"/>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool)" path="/param"/>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool)" path="/returns"/>
     /// <param name="formatter">Renders each event to text. Serilog's formatters, Serilog.Expressions templates and CLEF may render on the logging threads when the sink's worker lags; any other formatter renders on the worker only.</param>
 #pragma warning disable CS1573 // The other parameters' docs come from the output-template overload through <inheritdoc>, which the compiler does not read.
     public static LoggerConfiguration MemStream(
@@ -89,13 +91,14 @@ public static class MemStreamLoggerConfigurationExtensions
         Dictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
-        bool moveDamagedStoreAside = false)
+        bool moveDamagedStoreAside = false,
+        bool indexTraceId = true)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(formatter);
         // MemStreamSinkOptions holds the defaults and validates every argument, naming the one it rejects.
         var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
-            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside);
+            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId);
         return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
     }
 #pragma warning restore CS1573

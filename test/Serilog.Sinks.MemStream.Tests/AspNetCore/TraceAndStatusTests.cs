@@ -66,6 +66,52 @@ public class TraceAndStatusTests
     }
 
     [Test]
+    public async Task TheQueryEndpointFindsATracesStoredEventsWithOrWithoutACorrelationId()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        LogInActivity(server, "another request");
+        string wanted;
+        using (var activity = new Activity("request").SetIdFormat(ActivityIdFormat.W3C).Start())
+        {
+            server.Logger.Information("request started");
+            server.Logger.ForContext("CorrelationId", "order-5").Warning("payment declined");
+            server.Logger.Information("request finished");
+            wanted = activity.TraceId.ToHexString();
+        }
+        server.Facade.Flush();
+        using var http = new HttpClient();
+
+        var all = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/query?traceId=" + wanted.ToUpperInvariant())).RootElement;
+        var page = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/query?traceId=" + wanted + "&limit=2")).RootElement;
+        var warnings = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/query?traceId=" + wanted + "&minLevel=Warning")).RootElement;
+
+        Assert.That(all.GetProperty("traceId").GetString(), Is.EqualTo(wanted));
+        var events = all.GetProperty("events").EnumerateArray().ToList();
+        Assert.That(events.Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()),
+            Is.EqualTo(new[] { "request started", "payment declined", "request finished" }));
+        Assert.That(events.Select(e => e.GetProperty("traceId").GetString()), Has.All.EqualTo(wanted));
+        Assert.That(page.GetProperty("events").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(page.GetProperty("next").GetInt64(), Is.EqualTo(events[1].GetProperty("seq").GetInt64()));
+        Assert.That(warnings.GetProperty("events").GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [TestCase("", "correlationId' or 'traceId' is required")]
+    [TestCase("correlationId=a&traceId=0af7651916cd43dd8448eb211c80319c", "were both given")]
+    [TestCase("traceId=abc", "The query parameter 'traceId' must be a W3C trace id")]
+    [TestCase("traceId=00000000000000000000000000000000", "The query parameter 'traceId' must be a W3C trace id")]
+    [TestCase("traceId=0af7651916cd43dd8448eb211c80319c&traceId=0af7651916cd43dd8448eb211c80319c", "The query parameter 'traceId' is given more than once")]
+    [TestCase("traceId=", "correlationId' or 'traceId' is required")]
+    public async Task AQueryWithoutExactlyOneValidIdIsRefusedSayingWhy(string query, string reason)
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+
+        var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/query?" + query);
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(response.Body, Does.Contain(reason));
+    }
+
+    [Test]
     public async Task TheStatusEndpointAnswersTheSinksStatusAsJson()
     {
         await using var server = await TailServer.StartAsync(durable: true);

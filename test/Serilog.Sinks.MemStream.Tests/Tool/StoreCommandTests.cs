@@ -153,6 +153,6 @@ public class StoreCommandTests
         var run = await ToolRun.RunAsync("--help");
 
         Assert.That(run.ExitCode, Is.Zero);
-        Assert.That(run.Printed, Does.Contain("tail <url>").And.Contain("query <correlationId>").And.Contain("ids").And.Contain("stats"));
+        Assert.That(run.Printed, Does.Contain("tail <url>").And.Contain("query <id>").And.Contain("ids").And.Contain("stats"));
     }
 }

@@ -32,7 +32,8 @@ internal sealed class MemStreamSinkOptions
         IReadOnlyDictionary<LogEventLevel, TimeSpan>? retentionByLevel = null,
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = DefaultStoreQueueLimit,
-        bool moveDamagedStoreAside = false)
+        bool moveDamagedStoreAside = false,
+        bool indexTraceId = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queueLimit);
@@ -66,6 +67,7 @@ internal sealed class MemStreamSinkOptions
         MaintenanceInterval = maintenanceInterval ?? DefaultMaintenanceInterval;
         StoreQueueLimit = storeQueueLimit;
         MoveDamagedStoreAside = moveDamagedStoreAside;
+        IndexTraceId = indexTraceId;
     }
 
     public int BufferSize { get; }
@@ -92,6 +94,8 @@ internal sealed class MemStreamSinkOptions
 
     public bool MoveDamagedStoreAside { get; }
 
+    public bool IndexTraceId { get; }
+
     /// <summary>The store's part of these settings, with the default path resolved.</summary>
     public StoreSettings StoreSettings() => new(
         StorePath ?? StoreDirectory.DefaultPath(),
@@ -100,5 +104,6 @@ internal sealed class MemStreamSinkOptions
         new RetentionPolicy(Retention, RetentionByLevel),
         StoreQueueLimit,
         MaintenanceInterval,
-        MoveDamagedStoreAside);
+        MoveDamagedStoreAside,
+        IndexTraceId);
 }

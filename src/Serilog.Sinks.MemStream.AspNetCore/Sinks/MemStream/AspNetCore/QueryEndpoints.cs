@@ -15,8 +15,10 @@ internal static class QueryEndpoints
     const int MaxCursorChars = 1024;
 
     /// <summary>
-    /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c>: one page of stored events as CLEF with
-    /// their sequence numbers; <c>next</c> is the <c>after</c> of the following page, or null on the last.
+    /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c> (or <c>traceId=</c> instead of
+    /// <c>correlationId=</c>): one page of stored events as CLEF with their sequence numbers; <c>next</c> is
+    /// the <c>after</c> of the following page, or null on the last. A trace id finds the events logged in
+    /// that trace, and any whose correlation id is that same text, as <see cref="MemStream.Query(string, Serilog.Events.LogEventLevel)"/> does.
     /// </summary>
     public static async Task QueryAsync(HttpContext context, MemStreamEndpointOptions options)
     {
@@ -24,7 +26,12 @@ internal static class QueryEndpoints
             return;
 
         var parameters = new QueryParameters(context.Request.Query);
-        var correlationId = parameters.Required("correlationId");
+        var correlationId = parameters.Text("correlationId");
+        var traceId = parameters.TraceId("traceId");
+        if ((correlationId is null) == (traceId is null))
+            parameters.Refuse(correlationId is null
+                ? "The query parameter 'correlationId' or 'traceId' is required; give exactly one of them."
+                : "The query parameters 'correlationId' and 'traceId' were both given; give exactly one of them.");
         var minLevel = parameters.Level("minLevel");
         var after = parameters.Sequence("after") ?? 0;
         var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
@@ -35,12 +42,13 @@ internal static class QueryEndpoints
         }
 
         var instance = MemStream.Named(options.SinkName);
-        var page = instance.QueryPage(correlationId, minLevel, after, limit);
+        var id = correlationId ?? traceId!.Value.ToHexString();
+        var page = instance.QueryPage(id, minLevel, after, limit);
         var frames = new EventFrames(instance.CorrelationIdProperty);
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
-        json.WriteString("correlationId", correlationId);
+        json.WriteString(correlationId is null ? "traceId" : "correlationId", id);
         json.WriteStartArray("events");
         foreach (var stored in page)
         {

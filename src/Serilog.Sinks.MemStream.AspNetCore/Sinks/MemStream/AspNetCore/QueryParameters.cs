@@ -72,17 +72,13 @@ internal sealed class QueryParameters(IQueryCollection query)
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        // All zeros is not a trace id (W3C: invalid), and ActivityTraceId throws on it.
-        if (text.Length == 32 && text.All(char.IsAsciiHexDigit) && text.Any(c => c != '0'))
-            return ActivityTraceId.CreateFromString(text.ToLowerInvariant());
+        if (TraceIdText.TryParse(text, out var traceId))
+            return traceId;
         return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero", text, null);
     }
 
-    public string Required(string name)
-    {
-        var text = Text(name);
-        return text ?? Fail(name, "is required", "", "");
-    }
+    /// <summary>Refuses the request with a message about parameters together (the first error stands).</summary>
+    public void Refuse(string message) => Error ??= message;
 
     public T Fail<T>(string name, string rule, string given, T fallback)
     {

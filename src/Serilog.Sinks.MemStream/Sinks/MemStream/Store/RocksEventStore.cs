@@ -8,7 +8,7 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// One sink's part of a <see cref="SharedDatabase"/>: its own TTL families and sequence number.
-/// Events with a correlation id are encoded, queued (bounded, <see cref="PendingWriteQueue"/>) and
+/// Events with a correlation id or (with <see cref="StoreSettings.IndexTraceId"/>) a trace id are encoded, queued (bounded, <see cref="PendingWriteQueue"/>) and
 /// written by a background thread in WriteBatches, each of which also records the sink's sequence
 /// number, atomically.
 /// </summary>
@@ -68,11 +68,20 @@ internal sealed class RocksEventStore : IEventStore
 
     internal SharedDatabase Database => _database;
 
-    /// <summary>Queues the event's write if it has a correlation id. Called only by the sink's worker.</summary>
+    /// <summary>
+    /// Queues the event's write if it has a correlation id or a trace id to be indexed. An event with a
+    /// correlation id is kept under it, and its trace id gets a <see cref="StoredReference"/> to it; an
+    /// event with a trace id alone is kept under the trace id. Called only by the sink's worker.
+    /// </summary>
     public void Add(MemStreamEvent memStreamEvent)
     {
         Volatile.Write(ref _highestSequence, memStreamEvent.Sequence);
-        if (_pending.IsClosed || CorrelationIdOf(memStreamEvent.LogEvent) is not { } correlationId)
+        if (_pending.IsClosed)
+            return;
+        var logEvent = memStreamEvent.LogEvent;
+        var correlationId = CorrelationIdOf(logEvent);
+        var traceId = _settings.IndexTraceId ? TraceIdText.Of(logEvent) : null;
+        if (correlationId is null && traceId is null)
             return;
         if (Volatile.Read(ref _damage) is not null)
         {
@@ -92,12 +101,15 @@ internal sealed class RocksEventStore : IEventStore
         _overflow.Accepted();
         // Encoded here, on the sink's worker, into the queue's slabs rather than queued as a LogEvent
         // graph: a backlog of millions then costs the GC little.
-        var logEvent = memStreamEvent.LogEvent;
         var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
+        var sequence = memStreamEvent.Sequence;
         Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
-        var keyLength = StoreKey.Write(key, correlationId, memStreamEvent.Sequence);
+        Span<byte> indexKey = stackalloc byte[StoreKey.MaxKeyBytes];
+        var (keyLength, indexKeyLength) = correlationId is not null
+            ? (StoreKey.Write(key, correlationId, sequence), traceId is { } indexed ? StoreKey.WriteTrace(indexKey, indexed, sequence) : 0)
+            : (StoreKey.WriteTrace(key, traceId!.Value, sequence), 0);
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
-        _pending.Add(key[..keyLength], value, ttl);
+        _pending.Add(key[..keyLength], value, indexKey[..indexKeyLength], ttl);
     }
 
     /// <summary>
@@ -243,8 +255,14 @@ internal sealed class RocksEventStore : IEventStore
                     _familyByTtl = _familyByTtl.Keys.ToDictionary(ttl => ttl, ttl => _database.Database.GetColumnFamily(FamilyName.For(ttl, _settings.SinkName)));
                     _familiesGeneration = generation;
                 }
+                Span<byte> reference = stackalloc byte[StoredReference.MaxLength];
                 foreach (var pending in chunk)
-                    batch.Put(pending.Key, pending.Value, _familyByTtl[pending.TtlSeconds]);
+                {
+                    var family = _familyByTtl[pending.TtlSeconds];
+                    batch.Put(pending.Key, pending.Value, family);
+                    if (pending.IndexKeyLength > 0)
+                        batch.Put(pending.IndexKey, reference[..StoredReference.Write(reference, pending.Value, pending.Key)], family);
+                }
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }

@@ -8,4 +8,5 @@ internal sealed record StoreSettings(
     RetentionPolicy Retention,
     int QueueLimit,
     TimeSpan MaintenanceInterval,
-    bool MoveDamagedStoreAside = false);
+    bool MoveDamagedStoreAside = false,
+    bool IndexTraceId = true);

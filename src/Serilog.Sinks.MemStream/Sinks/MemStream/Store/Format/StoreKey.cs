@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -9,6 +10,9 @@ namespace Serilog.Sinks.MemStream.Store;
 /// made of its prefix and ten digits, so a scan for <c>a</c> recognizes and skips <c>a:b</c>'s keys
 /// whatever characters ids hold. Ids longer than <see cref="MaxIdBytes"/> UTF-8 bytes are keyed by
 /// their start plus a SHA-256 of the whole id: still exact, and such a key is never a short id's.
+/// Events found by their W3C trace id are keyed <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>:
+/// the byte 0xFF never occurs in UTF-8, so no correlation id's key looks like one, and they all sort
+/// after every correlation id's.
 /// </summary>
 internal static class StoreKey
 {
@@ -16,6 +20,9 @@ internal static class StoreKey
     const string SequenceKeyPrefix = "sequence@";
     const int SequenceDigits = 10;
     const byte Separator = (byte)':';
+    const byte TraceMarker = 0xFF;
+    static ReadOnlySpan<byte> TraceTag => [0xFF, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
+    const int TraceHexDigits = 32;
 
     /// <summary>The bytes every key of this correlation id starts with (the id's key form and the separator).</summary>
     public static byte[] Prefix(string correlationId)
@@ -52,6 +59,39 @@ internal static class StoreKey
         destination[idBytes] = Separator;
         WriteSequence(destination[(idBytes + 1)..], sequence);
         return idBytes + 1 + SequenceDigits;
+    }
+
+    /// <summary>The bytes every trace-index key of this trace id starts with.</summary>
+    public static byte[] TracePrefix(ActivityTraceId traceId)
+    {
+        var prefix = new byte[TraceTag.Length + TraceHexDigits + 1];
+        WriteTraceForm(prefix, traceId);
+        prefix[^1] = Separator;
+        return prefix;
+    }
+
+    /// <summary>Writes the trace-index key of this trace id and sequence number, as <see cref="Write"/> does for a correlation id.</summary>
+    public static int WriteTrace(Span<byte> destination, ActivityTraceId traceId, long sequence)
+    {
+        var formLength = WriteTraceForm(destination, traceId);
+        destination[formLength] = Separator;
+        WriteSequence(destination[(formLength + 1)..], sequence);
+        return formLength + 1 + SequenceDigits;
+    }
+
+    /// <summary>True when an id's key form is a trace id's, not a correlation id's.</summary>
+    public static bool IsTraceForm(ReadOnlySpan<byte> idForm) => idForm.Length > 0 && idForm[0] == TraceMarker;
+
+    /// <summary>A key above every correlation id's key and below every trace id's: where a scan of correlation ids stops.</summary>
+    public static byte[] TraceKeysStart() => [TraceMarker];
+
+    static int WriteTraceForm(Span<byte> destination, ActivityTraceId traceId)
+    {
+        TraceTag.CopyTo(destination);
+        Span<byte> raw = stackalloc byte[TraceHexDigits / 2];
+        traceId.CopyTo(raw);
+        Convert.TryToHexStringLower(raw, destination[TraceTag.Length..], out var written);
+        return TraceTag.Length + written;
     }
 
     public static byte[] Key(byte[] prefix, long sequence)

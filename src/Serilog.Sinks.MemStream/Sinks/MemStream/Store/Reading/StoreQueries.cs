@@ -5,34 +5,49 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The read side of one sink's part of a <see cref="SharedDatabase"/>: its events by correlation id
-/// (across all its TTL families, in write order, expired ones left out) and the ids that have live entries.
+/// The read side of one sink's part of a <see cref="SharedDatabase"/>: its events by correlation id or
+/// trace id (across all its TTL families, in write order, expired ones left out) and the correlation
+/// ids that have live entries.
 /// </summary>
 internal sealed class StoreQueries(SharedDatabase database, StoreSettings settings)
 {
     readonly SharedDatabase _database = database;
     readonly StoreSettings _settings = settings;
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit)
+    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit)
     {
         using (_database.Reading())
         {
-            var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle);
-            return Scan(_database.Database, families, correlationId, minLevel, after, limit, suffixBytes: 0);
+            var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle).ToList();
+            return Scan(_database.Database, families, id, minLevel, after, limit, suffixBytes: 0);
         }
     }
 
     /// <summary>
-    /// The live entries of exactly one correlation id after a sequence number and at or above a level,
-    /// across the given families, in write order, at most <paramref name="limit"/>. The same scan serves
-    /// the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/> is what
-    /// RocksDB's TTL appended to each (0 through a database opened with TTL). Values are decoded where
-    /// RocksDB holds them, without a copy.
+    /// The live events whose correlation id is exactly <paramref name="id"/> or, when it reads as a W3C
+    /// trace id (in any case), whose trace id is that one: each event once, after a sequence number and at
+    /// or above a level, across the given families, in write order, at most <paramref name="limit"/>. The
+    /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
+    /// is what RocksDB's TTL appended to each (0 through a database opened with TTL).
     /// </summary>
-    public static List<MemStreamStoredEvent> Scan(RocksDb database, IEnumerable<ColumnFamilyHandle> families, string correlationId,
+    public static List<MemStreamStoredEvent> Scan(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, string id,
         LogEventLevel minLevel, long after, int limit, int suffixBytes)
     {
-        var prefix = StoreKey.Prefix(correlationId);
+        var found = ScanPrefix(database, families, StoreKey.Prefix(id), minLevel, after, limit, suffixBytes);
+        if (!TraceIdText.TryParse(id, out var traceId))
+            return found;
+        // An event with both ids is found twice when its correlation id is its own trace id.
+        var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), minLevel, after, limit, suffixBytes);
+        return traced.Count == 0 ? found : [.. found.Concat(traced).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Take(limit)];
+    }
+
+    /// <summary>
+    /// The live entries of one key prefix (an id's keys and nothing else), following trace references
+    /// to the events they name. Values are decoded where RocksDB holds them, without a copy.
+    /// </summary>
+    static List<MemStreamStoredEvent> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
+        LogEventLevel minLevel, long after, int limit, int suffixBytes)
+    {
         var seekKey = StoreKey.Key(prefix, after + 1);
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
         // instead of reading on into the next id's block.
@@ -49,9 +64,15 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
             {
                 if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
                     continue; // another id that starts with this one and a colon
-                var raw = iterator.GetValueSpan();
-                var value = raw.Length >= suffixBytes ? raw[..^suffixBytes] : [];
-                if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
+                var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
+                if (StoredReference.TryRead(value, out var level, out var expiresAt, out var eventKey))
+                {
+                    if (level >= minLevel && expiresAt > now && database.Get(eventKey.ToArray(), family) is { } target)
+                        value = WithoutSuffix(target, suffixBytes);
+                    else
+                        continue;
+                }
+                if (StoredEventCodec.TryReadHeader(value, out level, out expiresAt) && level >= minLevel && expiresAt > now
                     && StoredEventCodec.TryDecode(value, out var logEvent))
                     events.Add(new MemStreamStoredEvent(sequence, logEvent!));
             }
@@ -64,15 +85,19 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Sequence).Take(limit)];
     }
 
+    static ReadOnlySpan<byte> WithoutSuffix(ReadOnlySpan<byte> raw, int suffixBytes) => raw.Length >= suffixBytes ? raw[..^suffixBytes] : [];
+
     public IReadOnlyList<string> CorrelationIds()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new HashSet<string>(StringComparer.Ordinal);
+        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.TraceKeysStart());
         using (_database.Reading())
         {
             foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
             {
-                using var iterator = _database.Database.NewIterator(family);
+                // Trace ids' keys sort after every correlation id's: the scan stops where they begin.
+                using var iterator = _database.Database.NewIterator(family, correlationKeysOnly);
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                 {
                     var key = iterator.Key();
@@ -88,6 +113,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 }
             }
         }
+        GC.KeepAlive(correlationKeysOnly);
         return ids.Order(StringComparer.Ordinal).ToList();
     }
 }

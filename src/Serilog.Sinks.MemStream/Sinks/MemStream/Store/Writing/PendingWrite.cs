@@ -1,9 +1,14 @@
 namespace Serilog.Sinks.MemStream.Store;
 
-/// <summary>One encoded event waiting for the store's writer: where its key and value lie in a slab, and its TTL (which names its family).</summary>
-internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, int TtlSeconds)
+/// <summary>
+/// One encoded event waiting for the store's writer: where its key, value and trace-index key (empty
+/// when it has none) lie in a slab, and its TTL (which names its family).
+/// </summary>
+internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, int IndexKeyLength, int TtlSeconds)
 {
     public ReadOnlySpan<byte> Key => Slab.AsSpan(Offset, KeyLength);
 
     public ReadOnlySpan<byte> Value => Slab.AsSpan(Offset + KeyLength, ValueLength);
+
+    public ReadOnlySpan<byte> IndexKey => Slab.AsSpan(Offset + KeyLength + ValueLength, IndexKeyLength);
 }

@@ -18,12 +18,12 @@ internal sealed class WriteSlabs
     int _used;
     byte[]? _lastWritten;
 
-    /// <summary>Copies a key and value in; the producer's side.</summary>
-    public (byte[] Slab, int Offset) Copy(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    /// <summary>Copies a key, value and index key in, one after the other; the producer's side.</summary>
+    public (byte[] Slab, int Offset) Copy(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey)
     {
-        var length = key.Length + value.Length;
+        var length = key.Length + value.Length + indexKey.Length;
         if (length > SlabBytes)
-            return (Place(new byte[length], 0, key, value), 0);
+            return (Place(new byte[length], 0, key, value, indexKey), 0);
 
         if (_used + length > SlabBytes)
         {
@@ -31,7 +31,7 @@ internal sealed class WriteSlabs
             _used = 0;
         }
         var offset = _used;
-        Place(_current, offset, key, value);
+        Place(_current, offset, key, value, indexKey);
         _used += length;
         return (_current, offset);
     }
@@ -53,10 +53,11 @@ internal sealed class WriteSlabs
         }
     }
 
-    static byte[] Place(byte[] slab, int offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    static byte[] Place(byte[] slab, int offset, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey)
     {
         key.CopyTo(slab.AsSpan(offset));
         value.CopyTo(slab.AsSpan(offset + key.Length));
+        indexKey.CopyTo(slab.AsSpan(offset + key.Length + value.Length));
         return slab;
     }
 }

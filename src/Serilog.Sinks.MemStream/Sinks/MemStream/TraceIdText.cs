@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Serilog.Sinks.MemStream;
+
+/// <summary>How text names a W3C trace id: the one rule the store's queries, the endpoints and the tool share.</summary>
+internal static class TraceIdText
+{
+    /// <summary>
+    /// True when <paramref name="text"/> is a W3C trace id: 32 hexadecimal digits in any case, not all
+    /// zero (W3C calls that invalid, and <see cref="ActivityTraceId"/> refuses it).
+    /// </summary>
+    public static bool TryParse(string? text, out ActivityTraceId traceId)
+    {
+        traceId = default;
+        if (text is not { Length: 32 } || !text.All(char.IsAsciiHexDigit) || text.All(c => c == '0'))
+            return false;
+        traceId = ActivityTraceId.CreateFromString(text.ToLowerInvariant());
+        return true;
+    }
+
+    /// <summary>The event's trace id when it has a real one (Serilog leaves it null outside an <see cref="Activity"/>).</summary>
+    public static ActivityTraceId? Of(Serilog.Events.LogEvent logEvent) =>
+        logEvent.TraceId is { } traceId && traceId != default ? traceId : null;
+}

@@ -1,0 +1,228 @@
+using System.Diagnostics;
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Store;
+using Serilog.Sinks.MemStream.Tests.Support;
+using Serilog.Sinks.MemStream.Tests.Tool;
+
+namespace Serilog.Sinks.MemStream.Tests.Store;
+
+/// <summary>Events found by their W3C trace id: logged inside real <see cref="Activity"/> objects, as ASP.NET Core requests are.</summary>
+[NonParallelizable]
+public class TraceIdStoreTests
+{
+    static readonly ActivitySource Source = new("MemStream.Tests.Traces");
+    static readonly ActivityListener Listener = new()
+    {
+        ShouldListenTo = source => source == Source,
+        Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+    };
+    TempFolder _folder = null!;
+
+    [OneTimeSetUp]
+    public static void Listen() => ActivitySource.AddActivityListener(Listener);
+
+    [SetUp]
+    public void CreateFolder() => _folder = new TempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Dispose();
+
+    /// <summary>Runs <paramref name="log"/> inside a new trace (a root activity) and returns its id.</summary>
+    static ActivityTraceId InTrace(Action log)
+    {
+        using var activity = Source.StartActivity("request", ActivityKind.Server, parentContext: default)
+            ?? throw new InvalidOperationException("the test's activity listener is not listening");
+        log();
+        return activity.TraceId;
+    }
+
+    [Test]
+    public void ATraceIdFindsItsEventsWithAndWithoutACorrelationIdEachOnceInWriteOrder()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        var trace = InTrace(() =>
+        {
+            sink.Logger.Information("request started");
+            sink.Log("order-7", "order placed");
+            sink.Logger.Warning("slow response");
+        });
+        var other = InTrace(() => sink.Logger.Information("another request"));
+        sink.Log("order-7", "outside any trace");
+        sink.Facade.Flush();
+
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "request started", "order placed", "slow response" }));
+        Assert.That(sink.Messages(trace.ToHexString().ToUpperInvariant()), Is.EqualTo(new[] { "request started", "order placed", "slow response" }), "any case");
+        Assert.That(sink.Messages("order-7"), Is.EqualTo(new[] { "order placed", "outside any trace" }), "the correlation id still finds its events, traced or not");
+        Assert.That(sink.Messages(other.ToHexString()), Is.EqualTo(new[] { "another request" }));
+        Assert.That(sink.Facade.CorrelationIds(), Is.EqualTo(new[] { "order-7" }), "trace ids are not correlation ids");
+        Assert.That(sink.Facade.Status().EventsStored, Is.EqualTo(5), "each event stored once");
+        var found = sink.Facade.QueryPage(trace.ToHexString());
+        Assert.That(found.Select(e => e.LogEvent.TraceId), Is.All.EqualTo(trace));
+        Assert.That(found.Select(e => e.Sequence), Is.Ordered.Ascending.And.Unique);
+    }
+
+    [Test]
+    public void AnEventWhoseCorrelationIdIsItsOwnTraceIdComesBackOnce()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        var trace = InTrace(() =>
+        {
+            var id = Activity.Current!.TraceId.ToHexString();
+            sink.Log(id, "one");
+            sink.Log(id, "two");
+        });
+        sink.Facade.Flush();
+
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "one", "two" }));
+    }
+
+    [Test]
+    public void TraceQueriesFilterByLevelAndPageAcrossBothKindsOfEntry()
+    {
+        using var sink = StoreSink.Open(_folder.Path, retentionByLevel: new() { [LogEventLevel.Error] = TimeSpan.FromDays(7) });
+        var trace = InTrace(() =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                var level = i % 3 == 0 ? LogEventLevel.Error : LogEventLevel.Information;
+                if (i % 2 == 0)
+                    sink.Log("c-" + i, $"event {i}", level);
+                else
+                    sink.Logger.Write(level, "event {Number}", i);
+            }
+        });
+        sink.Facade.Flush();
+        var id = trace.ToHexString();
+
+        Assert.That(sink.Messages(id, LogEventLevel.Error), Is.EqualTo(new[] { "event 0", "event 3", "event 6", "event 9" }), "errors live in a family of their own");
+        var first = sink.Facade.QueryPage(id, LogEventLevel.Verbose, after: 0, limit: 4);
+        var second = sink.Facade.QueryPage(id, LogEventLevel.Verbose, after: first[^1].Sequence, limit: 4);
+        var third = sink.Facade.QueryPage(id, LogEventLevel.Verbose, after: second[^1].Sequence, limit: 4);
+        Assert.That(first.Concat(second).Concat(third).Select(e => e.LogEvent.RenderMessage()),
+            Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"event {i}")));
+        Assert.That(third, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void TraceIndexedEventsSurviveARestart()
+    {
+        var name = Some.UniqueName();
+        ActivityTraceId trace;
+        using (var first = StoreSink.Open(_folder.Path, name: name))
+            trace = InTrace(() =>
+            {
+                first.Logger.Information("before the restart");
+                first.Log("c", "with a correlation id too");
+            });
+
+        using var second = StoreSink.Open(_folder.Path, name: name);
+        Assert.That(second.Messages(trace.ToHexString()), Is.EqualTo(new[] { "before the restart", "with a correlation id too" }));
+    }
+
+    [Test]
+    public void TraceIndexedEventsExpireAndMaintenanceKeepsTheLiveOnes()
+    {
+        using var sink = StoreSink.Open(_folder.Path, retention: TimeSpan.FromSeconds(1),
+            retentionByLevel: new() { [LogEventLevel.Warning] = TimeSpan.FromHours(1) });
+        var trace = InTrace(() =>
+        {
+            sink.Logger.Information("expires, trace only");
+            sink.Log("c", "expires, with a correlation id");
+            sink.Logger.Warning("stays, trace only");
+            sink.Log("c", "stays, with a correlation id", LogEventLevel.Warning);
+        });
+        sink.Facade.Flush();
+        Assert.That(sink.Messages(trace.ToHexString()), Has.Count.EqualTo(4));
+
+        Thread.Sleep(TimeSpan.FromSeconds(2.2)); // TTLs count whole seconds: nothing to await
+
+        var stays = new[] { "stays, trace only", "stays, with a correlation id" };
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(stays), "before compaction");
+        var report = sink.Store.RunMaintenance();
+        Assert.That(report.Expired, Is.EqualTo(2), "events, not their trace references");
+        Assert.That(report.Corrupt, Is.Zero, "a trace reference is not damage");
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(stays), "after compaction");
+        Assert.That(sink.Messages("c"), Is.EqualTo(new[] { "stays, with a correlation id" }));
+    }
+
+    [Test]
+    public void AReferenceWhoseEventIsGoneIsSkippedAndADamagedOneIsRemoved()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        var trace = InTrace(() =>
+        {
+            sink.Log("c", "deleted behind the reference's back");
+            sink.Log("c", "still here");
+        });
+        sink.Facade.Flush();
+        var database = sink.Store.Database;
+        var family = database.Family(86_400, sink.Name);
+        var first = sink.Facade.QueryPage("c")[0].Sequence;
+        database.Database.Remove(StoreKey.Key(StoreKey.Prefix("c"), first), family);
+        database.Database.Put(StoreKey.Key(StoreKey.TracePrefix(trace), first + 100), new byte[] { 2, 2, 0, 0 }, family);
+
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "still here" }));
+        var report = sink.Store.RunMaintenance();
+        Assert.That(report.Corrupt, Is.EqualTo(1), "the truncated reference");
+        Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "still here" }));
+    }
+
+    [Test]
+    public void WithIndexTraceIdOffOnlyCorrelationIdsAreStoredAndFound()
+    {
+        var name = Some.UniqueName();
+        using var logger = new LoggerConfiguration()
+            .WriteTo.MemStream(outputTemplate: "{Message}", storePath: _folder.Path, name: name, indexTraceId: false)
+            .CreateLogger();
+        var facade = MemStream.Named(name);
+        var trace = InTrace(() =>
+        {
+            logger.Information("trace only");
+            logger.ForContext("CorrelationId", "c").Information("with a correlation id");
+        });
+        facade.Flush();
+
+        Assert.That(facade.Query(trace.ToHexString()), Is.Empty);
+        Assert.That(facade.Query("c").Select(e => e.RenderMessage()), Is.EqualTo(new[] { "with a correlation id" }));
+        Assert.That(facade.Status().EventsStored, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void TextThatIsNotATraceIdOnlyMatchesCorrelationIds()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        InTrace(() => sink.Logger.Information("traced"));
+        sink.Facade.Flush();
+
+        foreach (var id in new[] { new string('0', 32), "not hex at all", new string('a', 31), new string('a', 33), "" })
+            Assert.That(sink.Messages(id), Is.Empty, id);
+    }
+
+    [Test]
+    public async Task TheToolFindsATraceIdAndListsOnlyCorrelationIds()
+    {
+        string name;
+        ActivityTraceId trace;
+        using (var sink = StoreSink.Open(_folder.Path))
+        {
+            name = sink.Name;
+            trace = InTrace(() =>
+            {
+                sink.Logger.Information("trace only");
+                sink.Log("order-9", "with a correlation id");
+            });
+        }
+
+        var query = await ToolRun.RunAsync("query", "--store", _folder.Path, "--sink", name, trace.ToHexString().ToUpperInvariant());
+        var ids = await ToolRun.RunAsync("ids", "--store", _folder.Path, "--sink", name);
+        var stats = await ToolRun.RunAsync("stats", "--store", _folder.Path, "--sink", name);
+
+        Assert.That(query.ExitCode, Is.Zero, query.Error);
+        Assert.That(query.Printed, Does.Contain("trace only").And.Contain("with a correlation id"));
+        Assert.That(query.Printed.IndexOf("trace only", StringComparison.Ordinal), Is.LessThan(query.Printed.IndexOf("with a correlation id", StringComparison.Ordinal)));
+        Assert.That(ids.Printed, Does.Contain("order-9").And.Contain("1 correlation ids"));
+        Assert.That(ids.Printed, Does.Not.Contain(trace.ToHexString()));
+        Assert.That(stats.ExitCode, Is.Zero, stats.Error);
+        Assert.That(stats.Printed, Does.Contain("Trace references"));
+    }
+}
