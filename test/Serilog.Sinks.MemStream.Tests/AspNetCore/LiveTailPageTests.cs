@@ -1,5 +1,6 @@
 using OpenQA.Selenium;
 using Serilog.Sinks.MemStream.Tests.Support;
+using static Serilog.Sinks.MemStream.Tests.Support.PageDriving;
 
 namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
 
@@ -7,19 +8,6 @@ namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
 [NonParallelizable]
 public class LiveTailPageTests
 {
-    static IReadOnlyCollection<IWebElement> Rows(IWebDriver driver) => driver.FindElements(By.CssSelector("#events .event"));
-
-    static bool Shows(IWebDriver driver, string text) => Rows(driver).Any(row => row.Text.Contains(text));
-
-    /// <summary>Headless Chromium on the server's page, once its tail is live.</summary>
-    static HeadlessChromium OpenLive(TailServer server)
-    {
-        var chromium = new HeadlessChromium();
-        chromium.Driver.Navigate().GoToUrl(server.BaseUrl + "/memstream/");
-        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "a live connection");
-        return chromium;
-    }
-
     [Test]
     public async Task ThePageShowsEventsLoggedAfterItOpenedWithTheirLevel()
     {
