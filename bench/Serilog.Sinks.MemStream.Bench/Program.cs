@@ -11,7 +11,7 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|tail|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -53,6 +53,8 @@ internal static class Program
         }
         if (Runs("store"))
             Print(StoreComparison.Run(events: 1_000_000));
+        if (Runs("trace"))
+            Print(TraceIndexComparison.Run(events: 200_000));
         if (Runs("tail"))
             Print(await LiveTailComparison.Run(TimeSpan.FromSeconds(3)));
         if (Runs("memory"))

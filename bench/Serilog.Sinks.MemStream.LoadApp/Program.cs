@@ -1,5 +1,5 @@
 // The app-under-load benchmark's subject: `LoadApp <set-up> --urls http://127.0.0.1:0`, where the set-up
-// is none, file, async-file, memstream-memory or memstream. GET /orders/{id} logs what a request of a real
+// is one of SinkSetups.Names. GET /orders/{id} logs what a request of a real
 // app would (4 events, a correlation id, the request's W3C trace id); GET /stats reads the process's
 // GC pause time, peak working set and MemStream's drop counters.
 using System.Diagnostics;

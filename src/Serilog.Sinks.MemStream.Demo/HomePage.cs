@@ -3,7 +3,10 @@ namespace Serilog.Sinks.MemStream.Demo;
 /// <summary>The demo's front page: what it runs and where to look.</summary>
 static class HomePage
 {
-    public const string Html = """
+    /// <summary>The page, linking to the stored history of the trace that served it (a trace id is 32 hex digits: nothing to escape).</summary>
+    public static string Html(string? traceId) => Template.Replace("TRACE_ID", traceId ?? "", StringComparison.Ordinal);
+
+    const string Template = """
         <!doctype html>
         <html lang="en">
         <head>
@@ -18,10 +21,15 @@ static class HomePage
         <body>
           <h1>Serilog.Sinks.MemStream demo</h1>
           <p>This app simulates a shop's backend: every few hundred milliseconds a request with its own
-             <code>CorrelationId</code> logs its work, and now and then a warning or an error with an exception.
+             <code>CorrelationId</code> and W3C trace id logs its work, and now and then a warning or an error with an exception.
+             Real requests are logged by Serilog's ASP.NET Core integration, inside their <code>Activity</code>, so they carry trace ids too.
              Everything goes through <code>WriteTo.MemStream()</code>, configured in <code>appsettings.json</code>.</p>
           <ul>
-            <li><a href="/memstream/"><strong>/memstream/</strong></a>: the live-tail page, with level, correlation-id and expression filters.</li>
+            <li><a href="/memstream/"><strong>/memstream/</strong></a>: the live-tail page, with level, correlation-id and expression filters;
+                click an event for its properties, a correlation id or trace id for its stored history.</li>
+            <li><a href="/memstream/?traceId=TRACE_ID">This page's own request, by its trace id</a>: a deep link into the stored history.</li>
+            <li><a href="/api/orders/13">/api/orders/13</a>: a failing order. Its ProblemDetails show the <code>traceId</code>
+                and a <code>logs</code> link that opens that request's events.</li>
             <li><code>/memstream/ws</code>: the same tail as a WebSocket; <code>/memstream/query?correlationId=…</code> and
                 <a href="/memstream/correlation-ids">/memstream/correlation-ids</a>: the durable store as JSON.</li>
             <li><a href="/snapshot">/snapshot</a>: the bounded buffer of the newest output, as text (<code>MemStream.Snapshot()</code>).</li>

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
+using Serilog.Events;
 using Serilog.Debugging;
 using Serilog.Sinks.MemStream.Demo;
 using MemStreamFacade = Serilog.Sinks.MemStream.MemStream;
@@ -12,28 +14,44 @@ builder.Services.AddSerilog((services, configuration) => configuration
     .ReadFrom.Configuration(builder.Configuration)
     .ReadFrom.Services(services));
 builder.Services.AddHostedService<SimulatedTraffic>();
+// Error responses carry the request's traceId (ASP.NET Core's default) and a link to its logs.
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+{
+    if (Activity.Current is { } activity)
+        context.ProblemDetails.Extensions["logs"] = $"/memstream/?traceId={activity.TraceId}";
+});
 builder.Services.AddHealthChecks().AddMemStream();
 
 var app = builder.Build();
 app.UseMiddleware<CorrelationIdMiddleware>();
+// One event per request, logged inside the request's Activity, so it carries the trace id and is stored
+// by it. The tail's own endpoints (the page polls /memstream/status) would only be noise.
+app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, failure) =>
+    context.Request.Path.StartsWithSegments("/memstream") ? LogEventLevel.Verbose
+    : failure is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+    : LogEventLevel.Information);
 app.UseWebSockets();
 app.MapMemStream(); // /memstream/ (the live-tail page), /memstream/ws, /memstream/query, ...
 app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
 
-app.MapGet("/", () => Results.Content(HomePage.Html, "text/html; charset=utf-8"));
+app.MapGet("/", () => Results.Content(HomePage.Html(Activity.Current?.TraceId.ToHexString()), "text/html; charset=utf-8"));
 // The facade in code; these show logs, so they keep MapMemStream's access rules.
 var facade = app.MapGroup("").RequireMemStreamAccess();
 facade.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/plain; charset=utf-8"));
 facade.MapGet("/status", () => Results.Json(MemStreamFacade.Status()));
 // The first 100; /memstream/correlation-ids pages through all of them.
 facade.MapGet("/correlation-ids", () => Results.Json(MemStreamFacade.CorrelationIds().Take(100)));
-facade.MapGet("/query/{correlationId}", (string correlationId) =>
-    Results.Text(string.Concat(MemStreamFacade.Query(correlationId).Select(e =>
+facade.MapGet("/query/{id}", (string id) =>
+    Results.Text(string.Concat(MemStreamFacade.Query(id).Select(e =>
         $"{e.Timestamp:HH:mm:ss.fff} [{e.Level}] {e.RenderMessage()}{Environment.NewLine}{e.Exception}")), "text/plain; charset=utf-8"));
 app.MapGet("/api/orders/{id:int}", (int id, ILogger<Program> logger) =>
 {
     logger.LogInformation("Looking up order {OrderId}", id);
-    return Results.Json(new { id, status = "shipped" });
+    if (id % 13 != 0)
+        return Results.Json(new { id, status = "shipped" });
+    // Orders whose number is a multiple of 13 fail, to show an error response's traceId leading to its logs.
+    logger.LogError(new TimeoutException($"payment gateway did not answer within 2000 ms (order {id})"), "Order {OrderId} could not be looked up", id);
+    return Results.Problem(title: "The order could not be looked up", detail: $"Order {id}: the payment gateway did not answer.", statusCode: 502);
 });
 
 await app.StartAsync();

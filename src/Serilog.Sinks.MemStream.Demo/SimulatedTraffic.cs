@@ -1,10 +1,13 @@
+using System.Diagnostics;
 using Serilog.Context;
 
 namespace Serilog.Sinks.MemStream.Demo;
 
 /// <summary>
-/// Logs what a small shop's backend would: requests with correlation ids, the work inside them,
-/// now and then a slow dependency (a warning) or a failure with an exception (an error).
+/// Logs what a small shop's backend would: requests with correlation ids, each in its own trace (an
+/// <see cref="Activity"/>, as ASP.NET Core starts per request), the work inside them, now and then a slow
+/// dependency (a warning) or a failure with an exception (an error), and a background job that has a
+/// trace id but no correlation id.
 /// </summary>
 sealed class SimulatedTraffic(ILogger<SimulatedTraffic> logger) : BackgroundService
 {
@@ -16,9 +19,17 @@ sealed class SimulatedTraffic(ILogger<SimulatedTraffic> logger) : BackgroundServ
         var random = new Random();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var correlationId = "req-" + Guid.NewGuid().ToString("N")[..8];
-            using (LogContext.PushProperty("CorrelationId", correlationId))
-                SimulateRequest(random);
+            var isStockSync = random.Next(10) == 0;
+            using (new Activity(isStockSync ? "stock sync" : "POST /api/orders").SetIdFormat(ActivityIdFormat.W3C).Start())
+            {
+                if (isStockSync)
+                    SimulateStockSync(random);
+                else
+                {
+                    using (LogContext.PushProperty("CorrelationId", "req-" + Guid.NewGuid().ToString("N")[..8]))
+                        SimulateRequest(random);
+                }
+            }
 
             try
             {
@@ -29,6 +40,13 @@ sealed class SimulatedTraffic(ILogger<SimulatedTraffic> logger) : BackgroundServ
                 break;
             }
         }
+    }
+
+    void SimulateStockSync(Random random)
+    {
+        logger.LogInformation("Stock sync started");
+        logger.LogDebug("Stock sync read {Count} levels from the warehouse", random.Next(50, 400));
+        logger.LogInformation("Stock sync finished in {Elapsed} ms", random.Next(20, 300));
     }
 
     void SimulateRequest(Random random)

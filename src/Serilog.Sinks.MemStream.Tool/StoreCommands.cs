@@ -26,7 +26,7 @@ static class StoreCommands
         var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
         foreach (var entry in store.Entries())
         {
-            if (entry.IsTraceKeyed || !entry.IsLive || !entry.TryDecode(out var logEvent))
+            if (!entry.IsCorrelationKeyed || !entry.IsLive || !entry.TryDecode(out var logEvent))
                 continue;
             // A long id is shortened in its key; the event itself holds it whole, read by the sink's own rule.
             var id = StoreKey.IsShortened(entry.IdForm) && CorrelationIdText.Of(logEvent!, correlationIdProperty) is { } full

@@ -84,15 +84,15 @@ sealed record StoredEntry(string Family, byte[] IdForm, long Sequence, byte[] Va
 {
     public bool IsValid => StoredEventCodec.TryReadHeader(Value, out _, out _);
 
-    /// <summary>True for a trace id's entry that refers to an event stored under its correlation id.</summary>
-    public bool IsReference => StoredReference.TryRead(Value, out _, out _, out _);
+    /// <summary>True for a trace's entry that refers to its events (stored under their own keys).</summary>
+    public bool IsReference => StoredReference.TryRead(Value, out _, out _);
 
-    /// <summary>True for an entry keyed by a trace id (an event or a reference), not by a correlation id.</summary>
-    public bool IsTraceKeyed => StoreKey.IsTraceForm(IdForm);
+    /// <summary>True for an entry keyed by a correlation id (not a trace's references, nor an event with no correlation id).</summary>
+    public bool IsCorrelationKeyed => StoreKey.IsCorrelationIdForm(IdForm);
 
     public LogEventLevel Level => StoredEventCodec.TryReadHeader(Value, out var level, out _) ? level : LogEventLevel.Verbose;
 
-    public bool IsLive => (StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) || StoredReference.TryRead(Value, out _, out expiresAt, out _))
+    public bool IsLive => (StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) || StoredReference.TryRead(Value, out expiresAt, out _))
         && expiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public bool TryDecode(out LogEvent? logEvent) => StoredEventCodec.TryDecode(Value, out logEvent);

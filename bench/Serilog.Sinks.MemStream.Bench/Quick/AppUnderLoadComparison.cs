@@ -21,6 +21,7 @@ internal static partial class AppUnderLoadComparison
         ("async-file", "Serilog.Sinks.Async(File, buffered)"),
         ("memstream-memory", "MemStream, no store (durable: false)"),
         ("memstream", "MemStream, default (with store)"),
+        ("memstream-no-trace-index", "MemStream, with store, indexTraceId: false"),
     ];
 
     public static async Task<string> Run(TimeSpan duration, int rounds)

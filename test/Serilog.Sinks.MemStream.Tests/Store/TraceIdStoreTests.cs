@@ -52,6 +52,7 @@ public class TraceIdStoreTests
 
         Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "request started", "order placed", "slow response" }));
         Assert.That(sink.Messages(trace.ToHexString().ToUpperInvariant()), Is.EqualTo(new[] { "request started", "order placed", "slow response" }), "any case");
+        Assert.That(sink.Messages($"00-{trace.ToHexString()}-b7ad6b7169203331-01"), Is.EqualTo(new[] { "request started", "order placed", "slow response" }), "a traceparent, as ProblemDetails show it");
         Assert.That(sink.Messages("order-7"), Is.EqualTo(new[] { "order placed", "outside any trace" }), "the correlation id still finds its events, traced or not");
         Assert.That(sink.Messages(other.ToHexString()), Is.EqualTo(new[] { "another request" }));
         Assert.That(sink.Facade.CorrelationIds(), Is.EqualTo(new[] { "order-7" }), "trace ids are not correlation ids");
@@ -101,6 +102,56 @@ public class TraceIdStoreTests
         Assert.That(first.Concat(second).Concat(third).Select(e => e.LogEvent.RenderMessage()),
             Is.EqualTo(Enumerable.Range(0, 10).Select(i => $"event {i}")));
         Assert.That(third, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public void ATraceSpreadOverManyWriteBatchesAndInterleavedWithOthersPagesInOrderWithOneReferenceEntryPerBatch()
+    {
+        using var sink = StoreSink.Open(_folder.Path);
+        // Two traces under way at once, as two concurrent requests; Current says which one logs.
+        using var first = Source.StartActivity("first", ActivityKind.Server, parentContext: default)!;
+        Activity.Current = null;
+        using var second = Source.StartActivity("second", ActivityKind.Server, parentContext: default)!;
+        Activity.Current = null;
+        Assert.That(second.TraceId, Is.Not.EqualTo(first.TraceId));
+        var batches = 0;
+        for (var i = 0; i < 40; i++)
+        {
+            Activity.Current = first;
+            if (i % 3 == 0)
+                sink.Logger.Information("first {Index}", i);
+            else
+                sink.Log("c-" + i, $"first {i}");
+            Activity.Current = second;
+            sink.Logger.Information("second {Index}", i);
+            Activity.Current = null;
+            if (i % 7 == 6)
+            {
+                sink.Facade.Flush(); // the writer takes what is queued: a new batch
+                batches++;
+            }
+        }
+        sink.Facade.Flush();
+        batches++;
+
+        var pages = new List<MemStreamStoredEvent>();
+        for (long after = 0; sink.Facade.QueryPage(first.TraceId.ToHexString(), LogEventLevel.Verbose, after, limit: 3) is { Count: > 0 } page; after = page[^1].Sequence)
+            pages.AddRange(page);
+
+        Assert.That(pages.Select(e => e.LogEvent.RenderMessage()), Is.EqualTo(Enumerable.Range(0, 40).Select(i => $"first {i}")));
+        Assert.That(pages.Select(e => e.Sequence), Is.Ordered.Ascending.And.Unique);
+        var family = sink.Store.Database.Family(86_400, sink.Name);
+        var entries = CountKeys(sink.Store.Database.Database, family, StoreKey.TracePrefix(first.TraceId));
+        Assert.That(entries, Is.InRange(batches, 2 * batches), "about one reference entry per trace per write batch, not one per event");
+    }
+
+    static int CountKeys(RocksDbSharp.RocksDb database, RocksDbSharp.ColumnFamilyHandle family, byte[] prefix)
+    {
+        using var iterator = database.NewIterator(family);
+        var count = 0;
+        for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
+            count++;
+        return count;
     }
 
     [Test]

@@ -6,12 +6,18 @@ namespace Serilog.Sinks.MemStream;
 internal static class TraceIdText
 {
     /// <summary>
-    /// True when <paramref name="text"/> is a W3C trace id: 32 hexadecimal digits in any case, not all
-    /// zero (W3C calls that invalid, and <see cref="ActivityTraceId"/> refuses it).
+    /// True when <paramref name="text"/> names a W3C trace id: 32 hexadecimal digits in any case, not all
+    /// zero (W3C calls that invalid, and <see cref="ActivityTraceId"/> refuses it); or a whole
+    /// <c>traceparent</c>, <c>00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;</c>, which is what ASP.NET Core's
+    /// ProblemDetails show as <c>traceId</c> (<c>Activity.Id</c>), so that users can paste it as they find it.
     /// </summary>
     public static bool TryParse(string? text, out ActivityTraceId traceId)
     {
         traceId = default;
+        if (text is { Length: 55 } && text.StartsWith("00-", StringComparison.Ordinal) && text[35] == '-' && text[52] == '-'
+            && text.AsSpan(36, 16).ContainsAnyExcept("0123456789abcdefABCDEF") is false
+            && text.AsSpan(53, 2).ContainsAnyExcept("0123456789abcdefABCDEF") is false)
+            text = text.Substring(3, 32);
         if (text is not { Length: 32 } || !text.All(char.IsAsciiHexDigit) || text.All(c => c == '0'))
             return false;
         traceId = ActivityTraceId.CreateFromString(text.ToLowerInvariant());

@@ -66,7 +66,7 @@ internal sealed class QueryParameters(IQueryCollection query)
         return match ?? Fail(name, $"must be one of {string.Join(", ", allowed)}", text, fallback);
     }
 
-    /// <summary>A W3C trace id (32 hexadecimal digits, in any case); null when absent.</summary>
+    /// <summary>A W3C trace id (32 hexadecimal digits, in any case, or a whole traceparent); null when absent.</summary>
     public ActivityTraceId? TraceId(string name)
     {
         var text = Text(name);
@@ -74,7 +74,7 @@ internal sealed class QueryParameters(IQueryCollection query)
             return null;
         if (TraceIdText.TryParse(text, out var traceId))
             return traceId;
-        return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero", text, null);
+        return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero (or a traceparent, 00-<trace id>-<span id>-<flags>, as ProblemDetails show it)", text, null);
     }
 
     /// <summary>Refuses the request with a message about parameters together (the first error stands).</summary>

@@ -28,6 +28,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
+    readonly TraceReferenceWriter _traceReferences = new();
     Dictionary<int, ColumnFamilyHandle> _familyByTtl;
     int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
@@ -69,9 +70,9 @@ internal sealed class RocksEventStore : IEventStore
     internal SharedDatabase Database => _database;
 
     /// <summary>
-    /// Queues the event's write if it has a correlation id or a trace id to be indexed. An event with a
-    /// correlation id is kept under it, and its trace id gets a <see cref="StoredReference"/> to it; an
-    /// event with a trace id alone is kept under the trace id. Called only by the sink's worker.
+    /// Queues the event's write if it has a correlation id or a trace id to be indexed. An event is kept
+    /// once, under its correlation id or, without one, under its sequence number; its trace id (if
+    /// indexed) gets a <see cref="StoredReference"/> to it. Called only by the sink's worker.
     /// </summary>
     public void Add(MemStreamEvent memStreamEvent)
     {
@@ -105,9 +106,8 @@ internal sealed class RocksEventStore : IEventStore
         var sequence = memStreamEvent.Sequence;
         Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
         Span<byte> indexKey = stackalloc byte[StoreKey.MaxKeyBytes];
-        var (keyLength, indexKeyLength) = correlationId is not null
-            ? (StoreKey.Write(key, correlationId, sequence), traceId is { } indexed ? StoreKey.WriteTrace(indexKey, indexed, sequence) : 0)
-            : (StoreKey.WriteTrace(key, traceId!.Value, sequence), 0);
+        var keyLength = correlationId is not null ? StoreKey.Write(key, correlationId, sequence) : StoreKey.WriteUncorrelated(key, sequence);
+        var indexKeyLength = traceId is { } indexed ? StoreKey.WriteTrace(indexKey, indexed, sequence) : 0;
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
         _pending.Add(key[..keyLength], value, indexKey[..indexKeyLength], ttl);
     }
@@ -255,14 +255,9 @@ internal sealed class RocksEventStore : IEventStore
                     _familyByTtl = _familyByTtl.Keys.ToDictionary(ttl => ttl, ttl => _database.Database.GetColumnFamily(FamilyName.For(ttl, _settings.SinkName)));
                     _familiesGeneration = generation;
                 }
-                Span<byte> reference = stackalloc byte[StoredReference.MaxLength];
                 foreach (var pending in chunk)
-                {
-                    var family = _familyByTtl[pending.TtlSeconds];
-                    batch.Put(pending.Key, pending.Value, family);
-                    if (pending.IndexKeyLength > 0)
-                        batch.Put(pending.IndexKey, reference[..StoredReference.Write(reference, pending.Value, pending.Key)], family);
-                }
+                    batch.Put(pending.Key, pending.Value, _familyByTtl[pending.TtlSeconds]);
+                _traceReferences.AddTo(batch, chunk, _familyByTtl);
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }

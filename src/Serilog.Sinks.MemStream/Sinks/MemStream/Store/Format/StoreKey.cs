@@ -10,9 +10,10 @@ namespace Serilog.Sinks.MemStream.Store;
 /// made of its prefix and ten digits, so a scan for <c>a</c> recognizes and skips <c>a:b</c>'s keys
 /// whatever characters ids hold. Ids longer than <see cref="MaxIdBytes"/> UTF-8 bytes are keyed by
 /// their start plus a SHA-256 of the whole id: still exact, and such a key is never a short id's.
-/// Events found by their W3C trace id are keyed <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>:
-/// the byte 0xFF never occurs in UTF-8, so no correlation id's key looks like one, and they all sort
-/// after every correlation id's.
+/// Two more key forms start with a byte that never occurs in UTF-8, so no correlation id's key looks like
+/// them and they sort after every correlation id's: an event with no correlation id is kept under
+/// <c>\xFEevent:&lt;sequence:D10&gt;</c>, and a trace's references to its events under
+/// <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>.
 /// </summary>
 internal static class StoreKey
 {
@@ -20,8 +21,10 @@ internal static class StoreKey
     const string SequenceKeyPrefix = "sequence@";
     const int SequenceDigits = 10;
     const byte Separator = (byte)':';
+    const byte EventMarker = 0xFE;
     const byte TraceMarker = 0xFF;
-    static ReadOnlySpan<byte> TraceTag => [0xFF, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
+    static ReadOnlySpan<byte> EventTag => [EventMarker, (byte)'e', (byte)'v', (byte)'e', (byte)'n', (byte)'t', (byte)':'];
+    static ReadOnlySpan<byte> TraceTag => [TraceMarker, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
     const int TraceHexDigits = 32;
 
     /// <summary>The bytes every key of this correlation id starts with (the id's key form and the separator).</summary>
@@ -79,11 +82,26 @@ internal static class StoreKey
         return formLength + 1 + SequenceDigits;
     }
 
-    /// <summary>True when an id's key form is a trace id's, not a correlation id's.</summary>
-    public static bool IsTraceForm(ReadOnlySpan<byte> idForm) => idForm.Length > 0 && idForm[0] == TraceMarker;
+    /// <summary>Writes the key of an event that has no correlation id (a trace's references find it).</summary>
+    public static int WriteUncorrelated(Span<byte> destination, long sequence)
+    {
+        EventTag.CopyTo(destination);
+        WriteSequence(destination[EventTag.Length..], sequence);
+        return EventTag.Length + SequenceDigits;
+    }
 
-    /// <summary>A key above every correlation id's key and below every trace id's: where a scan of correlation ids stops.</summary>
-    public static byte[] TraceKeysStart() => [TraceMarker];
+    /// <summary>True when an id's key form is a correlation id's (not a trace's, nor that of events with no correlation id).</summary>
+    public static bool IsCorrelationIdForm(ReadOnlySpan<byte> idForm) => idForm.IsEmpty || idForm[0] < EventMarker;
+
+    /// <summary>True when an id's key form is a trace id's.</summary>
+    public static bool IsTraceForm(ReadOnlySpan<byte> idForm) => !idForm.IsEmpty && idForm[0] == TraceMarker;
+
+    /// <summary>A key above every correlation id's key and below every other: where a scan of correlation ids stops.</summary>
+    public static byte[] CorrelationKeysEnd() => [EventMarker];
+
+    /// <summary>The trace id of a trace key, as a number: what the writer groups a batch's references by.</summary>
+    public static UInt128 TraceOf(ReadOnlySpan<byte> traceKey) =>
+        UInt128.Parse(traceKey.Slice(TraceTag.Length, TraceHexDigits), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
 
     static int WriteTraceForm(Span<byte> destination, ActivityTraceId traceId)
     {

@@ -71,6 +71,9 @@ internal static class StoredEventCodec
         return true;
     }
 
+    /// <summary>The expiry in a header this codec wrote (Unix milliseconds).</summary>
+    public static long ExpiryOf(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
+
     /// <summary>Decodes a whole value; false (never an exception) when it is damaged.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> value, out LogEvent? logEvent)
     {

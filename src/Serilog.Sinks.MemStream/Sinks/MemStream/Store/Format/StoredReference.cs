@@ -4,38 +4,79 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The value of a trace-index entry for an event stored under its correlation id: the event's level and
-/// expiry (so a query filters without following it) and the key of the entry that holds the event. The
-/// event is written once; the trace id costs one small entry beside it, in the same family and batch, so
-/// both expire together. Kind byte 2 where an event's value has its format version, 1.
+/// The value under a trace key: references to the events of that trace that one write batch stored, in
+/// sequence order, each as its level, expiry and key (the event itself is stored once, under its own key).
+/// One entry per trace per batch rather than one per event keeps the index's cost to the store small.
+/// A header like an event's (kind 2 where an event has its format version, 1; the lowest level; the latest
+/// expiry) lets maintenance judge the entry without reading the items.
 /// </summary>
 internal static class StoredReference
 {
     const byte Kind = 2;
+    const int ItemHeaderLength = 1 + 8 + 2;
 
-    /// <summary>The most bytes a reference takes.</summary>
-    public const int MaxLength = StoredEventCodec.HeaderLength + StoreKey.MaxKeyBytes;
+    /// <summary>The bytes a reference to an event with this key takes.</summary>
+    public static int ItemLength(int eventKeyLength) => ItemHeaderLength + eventKeyLength;
 
-    /// <summary>Writes the reference to the event whose encoded value and key are given; returns its length.</summary>
-    public static int Write(Span<byte> destination, ReadOnlySpan<byte> eventValue, ReadOnlySpan<byte> eventKey)
+    /// <summary>Writes the entry's header for items of these levels and expiries; returns its length.</summary>
+    public static int WriteHeader(Span<byte> destination, byte lowestLevel, long latestExpiry)
     {
-        eventValue[..StoredEventCodec.HeaderLength].CopyTo(destination);
         destination[0] = Kind;
-        eventKey.CopyTo(destination[StoredEventCodec.HeaderLength..]);
-        return StoredEventCodec.HeaderLength + eventKey.Length;
+        destination[1] = lowestLevel;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[2..], latestExpiry);
+        return StoredEventCodec.HeaderLength;
     }
 
-    /// <summary>Reads a reference; false when the value is not one.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> value, out LogEventLevel level, out long expiresAtUnixMs, out ReadOnlySpan<byte> eventKey)
+    /// <summary>Writes a reference to the event whose encoded value and key are given; returns its length.</summary>
+    public static int WriteItem(Span<byte> destination, ReadOnlySpan<byte> eventValue, ReadOnlySpan<byte> eventKey)
+    {
+        // The event's level and expiry, as its own header holds them.
+        eventValue[1..StoredEventCodec.HeaderLength].CopyTo(destination);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[9..], (ushort)eventKey.Length);
+        eventKey.CopyTo(destination[ItemHeaderLength..]);
+        return ItemHeaderLength + eventKey.Length;
+    }
+
+    /// <summary>Reads an entry's header; false when the value is not a reference entry.</summary>
+    public static bool TryRead(ReadOnlySpan<byte> value, out long latestExpiry, out ReadOnlySpan<byte> items)
+    {
+        latestExpiry = 0;
+        items = default;
+        if (value.Length <= StoredEventCodec.HeaderLength || value[0] != Kind)
+            return false;
+        latestExpiry = BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
+        items = value[StoredEventCodec.HeaderLength..];
+        return true;
+    }
+
+    /// <summary>Reads the next reference from <paramref name="items"/> and moves past it; false at the end or on damage.</summary>
+    public static bool TryReadItem(ref ReadOnlySpan<byte> items, out LogEventLevel level, out long expiresAtUnixMs, out ReadOnlySpan<byte> eventKey)
     {
         level = default;
         expiresAtUnixMs = 0;
         eventKey = default;
-        if (value.Length <= StoredEventCodec.HeaderLength || value[0] != Kind || value[1] > (byte)LogEventLevel.Fatal)
+        if (items.Length < ItemHeaderLength || items[0] > (byte)LogEventLevel.Fatal)
             return false;
-        level = (LogEventLevel)value[1];
-        expiresAtUnixMs = BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
-        eventKey = value[StoredEventCodec.HeaderLength..];
+        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(items[9..]);
+        if (items.Length < ItemHeaderLength + keyLength)
+            return false;
+        level = (LogEventLevel)items[0];
+        expiresAtUnixMs = BinaryPrimitives.ReadInt64LittleEndian(items[1..]);
+        eventKey = items.Slice(ItemHeaderLength, keyLength);
+        items = items[(ItemHeaderLength + keyLength)..];
+        return true;
+    }
+
+    /// <summary>True when every item of the entry reads: maintenance deletes an entry that does not.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<byte> value)
+    {
+        if (!TryRead(value, out _, out var items))
+            return false;
+        while (!items.IsEmpty)
+        {
+            if (!TryReadItem(ref items, out _, out _, out _))
+                return false;
+        }
         return true;
     }
 }

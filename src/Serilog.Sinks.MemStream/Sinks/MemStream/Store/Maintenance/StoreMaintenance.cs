@@ -4,8 +4,8 @@ using Serilog.Debugging;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The store's periodic upkeep: deletes entries that cannot be decoded (a trace reference counts as
-/// decodable; one whose event was deleted is skipped by queries and expires with it), compacts each family so
+/// The store's periodic upkeep: deletes entries that cannot be decoded (a trace's references are
+/// decodable when each reads; one whose event was deleted is skipped by queries and expires with it), compacts each family so
 /// that RocksDB's TTL filter removes expired entries and returns their disk space, and drops
 /// families of an earlier configuration once they are empty.
 /// </summary>
@@ -89,8 +89,8 @@ internal sealed class StoreMaintenance : IDisposable
                     for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                     {
                         var value = iterator.Value();
-                        var isReference = StoredReference.TryRead(value, out _, out var referenceExpiresAt, out _);
-                        if (!StoreKey.TrySplit(iterator.Key(), out _, out _) || !(isReference || StoredEventCodec.TryDecode(value, out _)))
+                        var isReference = StoredReference.TryRead(value, out var referenceExpiresAt, out _);
+                        if (!StoreKey.TrySplit(iterator.Key(), out _, out _) || !(isReference ? StoredReference.IsWellFormed(value) : StoredEventCodec.TryDecode(value, out _)))
                         {
                             damaged.Delete(iterator.Key(), family);
                             corrupt++;

@@ -36,14 +36,16 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         var found = ScanPrefix(database, families, StoreKey.Prefix(id), minLevel, after, limit, suffixBytes);
         if (!TraceIdText.TryParse(id, out var traceId))
             return found;
-        // An event with both ids is found twice when its correlation id is its own trace id.
+        // An event whose correlation id is its own trace id is found both ways.
         var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), minLevel, after, limit, suffixBytes);
         return traced.Count == 0 ? found : [.. found.Concat(traced).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Take(limit)];
     }
 
     /// <summary>
-    /// The live entries of one key prefix (an id's keys and nothing else), following trace references
-    /// to the events they name. Values are decoded where RocksDB holds them, without a copy.
+    /// The live events of one key prefix (an id's keys and nothing else), following a trace's references
+    /// to the events they name. Keys and the references in each are in sequence order, so the scan starts
+    /// at the first key above <paramref name="after"/> and stops at <paramref name="limit"/>. Values are
+    /// decoded where RocksDB holds them, without a copy.
     /// </summary>
     static List<MemStreamStoredEvent> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
         LogEventLevel minLevel, long after, int limit, int suffixBytes)
@@ -65,16 +67,17 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
                     continue; // another id that starts with this one and a colon
                 var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
-                if (StoredReference.TryRead(value, out var level, out var expiresAt, out var eventKey))
+                if (!StoredReference.TryRead(value, out _, out var references))
                 {
-                    if (level >= minLevel && expiresAt > now && database.Get(eventKey.ToArray(), family) is { } target)
-                        value = WithoutSuffix(target, suffixBytes);
-                    else
-                        continue;
+                    AddIfLive(events, sequence, value, minLevel, now);
+                    continue;
                 }
-                if (StoredEventCodec.TryReadHeader(value, out level, out expiresAt) && level >= minLevel && expiresAt > now
-                    && StoredEventCodec.TryDecode(value, out var logEvent))
-                    events.Add(new MemStreamStoredEvent(sequence, logEvent!));
+                while (events.Count < limit && StoredReference.TryReadItem(ref references, out var level, out var expiresAt, out var eventKey))
+                {
+                    if (level >= minLevel && expiresAt > now && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
+                        && database.Get(eventKey.ToArray(), family) is { } referencedValue)
+                        AddIfLive(events, referenced, WithoutSuffix(referencedValue, suffixBytes), minLevel, now);
+                }
             }
             perFamily.Add(events);
         }
@@ -85,18 +88,25 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Sequence).Take(limit)];
     }
 
+    static void AddIfLive(List<MemStreamStoredEvent> events, long sequence, ReadOnlySpan<byte> value, LogEventLevel minLevel, long now)
+    {
+        if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
+            && StoredEventCodec.TryDecode(value, out var logEvent))
+            events.Add(new MemStreamStoredEvent(sequence, logEvent!));
+    }
+
     static ReadOnlySpan<byte> WithoutSuffix(ReadOnlySpan<byte> raw, int suffixBytes) => raw.Length >= suffixBytes ? raw[..^suffixBytes] : [];
 
     public IReadOnlyList<string> CorrelationIds()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.TraceKeysStart());
+        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
         using (_database.Reading())
         {
             foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
             {
-                // Trace ids' keys sort after every correlation id's: the scan stops where they begin.
+                // The other key forms sort after every correlation id's: the scan stops where they begin.
                 using var iterator = _database.Database.NewIterator(family, correlationKeysOnly);
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                 {
