@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Serilog;
-using Serilog.Events;
 using Serilog.Debugging;
+using Serilog.Events;
 using Serilog.Sinks.MemStream.Demo;
 using MemStreamFacade = Serilog.Sinks.MemStream.MemStream;
 

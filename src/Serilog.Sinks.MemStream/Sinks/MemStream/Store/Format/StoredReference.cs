@@ -5,7 +5,8 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// The value under a trace key: references to the events of that trace that one write batch stored, in
-/// sequence order, each as its level, expiry and key (the event itself is stored once, under its own key).
+/// sequence order, each as its level and key (the event itself is stored once, under its own key, and a
+/// query reads its expiry there).
 /// One entry per trace per batch rather than one per event keeps the index's cost to the store small.
 /// A header like an event's (kind 2 where an event has its format version, 1; the lowest level; the latest
 /// expiry) lets maintenance judge the entry without reading the items.
@@ -13,7 +14,7 @@ namespace Serilog.Sinks.MemStream.Store;
 internal static class StoredReference
 {
     const byte Kind = 2;
-    const int ItemHeaderLength = 1 + 8 + 2;
+    const int ItemHeaderLength = 1 + 2;
 
     /// <summary>The bytes a reference to an event with this key takes.</summary>
     public static int ItemLength(int eventKeyLength) => ItemHeaderLength + eventKeyLength;
@@ -30,9 +31,8 @@ internal static class StoredReference
     /// <summary>Writes a reference to the event whose encoded value and key are given; returns its length.</summary>
     public static int WriteItem(Span<byte> destination, ReadOnlySpan<byte> eventValue, ReadOnlySpan<byte> eventKey)
     {
-        // The event's level and expiry, as its own header holds them.
-        eventValue[1..StoredEventCodec.HeaderLength].CopyTo(destination);
-        BinaryPrimitives.WriteUInt16LittleEndian(destination[9..], (ushort)eventKey.Length);
+        destination[0] = eventValue[1]; // the event's level, as its header holds it
+        BinaryPrimitives.WriteUInt16LittleEndian(destination[1..], (ushort)eventKey.Length);
         eventKey.CopyTo(destination[ItemHeaderLength..]);
         return ItemHeaderLength + eventKey.Length;
     }
@@ -50,18 +50,16 @@ internal static class StoredReference
     }
 
     /// <summary>Reads the next reference from <paramref name="items"/> and moves past it; false at the end or on damage.</summary>
-    public static bool TryReadItem(ref ReadOnlySpan<byte> items, out LogEventLevel level, out long expiresAtUnixMs, out ReadOnlySpan<byte> eventKey)
+    public static bool TryReadItem(ref ReadOnlySpan<byte> items, out LogEventLevel level, out ReadOnlySpan<byte> eventKey)
     {
         level = default;
-        expiresAtUnixMs = 0;
         eventKey = default;
         if (items.Length < ItemHeaderLength || items[0] > (byte)LogEventLevel.Fatal)
             return false;
-        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(items[9..]);
+        var keyLength = BinaryPrimitives.ReadUInt16LittleEndian(items[1..]);
         if (items.Length < ItemHeaderLength + keyLength)
             return false;
         level = (LogEventLevel)items[0];
-        expiresAtUnixMs = BinaryPrimitives.ReadInt64LittleEndian(items[1..]);
         eventKey = items.Slice(ItemHeaderLength, keyLength);
         items = items[(ItemHeaderLength + keyLength)..];
         return true;
@@ -74,7 +72,7 @@ internal static class StoredReference
             return false;
         while (!items.IsEmpty)
         {
-            if (!TryReadItem(ref items, out _, out _, out _))
+            if (!TryReadItem(ref items, out _, out _))
                 return false;
         }
         return true;

@@ -72,9 +72,9 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                     AddIfLive(events, sequence, value, minLevel, now);
                     continue;
                 }
-                while (events.Count < limit && StoredReference.TryReadItem(ref references, out var level, out var expiresAt, out var eventKey))
+                while (events.Count < limit && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
                 {
-                    if (level >= minLevel && expiresAt > now && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
+                    if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
                         && database.Get(eventKey.ToArray(), family) is { } referencedValue)
                         AddIfLive(events, referenced, WithoutSuffix(referencedValue, suffixBytes), minLevel, now);
                 }
