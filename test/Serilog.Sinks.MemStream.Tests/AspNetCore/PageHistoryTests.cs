@@ -92,6 +92,23 @@ public class PageHistoryTests
     }
 
     [Test]
+    public async Task MarkupInADeepLinkedIdAndItsEventsIsShownAsTextAndRunsNothing()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        const string id = "<img src=x onerror=\"document.title='owned'\">";
+        server.Logger.ForContext("CorrelationId", id).Information("tagged {Markup}", id);
+        server.Facade.Flush();
+
+        using var chromium = OpenLive(server, "?correlationId=" + Uri.EscapeDataString(id));
+
+        chromium.WaitUntil(d => HistoryRows(d).Count == 1, "the id's history");
+        Assert.That(chromium.Driver.FindElement(By.Id("history-title")).Text, Is.EqualTo("Correlation id " + id));
+        Assert.That(HistoryRows(chromium.Driver).Single().FindElement(By.ClassName("text")).Text, Is.EqualTo("tagged " + id));
+        Assert.That(chromium.Driver.FindElements(By.TagName("img")), Is.Empty);
+        Assert.That(chromium.Driver.Title, Is.Not.EqualTo("owned"));
+    }
+
+    [Test]
     public async Task ALongHistoryLoadsAPageAtATimeOldestFirst()
     {
         await using var server = await TailServer.StartAsync(durable: true);

@@ -53,6 +53,38 @@ public class DemoUnderAttackTests
     }
 
     [Test]
+    public async Task AFailingOrdersProblemDetailsLeadToItsRequestsStoredEvents()
+    {
+        using var http = new HttpClient();
+        var response = await http.GetAsync(_demo.BaseUrl + "/api/orders/26");
+        Assert.That((int)response.StatusCode, Is.EqualTo(502));
+        Assert.That(response.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var traceparent = problem.GetProperty("traceId").GetString()!;
+        Assert.That(traceparent, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"), "ASP.NET Core's own form");
+
+        // As a user would: the traceId pasted as shown, and the logs link the demo adds.
+        // The request's last event is logged as its response completes, and the store writes in the background: poll.
+        JsonElement pasted;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            pasted = JsonDocument.Parse(await http.GetStringAsync(_demo.BaseUrl + "/memstream/query?traceId=" + traceparent)).RootElement;
+            if (pasted.GetProperty("events").GetArrayLength() >= 3 || DateTime.UtcNow > deadline)
+                break;
+            await Task.Delay(50);
+        }
+        var link = problem.GetProperty("logs").GetString()!;
+        Assert.That(link, Is.EqualTo("/memstream/?traceId=" + traceparent[3..35]));
+        var templates = pasted.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()).ToList();
+        Assert.That(templates, Is.EqualTo(new[] { "Looking up order {OrderId}", "Order {OrderId} could not be looked up", "HTTP {RequestMethod} {RequestPath} responded {StatusCode} in {Elapsed:0.0000} ms" }),
+            "the request's events, the request log's included, in order");
+        Assert.That(pasted.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("traceId").GetString()), Has.All.EqualTo(traceparent[3..35]));
+        var home = await http.GetStringAsync(_demo.BaseUrl + "/");
+        Assert.That(home, Does.Match("/memstream/\\?traceId=[0-9a-f]{32}\""), "the home page links to its own trace's history");
+    }
+
+    [Test]
     public async Task ANonAsciiCorrelationHeaderIsReplacedNotEchoed()
     {
         var response = await RawHttp.GetAsync(_demo.BaseUrl, "/api/orders/42", "X-Correlation-ID: caf\u00e9-\u4e2d");
@@ -123,7 +155,8 @@ public class DemoUnderAttackTests
     static readonly Gen<string> QueryValue = Gen.OneOf(
         Gen.String[0, 30],
         Gen.OneOf("Verbose", "error", " 5", "Debug,Error", "-1", "1e3", "99999999999999999999", "%", "%00", "\u0000", "true", "clef"),
-        Gen.OneOf(new string('0', 32), "0AF7651916CD43DD8448EB211C80319C", "0af7651916cd43dd8448eb211c80319c0", "0af7651916cd43dd8448eb211c80319\u00e9"));
+        Gen.OneOf(new string('0', 32), "0AF7651916CD43DD8448EB211C80319C", "0af7651916cd43dd8448eb211c80319c0", "0af7651916cd43dd8448eb211c80319\u00e9",
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-0", "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
 
     [Test]
     public async Task GeneratedFiltersAndQueryStringsGetAnAnswerNeverA500()
@@ -136,14 +169,15 @@ public class DemoUnderAttackTests
             var tail = await RawHttp.GetAsync(_demo.BaseUrl, "/memstream/ws?" + filterQuery);
             var query = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/query?correlationId={Uri.EscapeDataString(value)}&{name}={Uri.EscapeDataString(other)}&{name}={Uri.EscapeDataString(value)}");
             var single = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/query?correlationId=a&{name}={Uri.EscapeDataString(other)}");
+            var trace = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/query?traceId={Uri.EscapeDataString(value)}&{name}={Uri.EscapeDataString(other)}");
             var ids = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/correlation-ids?{name}={Uri.EscapeDataString(value)}");
             var tailParameter = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/ws?{name}={Uri.EscapeDataString(value)}");
             var status = await RawHttp.GetAsync(_demo.BaseUrl, $"/memstream/status?{name}={Uri.EscapeDataString(value)}");
-            foreach (var answer in new[] { tail.Status, query.Status, single.Status, ids.Status, tailParameter.Status, status.Status })
+            foreach (var answer in new[] { tail.Status, query.Status, single.Status, trace.Status, ids.Status, tailParameter.Status, status.Status })
                 answered[answer] = answered.GetValueOrDefault(answer) + 1;
             if (tail.Status == 426 && accepted.Count < 25)
                 accepted.Add(filter);
-            return tail.Status is 400 or 426 && query.Status is 200 or 400 && single.Status is 200 or 400 && ids.Status is 200 or 400
+            return tail.Status is 400 or 426 && query.Status is 200 or 400 && single.Status is 200 or 400 && trace.Status is 200 or 400 && ids.Status is 200 or 400
                 && tailParameter.Status is 400 or 426 && status.Status == 200 && !_demo.HasExited;
         }, iter: 300, threads: 1);
 
