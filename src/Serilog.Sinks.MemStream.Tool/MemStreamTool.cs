@@ -34,7 +34,7 @@ static class MemStreamTool
         var store = new Option<string>("--store") { Description = "The store directory: the application's storePath (by default <temp>/memstream/<application name>).", Required = true };
         var sink = new Option<string?>("--sink") { Description = "The sink's name, for a sink configured with name: \"...\" (default: the unnamed sink)." };
         var minLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above.", DefaultValueFactory = _ => LogEventLevel.Verbose };
-        var correlationId = new Argument<string>("id") { Description = "The correlation id, or W3C trace id (32 hex digits, any case), whose events to print." };
+        var correlationId = new Argument<string>("id") { Description = "The correlation id, or W3C trace id (32 hex digits in any case, or a whole traceparent), whose events to print." };
         var json = new Option<bool>("--json") { Description = "Print CLEF (one JSON object a line) instead of text." };
         var raw = new Option<bool>("--raw") { Description = "Print log text as it is, control characters and all. By default they are shown as escapes (\\x1B) and each new line of a message is indented, so log text cannot drive the terminal or fake a log line." };
 
@@ -58,7 +58,7 @@ static class MemStreamTool
         var url = new Argument<string>("url") { Description = "The application's address (http://127.0.0.1:5080) or its MemStream WebSocket (ws://host/memstream/ws)." };
         var tailLevel = new Option<LogEventLevel?>("--min-level") { Description = "Only events at this level or above." };
         var tailId = new Option<string?>("--correlation-id") { Description = "Only events of this correlation id." };
-        var tailTrace = new Option<string?>("--trace-id") { Description = "Only events of this W3C trace id (32 hexadecimal digits), as ASP.NET Core's error pages show it." };
+        var tailTrace = new Option<string?>("--trace-id") { Description = "Only events of this W3C trace id: 32 hexadecimal digits, or a whole traceparent as ASP.NET Core's ProblemDetails show it." };
         var filter = new Option<string?>("--filter") { Description = "A Serilog expression, e.g. \"StatusCode >= 500 and RequestPath like '/api/%'\"." };
         var format = new Option<string>("--format") { Description = "text (the application's rendering, coloured) or clef (JSON lines).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "clef");

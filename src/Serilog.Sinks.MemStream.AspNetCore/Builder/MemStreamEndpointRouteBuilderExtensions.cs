@@ -9,7 +9,8 @@ public static class MemStreamEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <paramref name="prefix"/>: <c>/ws</c> (the live tail, see <c>UseMemStreamWebSocket</c>),
     /// <c>/query</c> (stored events of one correlation id, JSON), <c>/correlation-ids</c> (JSON),
-    /// <c>/snapshot</c> (text), <c>/status</c> (the sink's status, JSON) and <c>/</c> (the live-tail page). Call <c>app.UseWebSockets()</c> before.
+    /// <c>/snapshot</c> (text), <c>/status</c> (the sink's status, JSON), <c>/instances</c> (a fleet's live instances,
+    /// with Serilog.Sinks.MemStream.Redis) and <c>/</c> (the live-tail page). Call <c>app.UseWebSockets()</c> before.
     /// Loopback clients only, unless the returned builder gets <c>.RequireAuthorization(...)</c>, the options
     /// name an authorization policy, or they allow remote clients.
     /// </summary>
@@ -32,6 +33,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
         group.MapGet("/correlation-ids", context => QueryEndpoints.CorrelationIdsAsync(context, options));
         group.MapGet("/snapshot", context => QueryEndpoints.SnapshotAsync(context, options));
         group.MapGet("/status", context => QueryEndpoints.StatusAsync(context, options));
+        group.MapGet("/instances", context => QueryEndpoints.InstancesAsync(context, options));
         group.MapGet("/", context => LiveTailPage.ServeAsync(context, options, prefix));
         if (options.AuthorizationPolicy is { } policy)
             group.RequireAuthorization(policy);

@@ -25,7 +25,7 @@ public class AccessTests
         using var http = new HttpClient();
 
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri(), From(RemoteAddress)), Is.EqualTo(403));
-        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status" })
+        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
             request.Headers.Add(TailServer.RemoteAddressHeader, RemoteAddress);
@@ -96,7 +96,7 @@ public class AccessTests
     {
         await using var server = await TailServer.StartAsync();
         using var http = new HttpClient();
-        foreach (var path in new[] { "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/" })
+        foreach (var path in new[] { "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true", "/memstream/" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
             request.Headers.Add("Origin", "https://evil.example");

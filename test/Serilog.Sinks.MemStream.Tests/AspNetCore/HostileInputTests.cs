@@ -88,7 +88,7 @@ public class HostileInputTests
         await using var server = await TailServer.StartAsync();
         var port = new Uri(server.BaseUrl).Port;
 
-        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status" })
+        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true" })
         {
             var response = await RawHttp.GetAsync(server.BaseUrl, path, $"Host: rebind.evil.example:{port}");
             Assert.That(response.Status, Is.EqualTo(403), path);

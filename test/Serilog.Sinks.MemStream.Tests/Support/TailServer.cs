@@ -49,6 +49,9 @@ sealed class TailServer : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The app's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>How many requests (WebSocket upgrades included) the server received for <paramref name="path"/>.</summary>
     public int Requests(string path) => _requests.GetValueOrDefault(path);
 
@@ -64,7 +67,8 @@ sealed class TailServer : IAsyncDisposable
         string outputTemplate = "{Message:lj}{NewLine}",
         string url = "http://127.0.0.1:0",
         bool forwardedHeaders = false,
-        IReadOnlyDictionary<string, string?>? appSettings = null)
+        IReadOnlyDictionary<string, string?>? appSettings = null,
+        Action<IServiceCollection, string>? services = null)
     {
         var name = Some.UniqueName();
         var storeFolder = durable ? new TempFolder() : null;
@@ -83,6 +87,7 @@ sealed class TailServer : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(appSettings);
             builder.Services.Configure<MemStreamEndpointOptions>(builder.Configuration.GetSection("MemStream"));
         }
+        services?.Invoke(builder.Services, name);
         builder.Services.AddAuthentication(TestAuthentication.SchemeName).AddScheme<AuthenticationSchemeOptions, TestAuthentication>(TestAuthentication.SchemeName, _ => { });
         builder.Services.AddAuthorization(options => options.AddPolicy(Policy, policy => policy.RequireAuthenticatedUser()));
         var app = builder.Build();

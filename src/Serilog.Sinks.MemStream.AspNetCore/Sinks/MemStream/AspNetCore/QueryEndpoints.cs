@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -35,9 +36,17 @@ internal static class QueryEndpoints
         var minLevel = parameters.Level("minLevel");
         var after = parameters.Sequence("after") ?? 0;
         var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
+        var fleet = parameters.Choice("fleet", "false", "true", "false") == "true";
+        if (fleet && after > 0)
+            parameters.Refuse("The query parameter 'after' pages one instance's events; a fleet query (fleet=true) has no pages: raise 'limit' instead.");
         if (parameters.Error is { } error)
         {
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error);
+            return;
+        }
+        if (fleet)
+        {
+            await FleetQueryAsync(context, new FleetQuery(correlationId ?? traceId!.Value.ToHexString(), correlationId is null, minLevel, limit));
             return;
         }
 
@@ -62,6 +71,81 @@ internal static class QueryEndpoints
         else
             json.WriteNull("next");
         json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>GET query?...&amp;fleet=true</c>: every live instance of the fleet answers from its own store; the
+    /// events are merged by timestamp, each with its <c>instance</c>, and <c>instances</c> says which
+    /// answered, which had more than <c>limit</c> and which did not answer in time.
+    /// </summary>
+    static async Task FleetQueryAsync(HttpContext context, FleetQuery query)
+    {
+        if (await FleetOrRefuseAsync(context) is not { } fleet)
+            return;
+        FleetQueryAnswer answer;
+        try
+        {
+            answer = await fleet.QueryAsync(query, context.RequestAborted);
+        }
+        catch (FleetUnavailableException ex)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ex.Message);
+            return;
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteString(query.IsTraceId ? "traceId" : "correlationId", query.Id);
+        json.WriteBoolean("fleet", true);
+        json.WriteStartArray("events");
+        foreach (var element in answer.Events)
+            element.WriteTo(json);
+        json.WriteEndArray();
+        json.WriteStartObject("instances");
+        WriteStrings(json, "answered", answer.Answered);
+        WriteStrings(json, "truncated", answer.Truncated);
+        WriteStrings(json, "missing", answer.Missing);
+        json.WriteEndObject();
+        json.WriteNull("next");
+        json.WriteEndObject();
+    }
+
+    /// <summary><c>GET instances</c>: the fleet's live instances, their last heartbeat and counters (404 without a fleet).</summary>
+    public static async Task InstancesAsync(HttpContext context, MemStreamEndpointOptions options)
+    {
+        if (!await AccessGuard.AdmitAsync(context, options) || await FleetOrRefuseAsync(context) is not { } fleet)
+            return;
+        var body = new System.Buffers.ArrayBufferWriter<byte>();
+        try
+        {
+            await using var json = new Utf8JsonWriter(body);
+            await fleet.WriteInstancesAsync(json, context.RequestAborted);
+        }
+        catch (FleetUnavailableException ex)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ex.Message);
+            return;
+        }
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await context.Response.Body.WriteAsync(body.WrittenMemory, context.RequestAborted);
+    }
+
+    static async Task<IMemStreamFleet?> FleetOrRefuseAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<IMemStreamFleet>() is { } fleet)
+            return fleet;
+        await PlainTextAnswer.WriteAsync(context, StatusCodes.Status404NotFound,
+            "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.");
+        return null;
+    }
+
+    static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
+    {
+        json.WriteStartArray(name);
+        foreach (var value in values)
+            json.WriteStringValue(value);
+        json.WriteEndArray();
     }
 
     /// <summary>

@@ -1,0 +1,10 @@
+using System.Text.Json;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// A fleet query's answer: the events of every instance that answered, merged by timestamp (each an event
+/// object as the query endpoint writes it, with <c>instance</c>), the instances that answered (and which of
+/// them had more than the limit), and those that did not answer in time.
+/// </summary>
+internal sealed record FleetQueryAnswer(IReadOnlyList<JsonElement> Events, IReadOnlyList<string> Answered, IReadOnlyList<string> Truncated, IReadOnlyList<string> Missing);

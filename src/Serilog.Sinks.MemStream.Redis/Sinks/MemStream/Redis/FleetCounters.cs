@@ -1,0 +1,30 @@
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>What the publisher did, shared with the heartbeat (which tells the fleet) and <see cref="MemStreamFleet.Status"/>.</summary>
+internal sealed class FleetCounters
+{
+    long _published;
+    long _notSent;
+    long _dropped;
+    string? _lastError;
+
+    public long Published => Interlocked.Read(ref _published);
+
+    /// <summary>Events that could not be sent (Redis unreachable or refusing).</summary>
+    public long NotSent => Interlocked.Read(ref _notSent);
+
+    /// <summary>Events dropped from the publisher's full queue before it could try (Redis slow).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    public void AddPublished(long count) => Interlocked.Add(ref _published, count);
+
+    public void AddNotSent(long count, string error)
+    {
+        Interlocked.Add(ref _notSent, count);
+        Volatile.Write(ref _lastError, error);
+    }
+
+    public void AddDropped(long count) => Interlocked.Add(ref _dropped, count);
+}

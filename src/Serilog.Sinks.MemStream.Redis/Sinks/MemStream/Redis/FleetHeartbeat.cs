@@ -1,0 +1,84 @@
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>
+/// Says every <see cref="MemStreamFleetOptions.HeartbeatInterval"/> that this instance is alive: its score in
+/// the fleet's sorted set of instances, and a hash of its details and counters that expires after three
+/// missed heartbeats. An instance that stops cleanly leaves at once; one that is killed leaves when its
+/// heartbeats are three intervals old. Failures wait for the next beat: the publisher reports Redis outages.
+/// </summary>
+internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
+{
+    readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+
+    /// <summary>How long an instance counts as live after its last heartbeat.</summary>
+    public static TimeSpan Lifetime(MemStreamFleetOptions options) => options.HeartbeatInterval * 3;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval);
+        do
+        {
+            try
+            {
+                await BeatAsync();
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                // Unreachable: the next beat tries again.
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stopping));
+    }
+
+    async Task BeatAsync()
+    {
+        if (!redis.IsConnected)
+            return;
+        var now = DateTimeOffset.UtcNow;
+        var instanceKey = keys.Instance(options.InstanceId!);
+        var status = MemStream.Named(options.SinkName).Status();
+        var batch = redis.GetDatabase().CreateBatch();
+        var writes = new[]
+        {
+            batch.SortedSetAddAsync(keys.Instances, options.InstanceId, now.ToUnixTimeMilliseconds()),
+            batch.HashSetAsync(instanceKey,
+            [
+                new("instance", options.InstanceId),
+                new("machine", Environment.MachineName),
+                new("processId", Environment.ProcessId),
+                new("started", _started.ToString("O", CultureInfo.InvariantCulture)),
+                new("lastHeartbeat", now.ToString("O", CultureInfo.InvariantCulture)),
+                new("lastSequence", status.LastSequence),
+                new("storeState", status.StoreState.ToString()),
+                new("published", counters.Published),
+                new("notSent", counters.NotSent + counters.Dropped),
+            ]),
+            batch.KeyExpireAsync(instanceKey, Lifetime(options)),
+            batch.SortedSetRemoveRangeByScoreAsync(keys.Instances, double.NegativeInfinity, (now - Lifetime(options)).ToUnixTimeMilliseconds()),
+        };
+        batch.Execute();
+        await Task.WhenAll(writes);
+    }
+
+    /// <summary>Leaves the fleet at once, so that queries stop waiting for this instance.</summary>
+    public async Task LeaveAsync()
+    {
+        if (!redis.IsConnected)
+            return;
+        var database = redis.GetDatabase();
+        await Task.WhenAll(
+            database.SortedSetRemoveAsync(keys.Instances, options.InstanceId),
+            database.KeyDeleteAsync(keys.Instance(options.InstanceId!)));
+    }
+
+    /// <summary>The instances whose last heartbeat is recent enough, with it.</summary>
+    public static async Task<IReadOnlyList<(string Instance, DateTimeOffset LastHeartbeat)>> LiveAsync(IDatabase database, FleetKeys keys, MemStreamFleetOptions options)
+    {
+        var since = (DateTimeOffset.UtcNow - Lifetime(options)).ToUnixTimeMilliseconds();
+        var live = await database.SortedSetRangeByScoreWithScoresAsync(keys.Instances, since, double.PositiveInfinity);
+        return live.Select(entry => ((string)entry.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score))).ToList();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Serilog.Debugging;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>
+/// Publishes every event of the sink to the fleet's stream, off the application's threads: it reads the
+/// sink's own subscription (bounded: when Redis is slow the oldest waiting events are dropped and counted)
+/// and sends what is waiting as one pipelined batch of <c>XADD ... MAXLEN ~</c>. While Redis is unreachable
+/// it counts the events it cannot send and says so once in SelfLog; StackExchange.Redis reconnects by itself,
+/// and publishing resumes with the next event.
+/// </summary>
+internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
+{
+    const int BatchSize = 256;
+    static readonly TimeSpan SinkWait = TimeSpan.FromSeconds(1);
+    readonly CompactJsonFormatter _clef = new();
+    readonly StringWriter _clefText = new(CultureInfo.InvariantCulture);
+    bool _failing;
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var instance = MemStream.Named(options.SinkName);
+        var batch = new List<MemStreamEvent>(BatchSize);
+        while (!stopping.IsCancellationRequested)
+        {
+            if (!instance.IsAvailable)
+            {
+                await Task.Delay(SinkWait, stopping); // the sink is configured later, or is being replaced
+                continue;
+            }
+            using var subscription = instance.Events(after: null, LogEventLevel.Verbose, options.PublishQueueCapacity);
+            var dropped = 0L;
+            while (await subscription.Reader.WaitToReadAsync(stopping))
+            {
+                batch.Clear();
+                while (batch.Count < BatchSize && subscription.Reader.TryRead(out var memStreamEvent))
+                    batch.Add(memStreamEvent);
+                await SendAsync(batch, instance.CorrelationIdProperty);
+                if (subscription.Dropped > dropped)
+                {
+                    counters.AddDropped(subscription.Dropped - dropped);
+                    FleetMetrics.NotSent.Add(subscription.Dropped - dropped, new KeyValuePair<string, object?>("reason", "queue-full"));
+                    dropped = subscription.Dropped;
+                }
+            }
+        }
+    }
+
+    async Task SendAsync(List<MemStreamEvent> batch, string correlationIdProperty)
+    {
+        if (!redis.IsConnected)
+        {
+            NotSent(batch.Count, "Redis is unreachable");
+            return;
+        }
+        var database = redis.GetDatabase();
+        var sends = new Task[batch.Count];
+        for (var i = 0; i < batch.Count; i++)
+            sends[i] = database.StreamAddAsync(keys.Events, Fields(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
+        try
+        {
+            await Task.WhenAll(sends);
+        }
+        catch (Exception ex)
+        {
+            // Pipelined: some may have gone before the connection failed.
+            var failed = sends.Count(s => !s.IsCompletedSuccessfully);
+            counters.AddPublished(batch.Count - failed);
+            NotSent(failed, ex.Message);
+            return;
+        }
+        counters.AddPublished(batch.Count);
+        FleetMetrics.Published.Add(batch.Count);
+        if (_failing)
+        {
+            _failing = false;
+            SelfLog.WriteLine("MemStream: publishing to the fleet's Redis works again");
+        }
+    }
+
+    void NotSent(int count, string reason)
+    {
+        counters.AddNotSent(count, reason);
+        FleetMetrics.NotSent.Add(count, new KeyValuePair<string, object?>("reason", "unreachable"));
+        if (!_failing)
+        {
+            _failing = true;
+            SelfLog.WriteLine("MemStream: the fleet's Redis cannot be reached; events are counted and not sent until it can (the app's own tail and store go on): {0}", reason);
+        }
+    }
+
+    NameValueEntry[] Fields(MemStreamEvent memStreamEvent, string correlationIdProperty)
+    {
+        var logEvent = memStreamEvent.LogEvent;
+        _clefText.GetStringBuilder().Clear();
+        _clef.Format(logEvent, _clefText);
+        var fields = new List<NameValueEntry>(8)
+        {
+            new("instance", options.InstanceId!),
+            new("seq", memStreamEvent.Sequence),
+            new("ts", logEvent.Timestamp.ToString("O", CultureInfo.InvariantCulture)),
+            new("level", logEvent.Level.ToString()),
+        };
+        if (CorrelationIdText.Of(logEvent, correlationIdProperty) is { } correlationId)
+            fields.Add(new("cid", correlationId));
+        if (TraceIdText.Of(logEvent) is { } traceId)
+            fields.Add(new("trace", traceId.ToHexString()));
+        fields.Add(new("text", memStreamEvent.Utf8));
+        fields.Add(new("clef", _clefText.GetStringBuilder().ToString().TrimEnd()));
+        return [.. fields];
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Serilog.Sinks.MemStream.AspNetCore;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>
+/// Asks the fleet: publishes the query, collects the answers on its own reply channel until every live
+/// instance has answered or the query timeout passes, and merges the events by timestamp. An instance
+/// that does not answer in time is reported missing, never waited for longer.
+/// </summary>
+internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys)
+{
+    public async Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken)
+    {
+        FleetUnavailable.ThrowIfDisconnected(redis);
+        var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Id, query.IsTraceId, query.MinLevel, query.Limit);
+        var answers = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
+        var subscriber = redis.GetSubscriber();
+        var reply = keys.Reply(request.Request);
+        try
+        {
+            var live = (await FleetHeartbeat.LiveAsync(redis.GetDatabase(), keys, options)).Select(i => i.Instance).ToHashSet(StringComparer.Ordinal);
+            var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await subscriber.SubscribeAsync(reply, (_, message) =>
+            {
+                if (TryReadAnswer((byte[])message!) is not { } answer)
+                    return;
+                answers[answer.GetProperty("instance").GetString()!] = answer;
+                if (live.All(answers.ContainsKey))
+                    allAnswered.TrySetResult();
+            });
+            await subscriber.PublishAsync(keys.Queries, request.ToJson());
+            if (live.Count > 0)
+                await Task.WhenAny(allAnswered.Task, Task.Delay(options.QueryTimeout, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+
+            var events = answers.Values
+                .SelectMany(answer => answer.GetProperty("events").EnumerateArray())
+                .OrderBy(e => e.TryGetProperty("timestamp", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue)
+                .ThenBy(e => e.GetProperty("instance").GetString(), StringComparer.Ordinal)
+                .ToList();
+            var answered = answers.Keys.Order(StringComparer.Ordinal).ToList();
+            var truncated = answers.Where(a => a.Value.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
+            var missing = live.Except(answers.Keys).Order(StringComparer.Ordinal).ToList();
+            return new FleetQueryAnswer(events, answered, truncated, missing);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw FleetUnavailable.Because(redis, ex);
+        }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(reply).WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>An instance's answer, or null for anything that is not one (never an exception).</summary>
+    static JsonElement? TryReadAnswer(byte[] message)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(message);
+            var root = document.RootElement;
+            return root.ValueKind == JsonValueKind.Object
+                && root.TryGetProperty("instance", out var instance) && instance.ValueKind == JsonValueKind.String
+                && root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
+                && events.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String)
+                    ? root.Clone()
+                    : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>A fleet query as it travels through Redis: who asks (the reply channel's id) and what.</summary>
+internal sealed record FleetQueryRequest(string Request, string Id, bool IsTraceId, LogEventLevel MinLevel, int Limit)
+{
+    const int MaxMessageBytes = 64 * 1024;
+    const int MaxLimit = 10_000;
+
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Message(Request, Id, IsTraceId, MinLevel.ToString(), Limit));
+
+    /// <summary>Reads a request from the channel; null for anything else (another version's message, or garbage), never an exception.</summary>
+    public static FleetQueryRequest? TryRead(ReadOnlySpan<byte> json)
+    {
+        if (json.Length > MaxMessageBytes)
+            return null;
+        try
+        {
+            var message = JsonSerializer.Deserialize<Message>(json);
+            if (message is not { Request.Length: > 0 and <= 100, Id: not null, Limit: > 0 }
+                || !Enum.TryParse<LogEventLevel>(message.MinLevel, ignoreCase: false, out var level) || !Enum.IsDefined(level))
+                return null;
+            return new FleetQueryRequest(message.Request, message.Id, message.IsTraceId, level, Math.Min(message.Limit, MaxLimit));
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    sealed record Message(string Request, string Id, bool IsTraceId, string MinLevel, int Limit);
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Serilog.Debugging;
+using Serilog.Sinks.MemStream.AspNetCore;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>
+/// One instance's part in its app's fleet, for the host's lifetime: the Redis connection (which never stops
+/// the app from starting: StackExchange.Redis connects, and reconnects, in the background), the publisher,
+/// the heartbeat and the query responder; and what <c>MapMemStream()</c> asks of the fleet.
+/// </summary>
+internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOptions options) : IHostedService, IMemStreamFleet, IAsyncDisposable
+{
+    readonly FleetKeys _keys = new(options.App!);
+    readonly CancellationTokenSource _stopping = new();
+    ConnectionMultiplexer? _redis;
+    FleetHeartbeat? _heartbeat;
+    FleetQueryResponder? _responder;
+    FleetQueryClient? _queries;
+    Task _running = Task.CompletedTask;
+    int _disposed;
+
+    public MemStreamFleetOptions Options => options;
+
+    public FleetCounters Counters { get; } = new();
+
+    public string? SinkName => options.SinkName;
+
+    public bool IsConnected => _redis?.IsConnected ?? false;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var configuration = ConfigurationOptions.Parse(redisConfiguration);
+        configuration.AbortOnConnectFail = false; // start without Redis; connect when it comes
+        configuration.ClientName ??= "memstream-" + options.InstanceId;
+        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        if (!_redis.IsConnected)
+            SelfLog.WriteLine("MemStream: the fleet's Redis ({0}) cannot be reached yet; the app runs on and connects when it can", redisConfiguration);
+
+        var publisher = new FleetPublisher(_redis, options, _keys, Counters);
+        _heartbeat = new FleetHeartbeat(_redis, options, _keys, Counters);
+        _responder = new FleetQueryResponder(_redis, options, _keys);
+        _queries = new FleetQueryClient(_redis, options, _keys);
+        await IgnoringOutage(_responder.StartAsync());
+        _running = Task.WhenAll(
+            KeepRunning("publishing", publisher.RunAsync),
+            KeepRunning("the heartbeat", _heartbeat.RunAsync));
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _running.WaitAsync(cancellationToken);
+        if (_responder is not null)
+            await IgnoringOutage(_responder.StopAsync());
+        if (_heartbeat is not null)
+            await IgnoringOutage(_heartbeat.LeaveAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // DI disposes it once for each registration that hands it out.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        await _stopping.CancelAsync();
+        if (_redis is not null)
+            await _redis.DisposeAsync();
+        _stopping.Dispose();
+    }
+
+    public async Task WriteInstancesAsync(Utf8JsonWriter json, CancellationToken cancellationToken)
+    {
+        var redis = Connected();
+        try
+        {
+            var database = redis.GetDatabase();
+            var live = await FleetHeartbeat.LiveAsync(database, _keys, options);
+            var details = await Task.WhenAll(live.Select(i => database.HashGetAllAsync(_keys.Instance(i.Instance))));
+            json.WriteStartObject();
+            json.WriteString("app", options.App);
+            json.WriteStartArray("instances");
+            for (var i = 0; i < live.Count; i++)
+            {
+                json.WriteStartObject();
+                json.WriteString("instance", live[i].Instance);
+                json.WriteString("lastHeartbeat", live[i].LastHeartbeat);
+                foreach (var field in details[i].Where(f => f.Name != "instance" && f.Name != "lastHeartbeat"))
+                {
+                    var name = field.Name.ToString();
+                    if (field.Value.TryParse(out long number))
+                        json.WriteNumber(name, number);
+                    else
+                        json.WriteString(name, field.Value.ToString());
+                }
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw FleetUnavailable.Because(redis, ex);
+        }
+    }
+
+    public Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken)
+    {
+        Connected();
+        return _queries!.QueryAsync(query, cancellationToken);
+    }
+
+    ConnectionMultiplexer Connected()
+    {
+        var redis = _redis ?? throw new FleetUnavailableException("MemStream: the fleet has not started yet.");
+        FleetUnavailable.ThrowIfDisconnected(redis);
+        return redis;
+    }
+
+    /// <summary>Runs a loop of the fleet's until the host stops; a failure is reported and the loop starts again, never taking the app down.</summary>
+    async Task KeepRunning(string what, Func<CancellationToken, Task> loop)
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await loop(_stopping.Token);
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                SelfLog.WriteLine("MemStream: the fleet's {0} failed and starts again in a second: {1}", what, ex);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _stopping.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    static async Task IgnoringOutage(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is down: the subscription is made again on reconnection; a heartbeat's key expires by itself.
+        }
+    }
+}

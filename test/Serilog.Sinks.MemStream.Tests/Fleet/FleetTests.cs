@@ -1,0 +1,249 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Sinks.MemStream.Redis;
+using Serilog.Sinks.MemStream.Tests.Support;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Tests.Fleet;
+
+/// <summary>
+/// Several app instances (real Kestrel hosts on 127.0.0.1, each its own sink and store) sharing a real
+/// redis-server that the tests start on a free port and stop after.
+/// </summary>
+[NonParallelizable]
+public class FleetTests
+{
+    static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(200);
+    RedisServer _redis = null!;
+    string _app = null!;
+
+    [SetUp]
+    public void StartRedis()
+    {
+        _redis = RedisServer.Start();
+        _app = "fleet-" + Some.UniqueName();
+    }
+
+    [TearDown]
+    public void StopRedis() => _redis.Dispose();
+
+    Task<TailServer> StartInstanceAsync(string instanceId, TimeSpan? queryTimeout = null) =>
+        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        {
+            o.App = _app;
+            o.InstanceId = instanceId;
+            o.SinkName = sinkName;
+            o.HeartbeatInterval = Heartbeat;
+            o.QueryTimeout = queryTimeout ?? TimeSpan.FromSeconds(2);
+        }));
+
+    [Test]
+    public async Task EveryInstancePublishesItsEventsToTheStreamInItsOrder()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        await using var c = await StartInstanceAsync("c");
+        for (var i = 0; i < 50; i++)
+        {
+            foreach (var (server, name) in new[] { (a, "a"), (b, "b"), (c, "c") })
+                server.Logger.ForContext("CorrelationId", $"{name}-{i % 5}").Information("{Instance} event {Index}", name, i);
+        }
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var entries = await WaitForStreamAsync(redis, 150);
+
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            var own = entries.Where(e => e["instance"] == name).ToList();
+            Assert.That(own.Select(e => (long)e["seq"]), Is.EqualTo(Enumerable.Range(1, 50).Select(i => (long)i)), $"{name}'s events, each once, in its sequence order");
+            Assert.That(own.Select(e => JsonDocument.Parse((string)e["clef"]!).RootElement.GetProperty("Index").GetInt32()), Is.EqualTo(Enumerable.Range(0, 50)));
+            Assert.That(own.Select(e => (string?)e["cid"]), Is.EqualTo(Enumerable.Range(0, 50).Select(i => $"{name}-{i % 5}")));
+            Assert.That(own.Select(e => (string?)e["text"]), Has.All.StartsWith($"{name} event "));
+        }
+        Assert.That(a.Services.GetRequiredService<MemStreamFleet>().Status().Published, Is.EqualTo(50));
+    }
+
+    [Test]
+    public async Task AFleetQueryMergesEveryInstancesStoredEventsByTime()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        await using var c = await StartInstanceAsync("c");
+        await WaitForInstancesAsync(c, "a", "b", "c");
+        a.Logger.ForContext("CorrelationId", "order-1").Information("placed on a");
+        await Task.Delay(20);
+        b.Logger.ForContext("CorrelationId", "order-1").Warning("paid on b");
+        await Task.Delay(20);
+        a.Logger.ForContext("CorrelationId", "order-1").Information("shipped from a");
+        b.Logger.ForContext("CorrelationId", "order-2").Information("another order");
+        a.Facade.Flush();
+        b.Facade.Flush();
+        using var http = new HttpClient();
+
+        var answer = JsonDocument.Parse(await http.GetStringAsync(c.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true")).RootElement;
+        var warnings = JsonDocument.Parse(await http.GetStringAsync(c.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true&minLevel=Warning")).RootElement;
+
+        var events = answer.GetProperty("events").EnumerateArray().ToList();
+        Assert.That(events.Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()), Is.EqualTo(new[] { "placed on a", "paid on b", "shipped from a" }));
+        Assert.That(events.Select(e => e.GetProperty("instance").GetString()), Is.EqualTo(new[] { "a", "b", "a" }));
+        Assert.That(answer.GetProperty("fleet").GetBoolean(), Is.True);
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a", "b", "c" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.Empty);
+        Assert.That(warnings.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()), Is.EqualTo(new[] { "b" }));
+    }
+
+    [Test]
+    public async Task AFleetQueryReportsAnInstanceThatStoppedAnsweringInsteadOfWaitingForIt()
+    {
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromMilliseconds(500));
+        await WaitForInstancesAsync(a, "a");
+        // A killed instance leaves its last heartbeat behind and answers nothing: exactly this.
+        using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{_app}}}:instances", "killed", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var http = new HttpClient();
+
+        var started = DateTime.UtcNow;
+        var answer = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=x&fleet=true")).RootElement;
+
+        Assert.That(DateTime.UtcNow - started, Is.LessThan(TimeSpan.FromSeconds(3)), "the query timeout, not a hang");
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "killed" }));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Strings(JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("instances"), "instance").Contains("killed"))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the dead instance never left /instances");
+            await Task.Delay(100);
+        }
+    }
+
+    [Test]
+    public async Task InstancesListsTheLiveOnesWithCountersAndOneThatStopsLeavesAtOnce()
+    {
+        await using var a = await StartInstanceAsync("a");
+        var b = await StartInstanceAsync("b");
+        a.Logger.Information("one event");
+        await WaitForInstancesAsync(a, "a", "b");
+
+        await b.DisposeAsync();
+        using var http = new HttpClient();
+        var instances = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement;
+
+        Assert.That(instances.GetProperty("app").GetString(), Is.EqualTo(_app));
+        Assert.That(Strings(instances.GetProperty("instances"), "instance"), Is.EqualTo(new[] { "a" }), "b left when it stopped");
+        var own = instances.GetProperty("instances").EnumerateArray().Single();
+        Assert.That(own.GetProperty("processId").GetInt32(), Is.EqualTo(Environment.ProcessId));
+        Assert.That(own.GetProperty("storeState").GetString(), Is.EqualTo("Open"));
+        Assert.That(own.TryGetProperty("published", out _) && own.TryGetProperty("notSent", out _) && own.TryGetProperty("lastHeartbeat", out _));
+    }
+
+    [Test]
+    public async Task WithRedisKilledTheAppLogsAndServesItsOwnTailAndPublishingResumesWhenRedisIsBack()
+    {
+        await using var a = await StartInstanceAsync("a");
+        using var http = new HttpClient();
+        a.Logger.Information("before the outage");
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+            await WaitForStreamAsync(redis, 1);
+
+        _redis.Kill();
+        await WaitUntilAsync(() => !a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the fleet noticing Redis is gone");
+        for (var i = 0; i < 100; i++)
+            a.Logger.ForContext("CorrelationId", "during").Information("during the outage {Index}", i);
+        a.Facade.Flush();
+
+        Assert.That(a.Facade.Snapshot(), Does.Contain("during the outage 99"), "the sink goes on");
+        Assert.That(a.Facade.Query("during"), Has.Count.EqualTo(100), "the store goes on");
+        var instances = await http.GetAsync(a.BaseUrl + "/memstream/instances");
+        var query = await http.GetAsync(a.BaseUrl + "/memstream/query?correlationId=during&fleet=true");
+        var local = await http.GetAsync(a.BaseUrl + "/memstream/query?correlationId=during");
+        Assert.That(instances.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await instances.Content.ReadAsStringAsync(), Does.Contain("Redis is unreachable"));
+        Assert.That(query.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(local.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().NotSent == 100, "the events not sent, counted");
+
+        _redis.StartAgain();
+        await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the reconnection");
+        a.Logger.Information("after the outage");
+        using var again = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var entries = await WaitForStreamAsync(again, 1);
+        Assert.That(entries.Select(e => (string?)e["text"]), Does.Contain("after the outage\n"), "publishing resumed by itself (the restarted Redis kept nothing)");
+        Assert.That(a.Services.GetRequiredService<MemStreamFleet>().Status().LastError, Is.Not.Null);
+    }
+
+    [Test]
+    public async Task WithoutAFleetTheFleetEndpointsSaySo()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+
+        var instances = await RawHttp.GetAsync(server.BaseUrl, "/memstream/instances");
+        var query = await RawHttp.GetAsync(server.BaseUrl, "/memstream/query?correlationId=a&fleet=true");
+
+        Assert.That(instances.Status, Is.EqualTo(404));
+        Assert.That(instances.Body, Does.Contain("AddMemStreamFleet"));
+        Assert.That(query.Status, Is.EqualTo(404));
+    }
+
+    [TestCase("fleet=yes", "'fleet'")]
+    [TestCase("fleet=true&after=5", "'after'")]
+    public async Task BadFleetParametersAreRefusedNamingThem(string query, string named)
+    {
+        await using var a = await StartInstanceAsync("a");
+
+        var response = await RawHttp.GetAsync(a.BaseUrl, "/memstream/query?correlationId=a&" + query);
+
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(response.Body, Does.Contain(named));
+    }
+
+    [Test]
+    public void BadFleetOptionsFailNamingTheOption()
+    {
+        Assert.Throws<ArgumentException>(() => new ServiceCollection().AddMemStreamFleet(" "));
+        Assert.That(Assert.Throws<ArgumentException>(() => new MemStreamFleetOptions { App = "my shop" }.Resolve())!.ParamName, Is.EqualTo("App"));
+        Assert.That(Assert.Throws<ArgumentException>(() => new MemStreamFleetOptions { InstanceId = "{a}" }.Resolve())!.ParamName, Is.EqualTo("InstanceId"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new MemStreamFleetOptions { StreamLength = 0 }.Resolve())!.ParamName, Is.EqualTo("StreamLength"));
+        Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new MemStreamFleetOptions { QueryTimeout = TimeSpan.Zero }.Resolve())!.ParamName, Is.EqualTo("QueryTimeout"));
+    }
+
+    /// <summary>The fleet's stream, once it holds at least <paramref name="count"/> entries (or after 10 s), each entry's fields by name.</summary>
+    async Task<List<Dictionary<string, RedisValue>>> WaitForStreamAsync(IConnectionMultiplexer redis, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var entries = await redis.GetDatabase().StreamRangeAsync($"memstream:{{{_app}}}:events");
+            if (entries.Length >= count || DateTime.UtcNow > deadline)
+                return entries.Select(e => e.Values.ToDictionary(v => v.Name.ToString(), v => v.Value)).ToList();
+            await Task.Delay(50);
+        }
+    }
+
+    static async Task WaitForInstancesAsync(TailServer server, params string[] expected)
+    {
+        using var http = new HttpClient();
+        await WaitUntilAsync(async () =>
+        {
+            var response = await http.GetAsync(server.BaseUrl + "/memstream/instances");
+            return response.IsSuccessStatusCode
+                && Strings(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("instances"), "instance").Order().SequenceEqual(expected.Order());
+        }, $"instances {string.Join(", ", expected)}");
+    }
+
+    static Task WaitUntilAsync(Func<bool> condition, string what) => WaitUntilAsync(() => Task.FromResult(condition()), what);
+
+    static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"never saw {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    static List<string> Strings(JsonElement array, string? property = null) =>
+        array.EnumerateArray().Select(e => (property is null ? e : e.GetProperty(property)).GetString()!).ToList();
+}
