@@ -4,7 +4,9 @@ namespace Serilog.Sinks.MemStream.Demo;
 static class HomePage
 {
     /// <summary>The page, linking to the stored history of the trace that served it (a trace id is 32 hex digits: nothing to escape).</summary>
-    public static string Html(string? traceId) => Template.Replace("TRACE_ID", traceId ?? "", StringComparison.Ordinal);
+    public static string Html(string? traceId) => Template.Replace("TRACE_LINK", traceId is null ? ""
+        : $"<li><a href=\"/memstream/?traceId={traceId}\">This page's own request, by its trace id</a>: a deep link into the stored history.</li>",
+        StringComparison.Ordinal);
 
     const string Template = """
         <!doctype html>
@@ -27,7 +29,7 @@ static class HomePage
           <ul>
             <li><a href="/memstream/"><strong>/memstream/</strong></a>: the live-tail page, with level, correlation-id and expression filters;
                 click an event for its properties, a correlation id or trace id for its stored history.</li>
-            <li><a href="/memstream/?traceId=TRACE_ID">This page's own request, by its trace id</a>: a deep link into the stored history.</li>
+            TRACE_LINK
             <li><a href="/api/orders/13">/api/orders/13</a>: a failing order. Its ProblemDetails show the <code>traceId</code>
                 and a <code>logs</code> link that opens that request's events.</li>
             <li><code>/memstream/ws</code>: the same tail as a WebSocket; <code>/memstream/query?correlationId=…</code> and

@@ -95,7 +95,7 @@ public class MemStreamFacadeTests
     {
         using var sink = TestSink.Create();
 
-        Assert.That(() => sink.Facade.Query(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("correlationId"));
+        Assert.That(() => sink.Facade.Query(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("id"));
         Assert.That(() => sink.Facade.Query("a", LogEventLevel.Verbose, after: -1, limit: 5), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("after"));
         Assert.That(() => sink.Facade.Query("a", LogEventLevel.Verbose, after: 0, limit: 0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("limit"));
         Assert.That(() => sink.Facade.Events(after: -1), Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("after"));

@@ -5,12 +5,21 @@ public class TraceIdTextTests
 {
     [TestCase("0af7651916cd43dd8448eb211c80319c")]
     [TestCase("0AF7651916CD43DD8448EB211C80319C")]
-    [TestCase("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", Description = "a traceparent, as ProblemDetails show it")]
-    [TestCase("00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-00")]
-    public void ATraceIdOrTraceparentNamesTheTrace(string text)
+    public void ThirtyTwoHexDigitsNameATraceEverywhere(string text)
     {
         Assert.That(TraceIdText.TryParse(text, out var traceId), Is.True);
         Assert.That(traceId.ToHexString(), Is.EqualTo("0af7651916cd43dd8448eb211c80319c"));
+        Assert.That(TraceIdText.TryParseTraceIdOrTraceparent(text, out var same), Is.True);
+        Assert.That(same, Is.EqualTo(traceId));
+    }
+
+    [TestCase("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", Description = "a traceparent, as ProblemDetails show it")]
+    [TestCase("00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-00")]
+    public void ATraceparentNamesItsTraceOnlyWhereATraceIdIsAskedFor(string text)
+    {
+        Assert.That(TraceIdText.TryParseTraceIdOrTraceparent(text, out var traceId), Is.True);
+        Assert.That(traceId.ToHexString(), Is.EqualTo("0af7651916cd43dd8448eb211c80319c"));
+        Assert.That(TraceIdText.TryParse(text, out _), Is.False, "as an id to Query it may be a correlation id (Activity.Id)");
     }
 
     [TestCase(null)]
@@ -25,5 +34,5 @@ public class TraceIdTextTests
     [TestCase("00-0af7651916cd43dd8448eb211c80319c_b7ad6b7169203331-01")]
     [TestCase("00-00000000000000000000000000000000-b7ad6b7169203331-01")]
     [TestCase("０af7651916cd43dd8448eb211c80319c", Description = "a full-width digit")]
-    public void AnythingElseDoesNot(string? text) => Assert.That(TraceIdText.TryParse(text, out _), Is.False);
+    public void AnythingElseDoesNot(string? text) => Assert.That(TraceIdText.TryParseTraceIdOrTraceparent(text, out _), Is.False);
 }

@@ -18,16 +18,16 @@ public static class MemStream
     public static MemStreamInstance Named(string? name) => name is null ? DefaultInstance : new MemStreamInstance(name);
 
     /// <inheritdoc cref="MemStreamInstance.Query(string, LogEventLevel)"/>
-    public static IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose) =>
-        DefaultInstance.Query(correlationId, minLevel);
+    public static IReadOnlyList<LogEvent> Query(string id, LogEventLevel minLevel = LogEventLevel.Verbose) =>
+        DefaultInstance.Query(id, minLevel);
 
     /// <inheritdoc cref="MemStreamInstance.Query(string, LogEventLevel, long, int)"/>
-    public static IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
-        DefaultInstance.Query(correlationId, minLevel, after, limit);
+    public static IReadOnlyList<LogEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
+        DefaultInstance.Query(id, minLevel, after, limit);
 
     /// <inheritdoc cref="MemStreamInstance.QueryPage"/>
-    public static IReadOnlyList<MemStreamStoredEvent> QueryPage(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = MemStreamInstance.NoLimit) =>
-        DefaultInstance.QueryPage(correlationId, minLevel, after, limit);
+    public static IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = MemStreamInstance.NoLimit) =>
+        DefaultInstance.QueryPage(id, minLevel, after, limit);
 
     /// <inheritdoc cref="MemStreamInstance.CorrelationIds"/>
     public static IReadOnlyList<string> CorrelationIds() => DefaultInstance.CorrelationIds();

@@ -32,32 +32,34 @@ public sealed class MemStreamInstance
     internal long LastSequence => Sink?.LastSequence ?? 0;
 
     /// <summary>
-    /// The stored events that carry exactly this correlation id, at or above <paramref name="minLevel"/>,
-    /// in write order. Includes every event emitted before the last <see cref="Flush"/>.
+    /// The stored events whose correlation id is exactly <paramref name="id"/> or, when <paramref name="id"/>
+    /// is a W3C trace id (32 hexadecimal digits, in any case), whose trace id is that one: each event once,
+    /// at or above <paramref name="minLevel"/>, in write order, expired ones left out. Includes every event
+    /// emitted before the last <see cref="Flush"/>.
     /// </summary>
-    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose) =>
-        Query(correlationId, minLevel, after: 0, limit: NoLimit);
+    public IReadOnlyList<LogEvent> Query(string id, LogEventLevel minLevel = LogEventLevel.Verbose) =>
+        Query(id, minLevel, after: 0, limit: NoLimit);
 
     /// <summary>
     /// One page of <see cref="Query(string, LogEventLevel)"/>: at most <paramref name="limit"/> events whose
     /// sequence number is above <paramref name="after"/>.
     /// </summary>
-    public IReadOnlyList<LogEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
-        QueryPage(correlationId, minLevel, after, limit).Select(stored => stored.LogEvent).ToList();
+    public IReadOnlyList<LogEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
+        QueryPage(id, minLevel, after, limit).Select(stored => stored.LogEvent).ToList();
 
     /// <summary>
     /// <see cref="Query(string, LogEventLevel, long, int)"/> with each event's sequence number: pass the
     /// last one as <paramref name="after"/> to read the next page.
     /// </summary>
-    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string correlationId, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit)
+    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit)
     {
-        ArgumentNullException.ThrowIfNull(correlationId);
+        ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfNegative(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return Sink?.Query(correlationId, minLevel, after, limit) ?? [];
+        return Sink?.Query(id, minLevel, after, limit) ?? [];
     }
 
-    /// <summary>The correlation ids that have live (unexpired) stored events.</summary>
+    /// <summary>The correlation ids that have live (unexpired) stored events (trace ids are not listed).</summary>
     public IReadOnlyList<string> CorrelationIds() => Sink?.CorrelationIds() ?? [];
 
     /// <summary>

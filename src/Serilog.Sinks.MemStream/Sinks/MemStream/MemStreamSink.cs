@@ -137,8 +137,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
         _store.Flush();
     }
 
-    internal IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
-        _store.Query(correlationId, minLevel, after, limit);
+    internal IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
+        _store.Query(id, minLevel, after, limit);
 
     internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();
 

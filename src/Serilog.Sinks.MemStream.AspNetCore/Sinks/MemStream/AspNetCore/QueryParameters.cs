@@ -72,7 +72,7 @@ internal sealed class QueryParameters(IQueryCollection query)
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        if (TraceIdText.TryParse(text, out var traceId))
+        if (TraceIdText.TryParseTraceIdOrTraceparent(text, out var traceId))
             return traceId;
         return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero (or a traceparent, 00-<trace id>-<span id>-<flags>, as ProblemDetails show it)", text, null);
     }

@@ -19,7 +19,7 @@ internal sealed class NullEventStore(StoreStatistics statistics) : IEventStore
 
     public void Flush() { }
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) => [];
+    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) => [];
 
     public IReadOnlyList<string> CorrelationIds() => [];
 

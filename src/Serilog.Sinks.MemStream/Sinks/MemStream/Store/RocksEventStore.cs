@@ -39,6 +39,7 @@ internal sealed class RocksEventStore : IEventStore
     string? _failure;
     string? _damage;
     int _disposed;
+    int _sequenceExhausted;
 
     internal RocksEventStore(SharedDatabase database, StoreSettings settings)
     {
@@ -90,6 +91,17 @@ internal sealed class RocksEventStore : IEventStore
             MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "store-damaged"));
             return;
         }
+        if (memStreamEvent.Sequence > StoreKey.MaxSequence)
+        {
+            // Keys hold ten digits, and the sink numbers every event it takes: an app logging 10,000 events a
+            // second gets there in about 12 days (continued across restarts). Said once, counted always.
+            Interlocked.Increment(ref _writeFailures);
+            MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "sequence-exhausted"));
+            if (Interlocked.Exchange(ref _sequenceExhausted, 1) == 0)
+                SelfLog.WriteLine("MemStream: the store at {0} holds sequence numbers of at most ten digits, and this sink has passed {1}; events are no longer stored. Move the store aside to start numbering afresh.",
+                    _database.Path, StoreKey.MaxSequence);
+            return;
+        }
 
         if (_pending.IsFull)
         {
@@ -125,8 +137,8 @@ internal sealed class RocksEventStore : IEventStore
         WriteSequence(Synced);
     }
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string correlationId, LogEventLevel minLevel, long after, int limit) =>
-        _queries.Query(correlationId, minLevel, after, limit);
+    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
+        _queries.Query(id, minLevel, after, limit);
 
     public IReadOnlyList<string> CorrelationIds() => _queries.CorrelationIds();
 
@@ -194,6 +206,12 @@ internal sealed class RocksEventStore : IEventStore
         while (true)
         {
             var failure = TryWrite(chunk, out var generation);
+            if (failure is not null and not RocksDbException and not StoreLostException)
+            {
+                // Not the disk's answer but a fault of MemStream's own: retrying would repeat it forever.
+                GiveUp(chunk, failure);
+                return;
+            }
             if (failure is StoreLostException || (failure is not null && StoreFailure.IsDamage(failure)))
             {
                 // RocksDB fails every write after it finds damaged files, until the database is closed:

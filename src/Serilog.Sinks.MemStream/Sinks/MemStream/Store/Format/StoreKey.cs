@@ -18,6 +18,9 @@ namespace Serilog.Sinks.MemStream.Store;
 internal static class StoreKey
 {
     public const int MaxIdBytes = 512;
+
+    /// <summary>The largest sequence number a key can hold (ten digits); the store refuses events beyond it.</summary>
+    public const long MaxSequence = 9_999_999_999;
     const string SequenceKeyPrefix = "sequence@";
     const int SequenceDigits = 10;
     const byte Separator = (byte)':';
@@ -93,15 +96,11 @@ internal static class StoreKey
     /// <summary>True when an id's key form is a correlation id's (not a trace's, nor that of events with no correlation id).</summary>
     public static bool IsCorrelationIdForm(ReadOnlySpan<byte> idForm) => idForm.IsEmpty || idForm[0] < EventMarker;
 
-    /// <summary>True when an id's key form is a trace id's.</summary>
-    public static bool IsTraceForm(ReadOnlySpan<byte> idForm) => !idForm.IsEmpty && idForm[0] == TraceMarker;
-
     /// <summary>A key above every correlation id's key and below every other: where a scan of correlation ids stops.</summary>
     public static byte[] CorrelationKeysEnd() => [EventMarker];
 
-    /// <summary>The trace id of a trace key, as a number: what the writer groups a batch's references by.</summary>
-    public static UInt128 TraceOf(ReadOnlySpan<byte> traceKey) =>
-        UInt128.Parse(traceKey.Slice(TraceTag.Length, TraceHexDigits), System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>A key without its sequence number: the id's key form and the separator.</summary>
+    public static ReadOnlySpan<byte> WithoutSequence(ReadOnlySpan<byte> key) => key[..^SequenceDigits];
 
     static int WriteTraceForm(Span<byte> destination, ActivityTraceId traceId)
     {

@@ -7,9 +7,9 @@ namespace Serilog.Sinks.MemStream.Store;
 /// The value under a trace key: references to the events of that trace that one write batch stored, in
 /// sequence order, each as its level and key (the event itself is stored once, under its own key, and a
 /// query reads its expiry there).
-/// One entry per trace per batch rather than one per event keeps the index's cost to the store small.
-/// A header like an event's (kind 2 where an event has its format version, 1; the lowest level; the latest
-/// expiry) lets maintenance judge the entry without reading the items.
+/// One entry per trace (and family) per batch rather than one per event keeps the index's cost to the
+/// store small. The header is laid out like an event's: kind 2 where an event has its format version, 1;
+/// a byte that is 0 (an event's level); the latest expiry of the items, which maintenance counts by.
 /// </summary>
 internal static class StoredReference
 {
@@ -19,11 +19,11 @@ internal static class StoredReference
     /// <summary>The bytes a reference to an event with this key takes.</summary>
     public static int ItemLength(int eventKeyLength) => ItemHeaderLength + eventKeyLength;
 
-    /// <summary>Writes the entry's header for items of these levels and expiries; returns its length.</summary>
-    public static int WriteHeader(Span<byte> destination, byte lowestLevel, long latestExpiry)
+    /// <summary>Writes the entry's header for items whose latest expiry is given; returns its length.</summary>
+    public static int WriteHeader(Span<byte> destination, long latestExpiry)
     {
         destination[0] = Kind;
-        destination[1] = lowestLevel;
+        destination[1] = 0;
         BinaryPrimitives.WriteInt64LittleEndian(destination[2..], latestExpiry);
         return StoredEventCodec.HeaderLength;
     }

@@ -96,7 +96,7 @@ internal sealed class StoreMaintenance : IDisposable
                             corrupt++;
                         }
                         else if (isReference)
-                            live += referenceExpiresAt > now ? 1 : 0; // counted with its event, not as one more
+                            live += referenceExpiresAt > now ? 1 : 0; // keeps its family; its expiry is counted by its events
                         else if (StoredEventCodec.TryReadHeader(value, out _, out var expiresAt) && expiresAt <= now)
                             expired++;
                         else

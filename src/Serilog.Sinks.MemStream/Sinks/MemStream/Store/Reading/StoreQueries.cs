@@ -24,8 +24,8 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>
-    /// The live events whose correlation id is exactly <paramref name="id"/> or, when it reads as a W3C
-    /// trace id (in any case), whose trace id is that one: each event once, after a sequence number and at
+    /// The live events whose correlation id is exactly <paramref name="id"/> or, when it is a W3C trace id
+    /// (32 hexadecimal digits, in any case), whose trace id is that one: each event once, after a sequence number and at
     /// or above a level, across the given families, in write order, at most <paramref name="limit"/>. The
     /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
     /// is what RocksDB's TTL appended to each (0 through a database opened with TTL).
@@ -33,22 +33,26 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     public static List<MemStreamStoredEvent> Scan(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, string id,
         LogEventLevel minLevel, long after, int limit, int suffixBytes)
     {
-        var found = ScanPrefix(database, families, StoreKey.Prefix(id), minLevel, after, limit, suffixBytes);
+        // Keys hold ten digits: no event comes after the largest such number.
+        if (after >= StoreKey.MaxSequence)
+            return [];
+        var found = ScanPrefix(database, families, StoreKey.Prefix(id), trace: null, minLevel, after, limit, suffixBytes);
         if (!TraceIdText.TryParse(id, out var traceId))
             return found;
         // An event whose correlation id is its own trace id is found both ways.
-        var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), minLevel, after, limit, suffixBytes);
+        var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), traceId, minLevel, after, limit, suffixBytes);
         return traced.Count == 0 ? found : [.. found.Concat(traced).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Take(limit)];
     }
 
     /// <summary>
-    /// The live events of one key prefix (an id's keys and nothing else), following a trace's references
-    /// to the events they name. Keys and the references in each are in sequence order, so the scan starts
-    /// at the first key above <paramref name="after"/> and stops at <paramref name="limit"/>. Values are
-    /// decoded where RocksDB holds them, without a copy.
+    /// The live events of one key prefix (an id's keys and nothing else): a correlation id's events, or,
+    /// with <paramref name="trace"/>, that trace's references followed to the events they name (and only
+    /// to events of that trace, whatever a damaged value says). Keys and the references in each are in
+    /// sequence order, so the scan starts at the first key above <paramref name="after"/> and stops at
+    /// <paramref name="limit"/>. Values are decoded where RocksDB holds them, without a copy.
     /// </summary>
     static List<MemStreamStoredEvent> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
-        LogEventLevel minLevel, long after, int limit, int suffixBytes)
+        System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, int limit, int suffixBytes)
     {
         var seekKey = StoreKey.Key(prefix, after + 1);
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
@@ -67,16 +71,19 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
                     continue; // another id that starts with this one and a colon
                 var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
-                if (!StoredReference.TryRead(value, out _, out var references))
+                if (trace is null)
                 {
-                    AddIfLive(events, sequence, value, minLevel, now);
+                    if (sequence > after)
+                        AddIfLive(events, sequence, value, trace, minLevel, now);
                     continue;
                 }
+                if (!StoredReference.TryRead(value, out _, out var references))
+                    continue; // damaged: maintenance removes it
                 while (events.Count < limit && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
                 {
                     if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
                         && database.Get(eventKey.ToArray(), family) is { } referencedValue)
-                        AddIfLive(events, referenced, WithoutSuffix(referencedValue, suffixBytes), minLevel, now);
+                        AddIfLive(events, referenced, WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
                 }
             }
             perFamily.Add(events);
@@ -88,10 +95,11 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Sequence).Take(limit)];
     }
 
-    static void AddIfLive(List<MemStreamStoredEvent> events, long sequence, ReadOnlySpan<byte> value, LogEventLevel minLevel, long now)
+    static void AddIfLive(List<MemStreamStoredEvent> events, long sequence, ReadOnlySpan<byte> value,
+        System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long now)
     {
         if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
-            && StoredEventCodec.TryDecode(value, out var logEvent))
+            && StoredEventCodec.TryDecode(value, out var logEvent) && (trace is null || logEvent!.TraceId == trace))
             events.Add(new MemStreamStoredEvent(sequence, logEvent!));
     }
 

@@ -11,7 +11,7 @@ namespace Serilog.Sinks.MemStream.Store;
 /// </summary>
 internal sealed class TraceReferenceWriter
 {
-    readonly Dictionary<(UInt128 Trace, int TtlSeconds), int> _groupOf = [];
+    readonly Dictionary<(TraceForm Trace, int TtlSeconds), int> _groupOf = [];
     readonly List<(int First, int Last)> _groups = [];
     int[] _next = new int[1024];
     byte[] _value = new byte[4096];
@@ -27,7 +27,7 @@ internal sealed class TraceReferenceWriter
             if (chunk[i].IndexKeyLength == 0)
                 continue;
             _next[i] = -1;
-            var group = (StoreKey.TraceOf(chunk[i].IndexKey), chunk[i].TtlSeconds);
+            var group = (new TraceForm(chunk[i]), chunk[i].TtlSeconds);
             if (_groupOf.TryGetValue(group, out var index))
             {
                 _next[_groups[index].Last] = i;
@@ -47,22 +47,39 @@ internal sealed class TraceReferenceWriter
         }
     }
 
+    /// <summary>A write's trace, compared by its index key's bytes without the sequence number: nothing to parse or allocate.</summary>
+    readonly struct TraceForm(PendingWrite write) : IEquatable<TraceForm>
+    {
+        readonly PendingWrite _write = write;
+
+        ReadOnlySpan<byte> Bytes => StoreKey.WithoutSequence(_write.IndexKey);
+
+        public bool Equals(TraceForm other) => Bytes.SequenceEqual(other.Bytes);
+
+        public override bool Equals(object? obj) => obj is TraceForm other && Equals(other);
+
+        public override int GetHashCode()
+        {
+            var hash = new HashCode();
+            hash.AddBytes(Bytes);
+            return hash.ToHashCode();
+        }
+    }
+
     /// <summary>Encodes the group that starts at <paramref name="first"/> into <see cref="_value"/>; returns its length.</summary>
     int Encode(PendingWrite[] chunk, int first)
     {
         var length = StoredEventCodec.HeaderLength;
-        byte lowestLevel = byte.MaxValue;
         long latestExpiry = 0;
         for (var i = first; i >= 0; i = _next[i])
         {
             length += StoredReference.ItemLength(chunk[i].KeyLength);
-            lowestLevel = Math.Min(lowestLevel, chunk[i].Value[1]);
             latestExpiry = Math.Max(latestExpiry, StoredEventCodec.ExpiryOf(chunk[i].Value));
         }
         if (_value.Length < length)
             _value = new byte[Math.Max(length, _value.Length * 2)];
 
-        var at = StoredReference.WriteHeader(_value, lowestLevel, latestExpiry);
+        var at = StoredReference.WriteHeader(_value, latestExpiry);
         for (var i = first; i >= 0; i = _next[i])
             at += StoredReference.WriteItem(_value.AsSpan(at), chunk[i].Value, chunk[i].Key);
         return at;
