@@ -9,11 +9,12 @@ namespace Serilog.Sinks.MemStream;
 /// </summary>
 public sealed class MemStreamEvent
 {
-    internal MemStreamEvent(long sequence, LogEvent logEvent, ReadOnlyMemory<byte> utf8)
+    internal MemStreamEvent(long sequence, LogEvent logEvent, ReadOnlyMemory<byte> utf8, FleetOrigin? origin = null)
     {
         Sequence = sequence;
         LogEvent = logEvent;
         Utf8 = utf8;
+        Origin = origin;
     }
 
     /// <summary>
@@ -34,6 +35,9 @@ public sealed class MemStreamEvent
 
     /// <summary>The live tail's CLEF frame for this event, serialized once for all its clients (AspNetCore package).</summary>
     internal byte[]? ClefFrame;
+
+    /// <summary>For an event read back from a fleet's stream: which instance logged it, its place in the stream and its CLEF as published; null for this process's own events.</summary>
+    internal FleetOrigin? Origin { get; }
 
     /// <summary>The rendered text, decoded from <see cref="Utf8"/> on each call.</summary>
     public string Text => Encoding.UTF8.GetString(Utf8.Span);

@@ -47,7 +47,12 @@ internal sealed class EventFrames
         using var json = new Utf8JsonWriter(_buffer);
         json.WriteStartObject();
         json.WriteString("type", "event");
-        WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef);
+        if (memStreamEvent.Origin is { } origin)
+        {
+            json.WriteString("instance", origin.Instance);
+            json.WriteString("id", origin.StreamId);
+        }
+        WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef, memStreamEvent.Origin?.Clef);
         if (!clef)
             json.WriteString("text", memStreamEvent.Utf8.Span);
         json.WriteEndObject();
@@ -93,7 +98,11 @@ internal sealed class EventFrames
         return _buffer.WrittenMemory;
     }
 
-    public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef)
+    /// <summary>
+    /// The fields every event frame has; with <paramref name="clef"/>, the event as CLEF: <paramref name="publishedClef"/>
+    /// as it was published when the event comes from a fleet's stream, else rendered here.
+    /// </summary>
+    public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef, string? publishedClef = null)
     {
         json.WriteNumber("seq", sequence);
         json.WriteString("timestamp", logEvent.Timestamp);
@@ -104,7 +113,12 @@ internal sealed class EventFrames
             json.WriteString("traceId", traceId.ToHexString());
         if (logEvent.SpanId is { } spanId)
             json.WriteString("spanId", spanId.ToHexString());
-        if (clef)
+        if (clef && publishedClef is not null)
+        {
+            json.WritePropertyName("clef");
+            json.WriteRawValue(publishedClef);
+        }
+        else if (clef)
         {
             _clefText.GetStringBuilder().Clear();
             _clef.Format(logEvent, _clefText);

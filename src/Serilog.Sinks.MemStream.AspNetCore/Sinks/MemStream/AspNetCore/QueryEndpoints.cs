@@ -135,8 +135,7 @@ internal static class QueryEndpoints
     {
         if (context.RequestServices.GetService<IMemStreamFleet>() is { } fleet)
             return fleet;
-        await PlainTextAnswer.WriteAsync(context, StatusCodes.Status404NotFound,
-            "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.");
+        await PlainTextAnswer.WriteAsync(context, StatusCodes.Status404NotFound, IMemStreamFleet.NoFleet);
         return null;
     }
 

@@ -77,6 +77,19 @@ internal sealed class QueryParameters(IQueryCollection query)
         return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero (or a traceparent, 00-<trace id>-<span id>-<flags>, as ProblemDetails show it)", text, null);
     }
 
+    /// <summary>A Redis stream id, <c>&lt;milliseconds&gt;-&lt;sequence&gt;</c> (as fleet frames carry it in <c>id</c>); null when absent.</summary>
+    public string? StreamId(string name)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return null;
+        var dash = text.IndexOf('-');
+        if (dash > 0 && ulong.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && ulong.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            return text;
+        return Fail<string?>(name, "must be a stream id as fleet frames carry it (<milliseconds>-<sequence>, such as 1764316800000-0)", text, null);
+    }
+
     /// <summary>Refuses the request with a message about parameters together (the first error stands).</summary>
     public void Refuse(string message) => Error ??= message;
 

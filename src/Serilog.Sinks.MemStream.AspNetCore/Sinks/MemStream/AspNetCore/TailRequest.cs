@@ -4,8 +4,13 @@ using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
-/// <summary>What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>traceId</c>, <c>filter</c>, <c>format</c>, <c>after</c>, <c>batch</c>.</summary>
-internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch)
+/// <summary>
+/// What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>traceId</c>, <c>filter</c>,
+/// <c>format</c>, <c>after</c>, <c>batch</c>; and <c>fleet</c> (every instance's events, from a fleet's stream)
+/// with <c>afterId</c> (resume after a stream id) in place of <c>after</c>.
+/// </summary>
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch,
+    bool Fleet = false, string? AfterId = null)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
@@ -16,13 +21,19 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
         var format = parameters.Choice("format", "text", "text", "clef");
         var after = parameters.Sequence("after");
         var batch = parameters.Choice("batch", "false", "false", "true") == "true";
+        var fleet = parameters.Choice("fleet", "false", "false", "true") == "true";
+        var afterId = parameters.StreamId("afterId");
+        if (fleet && after is not null)
+            parameters.Refuse("The query parameter 'after' resumes one instance's tail; a fleet tail (fleet=true) resumes with 'afterId', the stream id its frames carry in 'id'.");
+        if (!fleet && afterId is not null)
+            parameters.Refuse("The query parameter 'afterId' resumes a fleet tail; add fleet=true, or resume this instance's tail with 'after'.");
         TailFilter? filter = null;
         if (parameters.Text("filter") is { Length: > 0 } expression && (filter = TailFilter.TryCreate(expression, out var problem)) is null)
             parameters.Fail("filter", problem!, expression, 0);
 
         error = parameters.Error;
         return error is null
-            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, traceId, filter, format == "clef", after, batch)
+            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, traceId, filter, format == "clef", after, batch, fleet, afterId)
             : null;
     }
 

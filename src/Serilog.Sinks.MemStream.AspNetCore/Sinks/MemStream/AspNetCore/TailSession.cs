@@ -59,6 +59,11 @@ internal sealed class TailSession
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
+        if (request.Fleet && context.RequestServices.GetService<IMemStreamFleet>() is null)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status404NotFound, IMemStreamFleet.NoFleet);
+            return;
+        }
         if (!context.WebSockets.IsWebSocketRequest)
         {
             await RefuseNonWebSocketAsync(context);
@@ -72,6 +77,11 @@ internal sealed class TailSession
 
         try
         {
+            if (request.Fleet)
+            {
+                await HandleFleetAsync(context, options, request);
+                return;
+            }
             var instance = MemStream.Named(options.SinkName);
             // A resume point beyond the sink's newest event means the application restarted with a fresh
             // sequence (no durable store): start over from the buffer rather than wait for that number.
@@ -79,11 +89,13 @@ internal sealed class TailSession
             var after = restarted ? 0 : request.After ?? 0;
             // Subscribing before the handshake means nothing logged meanwhile is missed.
             using var subscription = instance.Events(after, request.MinLevel, options.ClientQueueCapacity);
-            using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
-            var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-            var session = new TailSession(socket, options, stopping, context.RequestAborted);
-            TailMetrics.Connected.Add(1);
-            await session.RunAsync(subscription, request with { After = after }, restarted, new EventFrames(instance.CorrelationIdProperty));
+            var frames = new EventFrames(instance.CorrelationIdProperty);
+            var opening = new List<ReadOnlyMemory<byte>>();
+            if (restarted)
+                opening.Add(frames.Notice("restarted", 0).ToArray());
+            if (after > 0 && subscription.Missed > 0)
+                opening.Add(frames.Notice("missed", subscription.Missed).ToArray());
+            await AcceptAndRunAsync(context, options, subscription, request with { After = after }, frames, opening);
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
         {
@@ -95,15 +107,48 @@ internal sealed class TailSession
         }
     }
 
-    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, bool restarted, EventFrames frames)
+    /// <summary>
+    /// A fleet tail (<c>fleet=true</c>): the fleet's stream, every instance's events, with the same queue,
+    /// filters, notices and send timeout as this instance's own tail; 503 before the upgrade when its
+    /// Redis cannot be reached (and 404 without a fleet, from the parameter checks).
+    /// </summary>
+    static async Task HandleFleetAsync(HttpContext context, MemStreamEndpointOptions options, TailRequest request)
+    {
+        var fleet = context.RequestServices.GetRequiredService<IMemStreamFleet>();
+        FleetTail tail;
+        try
+        {
+            tail = await fleet.OpenTailAsync(request.AfterId, request.MinLevel, options.ClientQueueCapacity, context.RequestAborted);
+        }
+        catch (FleetUnavailableException ex)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ex.Message);
+            return;
+        }
+        using var subscription = tail.Subscription;
+        var frames = new EventFrames(MemStream.Named(options.SinkName).CorrelationIdProperty);
+        // How many is unknown: the stream keeps no count of what it trimmed.
+        var opening = tail.Missed is { } missed ? new List<ReadOnlyMemory<byte>> { frames.Notice("missed", -1, missed).ToArray() } : [];
+        await AcceptAndRunAsync(context, options, subscription, request, frames, opening);
+    }
+
+    static async Task AcceptAndRunAsync(HttpContext context, MemStreamEndpointOptions options, MemStreamSubscription subscription, TailRequest request,
+        EventFrames frames, List<ReadOnlyMemory<byte>> opening)
+    {
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        var session = new TailSession(socket, options, stopping, context.RequestAborted);
+        TailMetrics.Connected.Add(1);
+        await session.RunAsync(subscription, request, frames, opening);
+    }
+
+    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, List<ReadOnlyMemory<byte>> opening)
     {
         var receiving = ReceiveAsync();
         try
         {
-            if (restarted)
-                await SendAsync(frames.Notice("restarted", 0));
-            if (request.After is > 0 && subscription.Missed > 0)
-                await SendAsync(frames.Notice("missed", subscription.Missed));
+            foreach (var notice in opening)
+                await SendAsync(notice);
             await SendEventsAsync(subscription, request, frames);
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)

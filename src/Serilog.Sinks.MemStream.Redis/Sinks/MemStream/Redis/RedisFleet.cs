@@ -111,6 +111,19 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         return _queries!.QueryAsync(query, cancellationToken);
     }
 
+    public async Task<FleetTail> OpenTailAsync(string? afterId, Serilog.Events.LogEventLevel minLevel, int capacity, CancellationToken cancellationToken)
+    {
+        var redis = Connected();
+        try
+        {
+            return await FleetTailReader.OpenAsync(redis, _keys, afterId, minLevel, capacity);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw FleetUnavailable.Because(redis, ex);
+        }
+    }
+
     ConnectionMultiplexer Connected()
     {
         var redis = _redis ?? throw new FleetUnavailableException("MemStream: the fleet has not started yet.");

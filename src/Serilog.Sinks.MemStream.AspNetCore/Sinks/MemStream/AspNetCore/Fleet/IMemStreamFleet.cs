@@ -10,6 +10,9 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// </summary>
 internal interface IMemStreamFleet
 {
+    /// <summary>The 404's message on a fleet endpoint of an app that has no fleet.</summary>
+    const string NoFleet = "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.";
+
     /// <summary>The sink name whose events the fleet publishes (null: the default sink).</summary>
     string? SinkName { get; }
 
@@ -18,4 +21,11 @@ internal interface IMemStreamFleet
 
     /// <summary>Asks every live instance for its stored events of one id, waiting at most the fleet's query timeout.</summary>
     Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens one client's tail of the fleet's stream: its newest events, or those after <paramref name="afterId"/>,
+    /// then every new one, into a subscription of <paramref name="capacity"/> events (a slow client loses its
+    /// oldest, counted). Disposing the subscription stops the reading.
+    /// </summary>
+    Task<FleetTail> OpenTailAsync(string? afterId, LogEventLevel minLevel, int capacity, CancellationToken cancellationToken);
 }

@@ -1,0 +1,7 @@
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// One client's fleet tail: a subscription that the fleet fills from its stream (each event carrying its
+/// instance and stream id), and, when the client resumed after an id the stream no longer holds, what it missed.
+/// </summary>
+internal sealed record FleetTail(MemStreamSubscription Subscription, string? Missed);

@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.Fleet;
+
+/// <summary>The fleet's live tail (<c>/ws?fleet=true</c>) over real instances and a real redis-server.</summary>
+[NonParallelizable]
+public class FleetTailTests
+{
+    RedisServer _redis = null!;
+    string _app = null!;
+
+    [SetUp]
+    public void StartRedis()
+    {
+        _redis = RedisServer.Start();
+        _app = "fleet-" + Some.UniqueName();
+    }
+
+    [TearDown]
+    public void StopRedis() => _redis.Dispose();
+
+    Task<TailServer> StartInstanceAsync(string instanceId, Action<Serilog.Sinks.MemStream.AspNetCore.MemStreamEndpointOptions>? configure = null) =>
+        TailServer.StartAsync(configure, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        {
+            o.App = _app;
+            o.InstanceId = instanceId;
+            o.SinkName = sinkName;
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        }));
+
+    [Test]
+    public async Task TheFleetTailCarriesEveryInstancesEventsEachInItsOrderThenLiveOnes()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        await using var c = await StartInstanceAsync("c");
+        foreach (var (server, name) in new[] { (a, "a"), (b, "b"), (c, "c") })
+        {
+            for (var i = 0; i < 20; i++)
+                server.Logger.Information("{Instance} before {Index}", name, i);
+        }
+        await WaitForStreamLengthAsync(60);
+
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true&batch=true"));
+        var replayed = Flatten(await ReceiveAsync(client, 60));
+        foreach (var (server, name) in new[] { (a, "a"), (b, "b"), (c, "c") })
+        {
+            for (var i = 0; i < 10; i++)
+                server.Logger.Information("{Instance} after {Index}", name, i);
+        }
+        var live = Flatten(await ReceiveAsync(client, 30));
+
+        var all = replayed.Concat(live).ToList();
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            var own = all.Where(e => e.GetProperty("instance").GetString() == name).ToList();
+            Assert.That(own.Select(e => e.Seq()), Is.EqualTo(Enumerable.Range(1, 30).Select(i => (long)i)), $"{name}'s events, each once, in order");
+            Assert.That(own[0].Text(), Is.EqualTo($"{name} before 0\n"), "the rendering as the instance made it");
+        }
+        Assert.That(all.Select(e => e.GetProperty("id").GetString()), Is.Unique);
+    }
+
+    [Test]
+    public async Task AClientResumesAfterAStreamIdWithNoGapAndNoDuplicate()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        for (var i = 0; i < 10; i++)
+        {
+            a.Logger.Information("a {Index}", i);
+            b.Logger.Information("b {Index}", i);
+        }
+        await WaitForStreamLengthAsync(20);
+        List<JsonElement> first;
+        using (var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true")))
+            first = Flatten(await ReceiveAsync(client, 20));
+        for (var i = 10; i < 25; i++)
+        {
+            a.Logger.Information("a {Index}", i);
+            b.Logger.Information("b {Index}", i);
+        }
+        await WaitForStreamLengthAsync(50);
+
+        using var resumed = await TailClient.ConnectAsync(b.WebSocketUri("fleet=true&afterId=" + first[^1].GetProperty("id").GetString()));
+        var rest = Flatten(await ReceiveAsync(resumed, 30));
+
+        var texts = first.Concat(rest).Select(e => e.Text()).ToList();
+        Assert.That(texts, Is.Unique);
+        Assert.That(texts.Order(), Is.EqualTo(Enumerable.Range(0, 25).SelectMany(i => new[] { $"a {i}\n", $"b {i}\n" }).Order()));
+    }
+
+    [Test]
+    public async Task EveryFilterOfTheTailWorksOnTheFleetTail()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true&format=clef&minLevel=Warning&correlationId=order-1&filter=" + Uri.EscapeDataString("StatusCode >= 500")));
+
+        b.Logger.ForContext("CorrelationId", "order-1").Information("info {StatusCode}", 503);
+        b.Logger.ForContext("CorrelationId", "order-2").Error("other order {StatusCode}", 503);
+        b.Logger.ForContext("CorrelationId", "order-1").Error("client error {StatusCode}", 404);
+        b.Logger.ForContext("CorrelationId", "order-1").Error("wanted {StatusCode}", 503);
+        a.Logger.ForContext("CorrelationId", "order-1").Warning("wanted too {StatusCode}", 500);
+
+        // Each instance publishes on its own: the stream orders them as they arrived, not as they were logged.
+        var events = Flatten(await ReceiveAsync(client, 2)).OrderBy(e => e.GetProperty("instance").GetString()).ToList();
+        Assert.That(events.Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()), Is.EqualTo(new[] { "wanted too {StatusCode}", "wanted {StatusCode}" }));
+        Assert.That(events.Select(e => e.GetProperty("instance").GetString()), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(events[1].GetProperty("correlationId").GetString(), Is.EqualTo("order-1"));
+        Assert.That(events[1].GetProperty("clef").GetProperty("StatusCode").GetInt32(), Is.EqualTo(503), "the CLEF as published");
+        a.Logger.ForContext("CorrelationId", "order-1").Error("sentinel {StatusCode}", 599);
+        var next = Flatten(await ReceiveAsync(client, 1)).Single();
+        Assert.That(next.GetProperty("clef").GetProperty("@mt").GetString(), Is.EqualTo("sentinel {StatusCode}"), "nothing filtered out got through");
+    }
+
+    [Test]
+    public async Task AStalledFleetClientLosesItsOldestAndSlowsNeitherTheOthersNorTheApp()
+    {
+        await using var a = await StartInstanceAsync("a", o => o.ClientQueueCapacity = 16);
+        using var stalled = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"), o => o.SetBuffer(1024, 1024));
+        using var reader = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true&batch=true"));
+        var padding = new string('x', 4000);
+
+        var logging = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 2000; i++)
+            a.Logger.Information("event {Index} {Padding}", i, padding);
+        logging.Stop();
+
+        var received = 0;
+        var dropped = 0L;
+        while (received < 2000 - dropped)
+        {
+            var frame = (await reader.ReceiveAsync())!.Value;
+            if (frame.Type() == "dropped")
+                dropped += frame.GetProperty("count").GetInt64();
+            else
+                received += frame.Type() == "events" ? frame.GetProperty("events").GetArrayLength() : 1;
+        }
+        Assert.That(received + dropped, Is.EqualTo(2000), "every event reached the reading client or was counted as dropped");
+        Assert.That(logging.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "logging did not wait for any client");
+        var stalledFrame = await stalled.ReceiveAsync();
+        Assert.That(stalledFrame, Is.Not.Null, "the stalled client is still served what it can take");
+    }
+
+    [Test]
+    public async Task FleetTailParametersAreCheckedAndAFleetlessAppSaysSo()
+    {
+        await using var fleetless = await TailServer.StartAsync();
+        await using var a = await StartInstanceAsync("a");
+
+        var noFleet = await RawHttp.GetAsync(fleetless.BaseUrl, "/memstream/ws?fleet=true");
+        var after = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&after=5");
+        var afterIdAlone = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?afterId=1-0");
+        var badId = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=yesterday");
+        var fine = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=1764316800000-0");
+
+        Assert.That((noFleet.Status, noFleet.Body.Contains("AddMemStreamFleet", StringComparison.Ordinal)), Is.EqualTo((404, true)));
+        Assert.That((after.Status, after.Body.Contains("'after'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
+        Assert.That((afterIdAlone.Status, afterIdAlone.Body.Contains("'afterId'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
+        Assert.That((badId.Status, badId.Body.Contains("'afterId'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
+        Assert.That(fine.Status, Is.EqualTo(426), "a plain GET of a valid fleet tail URL");
+    }
+
+    [Test]
+    public async Task WithRedisDownTheFleetTailIsRefusedWithTheReasonAndTheOwnTailWorks()
+    {
+        await using var a = await StartInstanceAsync("a");
+        _redis.Kill();
+        var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (fleet.Status().IsConnected && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+
+        var refused = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true", RawHttp.WebSocketUpgrade);
+        using var own = await TailClient.ConnectAsync(a.WebSocketUri());
+        a.Logger.Information("still here");
+
+        Assert.That(refused.Status, Is.EqualTo(503));
+        Assert.That(refused.Body, Does.Contain("Redis is unreachable"));
+        Assert.That(Flatten(await ReceiveAsync(own, 1)).Single().Text(), Is.EqualTo("still here\n"));
+    }
+
+    async Task WaitForStreamLengthAsync(long length)
+    {
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await redis.GetDatabase().StreamLengthAsync($"memstream:{{{_app}}}:events") < length)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the stream never held {length} events");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Frames until <paramref name="count"/> events arrived, single or batched.</summary>
+    static async Task<List<JsonElement>> ReceiveAsync(TailClient client, int count)
+    {
+        var frames = new List<JsonElement>();
+        while (Flatten(frames).Count < count)
+        {
+            var frame = await client.ReceiveAsync();
+            Assert.That(frame, Is.Not.Null, "the server closed the connection early");
+            frames.Add(frame!.Value);
+        }
+        return frames;
+    }
+
+    static List<JsonElement> Flatten(IEnumerable<JsonElement> frames) =>
+        frames.SelectMany(f => f.Type() switch
+        {
+            "events" => f.GetProperty("events").EnumerateArray().ToList(),
+            "event" => [f],
+            _ => [],
+        }).ToList();
+}
