@@ -21,6 +21,9 @@ builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = 
         context.ProblemDetails.Extensions["logs"] = $"/memstream/?traceId={activity.TraceId}";
 });
 builder.Services.AddHealthChecks().AddMemStream();
+// Several instances of the demo as one fleet, on a local Redis: --MemStream:Fleet:Redis=127.0.0.1:6379 (README).
+if (builder.Configuration["MemStream:Fleet:Redis"] is { Length: > 0 } redis)
+    builder.Services.AddMemStreamFleet(redis, options => builder.Configuration.GetSection("MemStream:Fleet").Bind(options));
 
 var app = builder.Build();
 app.UseMiddleware<CorrelationIdMiddleware>();

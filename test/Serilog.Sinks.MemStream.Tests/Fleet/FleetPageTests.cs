@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpenQA.Selenium;
+using Serilog.Sinks.MemStream.Tests.Support;
+using static Serilog.Sinks.MemStream.Tests.Support.PageDriving;
+
+namespace Serilog.Sinks.MemStream.Tests.Fleet;
+
+/// <summary>The live-tail page's fleet switch and instance column, in headless Chromium, over two real instances and a real redis-server.</summary>
+[NonParallelizable]
+public class FleetPageTests
+{
+    RedisServer _redis = null!;
+    string _app = null!;
+
+    [SetUp]
+    public void StartRedis()
+    {
+        _redis = RedisServer.Start();
+        _app = "fleet-" + Some.UniqueName();
+    }
+
+    [TearDown]
+    public void StopRedis() => _redis.Dispose();
+
+    Task<TailServer> StartInstanceAsync(string instanceId) =>
+        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        {
+            o.App = _app;
+            o.InstanceId = instanceId;
+            o.SinkName = sinkName;
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        }));
+
+    [Test]
+    public async Task TheFleetSwitchShowsEveryInstancesEventsWithTheirInstanceAndFiltersByOne()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        using var chromium = OpenLive(a);
+        chromium.WaitUntil(d => d.FindElement(By.Id("fleet-switch")).Displayed, "the fleet switch, offered because the app has a fleet");
+
+        chromium.Driver.FindElement(By.Id("fleet")).Click();
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "the fleet tail");
+        a.Logger.ForContext("CorrelationId", "order-4").Information("from a");
+        b.Logger.ForContext("CorrelationId", "order-4").Warning("from b");
+
+        chromium.WaitUntil(d => Shows(d, "from a") && Shows(d, "from b"), "both instances' events");
+        var fromB = Rows(chromium.Driver).Single(r => r.Text.Contains("from b"));
+        Assert.That(fromB.FindElement(By.ClassName("inst")).Text, Is.EqualTo("b"));
+        chromium.WaitUntil(d => d.FindElements(By.CssSelector("#instance option")).Count == 3, "the instances to filter by");
+        chromium.Driver.FindElements(By.CssSelector("#instance option")).Single(o => o.Text == "b").Click();
+        chromium.WaitUntil(d => Rows(d).Where(r => r.Displayed).All(r => r.Text.Contains("from b")), "only b's rows");
+
+        chromium.Driver.FindElements(By.CssSelector("#instance option")).Single(o => o.Text == "all").Click();
+        Rows(chromium.Driver).Single(r => r.Text.Contains("from a")).FindElement(By.ClassName("cid")).Click();
+        chromium.WaitUntil(d => HistoryRows(d).Count == 2, "order-4's history from both instances");
+        Assert.That(HistoryRows(chromium.Driver).Select(r => r.FindElement(By.ClassName("inst")).Text), Is.EqualTo(new[] { "a", "b" }));
+        chromium.Screenshot("fleet");
+    }
+
+    [Test]
+    public async Task WithoutAFleetThePageOffersNoSwitch()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = OpenLive(server);
+        server.Logger.Information("one");
+        chromium.WaitUntil(d => Shows(d, "one"), "the event");
+
+        Assert.That(chromium.Driver.FindElement(By.Id("fleet-switch")).Displayed, Is.False);
+    }
+}
