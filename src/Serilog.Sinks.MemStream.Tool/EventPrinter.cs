@@ -6,13 +6,15 @@ namespace Serilog.Sinks.MemStream.Tool;
 
 /// <summary>
 /// Prints events as coloured text lines, or as CLEF (one JSON object a line). Log text is made safe
-/// for the terminal (<see cref="TerminalText"/>) unless <paramref name="raw"/>.
+/// for the terminal (<see cref="TerminalText"/>) unless <paramref name="raw"/>. An event from one of
+/// several instances is labelled with it. Safe to share between several tails printing at once.
 /// </summary>
 sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
 {
     readonly CompactJsonFormatter _clef = new();
+    readonly Lock _printing = new();
 
-    public void Print(LogEvent logEvent)
+    public void Print(LogEvent logEvent, string? instance = null)
     {
         if (json)
         {
@@ -21,18 +23,28 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
             PrintJson(text.ToString().TrimEnd());
             return;
         }
-        Print(logEvent.Timestamp, logEvent.Level.ToString(), logEvent.RenderMessage() + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception));
+        Print(logEvent.Timestamp, logEvent.Level.ToString(), logEvent.RenderMessage() + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception), instance);
     }
 
-    public void Print(DateTimeOffset timestamp, string level, string text)
+    public void Print(DateTimeOffset timestamp, string level, string text, string? instance = null)
     {
-        console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] [{Colour(level)}]{Markup.Escape(Safe(Abbreviation(level)))}[/] {Markup.Escape(Safe(text.TrimEnd()))}");
+        var label = instance is null ? "" : $"[teal]{Markup.Escape(Safe(instance))}[/] ";
+        lock (_printing)
+            console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] {label}[{Colour(level)}]{Markup.Escape(Safe(Abbreviation(level)))}[/] {Markup.Escape(Safe(text.TrimEnd()))}");
     }
 
     /// <summary>One JSON object on a line of its own.</summary>
-    public void PrintJson(string json) => console.Profile.Out.Writer.WriteLine(raw ? json : TerminalText.Json(json));
+    public void PrintJson(string json)
+    {
+        lock (_printing)
+            console.Profile.Out.Writer.WriteLine(raw ? json : TerminalText.Json(json));
+    }
 
-    public void Notice(string text) => console.MarkupLine($"[yellow]! {Markup.Escape(Safe(text))}[/]");
+    public void Notice(string text)
+    {
+        lock (_printing)
+            console.MarkupLine($"[yellow]! {Markup.Escape(Safe(text))}[/]");
+    }
 
     string Safe(string text) => raw ? text : TerminalText.Line(text);
 

@@ -5,15 +5,17 @@ using Spectre.Console;
 namespace Serilog.Sinks.MemStream.Tool;
 
 /// <summary>
-/// <c>tail</c>: follows an application's MemStream WebSocket, printing events as they arrive. When the
-/// connection drops it reconnects with <c>after</c> the last sequence number it printed, and says
-/// what was missed. Ends cleanly on Ctrl+C.
+/// <c>tail</c>: follows an application's MemStream WebSocket (or its fleet's, with <c>--fleet</c>),
+/// printing events as they arrive, each labelled with its instance when there are several. When the
+/// connection drops it reconnects after the last event it printed (<c>after</c>, or <c>afterId</c> on a
+/// fleet), and says what was missed. Ends cleanly on Ctrl+C.
 /// </summary>
-sealed class TailCommand(IAnsiConsole console, TailSettings settings)
+sealed class TailCommand(TailSettings settings, EventPrinter printer)
 {
     static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
-    readonly EventPrinter _printer = new(console, json: false, settings.Raw);
+    readonly EventPrinter _printer = printer;
     long _lastSequence;
+    string? _lastId;
 
     public async Task<int> RunAsync(CancellationToken cancel)
     {
@@ -28,15 +30,15 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
                 socket.Options.SetRequestHeader(name, value);
             try
             {
-                await socket.ConnectAsync(settings.WebSocketUri(_lastSequence), cancel);
+                await socket.ConnectAsync(settings.WebSocketUri(_lastSequence, _lastId), cancel);
                 if (connectedOnce)
-                    _printer.Notice($"reconnected to {settings.Url}");
+                    Notice($"reconnected to {settings.Url}");
                 connectedOnce = true;
                 delay = TimeSpan.FromMilliseconds(250);
                 await ReceiveAsync(socket, cancel);
                 if (cancel.IsCancellationRequested)
                     break;
-                _printer.Notice(socket.CloseStatus == WebSocketCloseStatus.EndpointUnavailable
+                Notice(socket.CloseStatus == WebSocketCloseStatus.EndpointUnavailable
                     ? "the application is stopping; waiting for it to come back"
                     : "the connection closed; reconnecting");
             }
@@ -48,7 +50,7 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
             {
                 if (!connectedOnce)
                     throw await RefusalAsync(socket, ex, cancel);
-                _printer.Notice($"connection lost ({ex.Message}); retrying in {delay.TotalSeconds:0.#} s");
+                Notice($"connection lost ({ex.Message}); retrying in {delay.TotalSeconds:0.#} s");
             }
 
             try
@@ -91,32 +93,44 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
                 break;
             case "event":
                 _lastSequence = frame.GetProperty("seq").GetInt64();
+                var instance = settings.Label;
+                if (frame.TryGetProperty("id", out var id))
+                {
+                    _lastId = id.GetString();
+                    instance = frame.GetProperty("instance").GetString();
+                }
                 if (settings.Clef)
                     _printer.PrintJson(frame.GetProperty("clef").GetRawText());
                 else
-                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, frame.GetProperty("text").GetString()!);
+                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, frame.GetProperty("text").GetString()!, instance);
                 break;
             case "dropped":
-                _printer.Notice($"{frame.GetProperty("count").GetInt64()} events dropped: this terminal fell behind the application");
+                Notice($"{frame.GetProperty("count").GetInt64()} events dropped: this terminal fell behind the application");
                 break;
             case "restarted":
-                _printer.Notice("the application restarted; its output starts over");
+                Notice("the application restarted; its output starts over");
                 break;
             case "filter-failed":
-                _printer.Notice($"the filter failed on {frame.GetProperty("count").GetInt64()} events, which were skipped: {frame.GetProperty("message").GetString()}");
+                Notice($"the filter failed on {frame.GetProperty("count").GetInt64()} events, which were skipped: {frame.GetProperty("message").GetString()}");
                 break;
             case "missed":
-                _printer.Notice($"{frame.GetProperty("count").GetInt64()} events were logged while disconnected and are no longer buffered");
+                Notice(frame.GetProperty("count").GetInt64() < 0
+                    ? frame.GetProperty("message").GetString()!
+                    : $"{frame.GetProperty("count").GetInt64()} events were logged while disconnected and are no longer buffered");
                 break;
         }
     }
+
+    void Notice(string text) => _printer.Notice(settings.Label is null ? text : $"{settings.Label}: {text}");
 
     async Task<ToolException> RefusalAsync(ClientWebSocket socket, Exception failure, CancellationToken cancel) => (int)socket.HttpStatusCode switch
     {
         401 => new ToolException($"memstream: {settings.Url} requires authorization; pass --token or --header.", ExitCodes.Unreachable),
         403 => new ToolException($"memstream: {settings.Url} refused this client (403): {await ReasonAsync(cancel)}", ExitCodes.Unreachable),
-        404 => new ToolException($"memstream: {settings.Url} has no MemStream WebSocket at {settings.WebSocketUri(0).AbsolutePath} (404). Does the app call app.MapMemStream() or app.UseMemStreamWebSocket()?", ExitCodes.Unreachable),
+        404 when settings.Fleet => new ToolException($"memstream: {settings.Url} has no fleet tail (404): {await ReasonAsync(cancel)}", ExitCodes.Unreachable),
+        404 => new ToolException($"memstream: {settings.Url} has no MemStream WebSocket at {settings.WebSocketUri(0, null).AbsolutePath} (404). Does the app call app.MapMemStream() or app.UseMemStreamWebSocket()?", ExitCodes.Unreachable),
         400 => await BadRequestAsync(cancel),
+        503 when settings.Fleet => new ToolException($"memstream: {settings.Url} cannot serve the fleet tail now (503): {await ReasonAsync(cancel)}", ExitCodes.Unreachable),
         503 => new ToolException($"memstream: {settings.Url} already has its limit of live-tail clients (503); try again later.", ExitCodes.Unreachable),
         _ => new ToolException($"memstream: cannot connect to {settings.Url}: {failure.InnerException?.Message ?? failure.Message}. Is the application running, and is the URL right?", ExitCodes.Unreachable),
     };
@@ -153,8 +167,9 @@ sealed class TailCommand(IAnsiConsole console, TailSettings settings)
     }
 }
 
-/// <summary>What <c>tail</c> connects to and asks for.</summary>
-sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? TraceId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers, bool Raw)
+/// <summary>What <c>tail</c> connects to and asks for; <see cref="Label"/> names the instance when several are tailed at once.</summary>
+sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, string? TraceId, string? Filter, bool Clef, IReadOnlyList<(string Name, string Value)> Headers, bool Raw,
+    bool Fleet = false, string? Label = null)
 {
     /// <summary>The origin of the application's own URL, which the endpoint's cross-site check accepts.</summary>
     public string Origin => $"{(Url.Scheme is "wss" or "https" ? "https" : "http")}://{Url.Authority}";
@@ -162,11 +177,11 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
     /// <summary>The WebSocket's URL with http(s): a plain GET of it says why an upgrade was refused.</summary>
     public Uri HttpUri()
     {
-        var webSocket = WebSocketUri(0);
+        var webSocket = WebSocketUri(0, null);
         return new UriBuilder(webSocket) { Scheme = webSocket.Scheme == "wss" ? "https" : "http", Port = webSocket.Port }.Uri;
     }
 
-    public Uri WebSocketUri(long after)
+    public Uri WebSocketUri(long after, string? afterId)
     {
         var builder = new UriBuilder(Url) { Scheme = Url.Scheme is "https" or "wss" ? "wss" : "ws" };
         if (builder.Path is "" or "/")
@@ -176,7 +191,13 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
         if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));
         if (TraceId is not null) query.Add("traceId=" + Uri.EscapeDataString(TraceId));
         if (Filter is not null) query.Add("filter=" + Uri.EscapeDataString(Filter));
-        if (after > 0) query.Add("after=" + after);
+        if (Fleet)
+        {
+            query.Add("fleet=true");
+            if (afterId is not null) query.Add("afterId=" + Uri.EscapeDataString(afterId));
+        }
+        else if (after > 0)
+            query.Add("after=" + after);
         builder.Query = string.Join("&", query);
         return builder.Uri;
     }

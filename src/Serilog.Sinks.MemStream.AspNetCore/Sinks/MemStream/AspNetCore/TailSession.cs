@@ -59,10 +59,15 @@ internal sealed class TailSession
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
-        if (request.Fleet && context.RequestServices.GetService<IMemStreamFleet>() is null)
+        if (request.Fleet && context.RequestServices.GetService<IMemStreamFleet>() is var fleet)
         {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status404NotFound, IMemStreamFleet.NoFleet);
-            return;
+            // Before the upgrade check, so that a plain GET of the URL says why a fleet tail is refused.
+            if (fleet is null || fleet.Unavailable is not null)
+            {
+                await PlainTextAnswer.WriteAsync(context, fleet is null ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable,
+                    fleet?.Unavailable ?? IMemStreamFleet.NoFleet);
+                return;
+            }
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {

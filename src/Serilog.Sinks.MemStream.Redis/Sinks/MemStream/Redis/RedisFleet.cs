@@ -30,6 +30,8 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
 
     public bool IsConnected => _redis?.IsConnected ?? false;
 
+    public string? Unavailable => _redis is null ? "MemStream: the fleet has not started yet." : _redis.IsConnected ? null : FleetUnavailable.Because(_redis, null).Message;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var configuration = ConfigurationOptions.Parse(redisConfiguration);

@@ -13,6 +13,9 @@ internal interface IMemStreamFleet
     /// <summary>The 404's message on a fleet endpoint of an app that has no fleet.</summary>
     const string NoFleet = "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.";
 
+    /// <summary>Why the fleet cannot be reached now (its Redis is down), or null when it can.</summary>
+    string? Unavailable { get; }
+
     /// <summary>The sink name whose events the fleet publishes (null: the default sink).</summary>
     string? SinkName { get; }
 

@@ -4,11 +4,12 @@ using Serilog.Events;
 using Serilog.Parsing;
 using Serilog.Sinks.MemStream.Store;
 
-namespace Serilog.Sinks.MemStream.Redis;
+namespace Serilog.Sinks.MemStream;
 
 /// <summary>
-/// Reads an event back from the CLEF another instance published, so that the fleet tail's filters
-/// (level, correlation id, trace id, Serilog expressions) see it as the instance's own tail would: the
+/// Reads an event back from CLEF (another instance's, from a fleet's stream or an HTTP query), so that
+/// filters (level, correlation id, trace id, Serilog expressions) and printing see it as the instance's
+/// own would: the
 /// timestamp, template, level, exception (as its text), trace and span ids, and the properties, with
 /// objects as structures (their <c>$type</c> as the tag), arrays as sequences and numbers as
 /// <c>long</c>, <c>decimal</c> or <c>double</c>. Anything that is not CLEF gives false, never an exception.

@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.Json;
+using Serilog.Events;
+using Spectre.Console;
+
+namespace Serilog.Sinks.MemStream.Tool;
+
+/// <summary>
+/// <c>query --url</c>: asks a running application's query endpoint instead of reading a store directory,
+/// page after page, or with <c>--fleet</c> every instance of its fleet at once (merged by time, each event
+/// labelled with its instance, and the instances that did not answer named).
+/// </summary>
+static class UrlQueryCommand
+{
+    public static async Task<int> RunAsync(IAnsiConsole console, Uri url, string id, LogEventLevel minLevel, bool fleet, bool json, bool raw,
+        IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
+    {
+        var printer = new EventPrinter(console, json, raw);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var printed = 0;
+        long? after = 0;
+        while (after is not null)
+        {
+            var page = await GetAsync(http, QueryUri(url, id, minLevel, fleet, after.Value), headers, cancel);
+            foreach (var frame in page.GetProperty("events").EnumerateArray())
+            {
+                var clef = frame.GetProperty("clef").GetRawText();
+                var instance = frame.TryGetProperty("instance", out var name) ? name.GetString() : null;
+                if (json)
+                    printer.PrintJson(clef);
+                else if (ClefEventReader.TryRead(clef, out var logEvent))
+                    printer.Print(logEvent!, instance);
+                printed++;
+            }
+            if (page.TryGetProperty("instances", out var instances) && instances.GetProperty("missing").GetArrayLength() > 0)
+                printer.Notice($"these instances did not answer in time: {string.Join(", ", instances.GetProperty("missing").EnumerateArray().Select(i => i.GetString()))}");
+            after = page.GetProperty("next").ValueKind == JsonValueKind.Number ? page.GetProperty("next").GetInt64() : null;
+        }
+        if (printed == 0 && !json)
+            console.MarkupLine($"[grey]No stored events for {Markup.Escape(TerminalText.Line(id))} at {minLevel} or above{(fleet ? " on any instance" : "")}.[/]");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>The query endpoint's URL: 32 hex digits are asked as a trace id (which also finds a correlation id of that text), anything else as a correlation id.</summary>
+    static Uri QueryUri(Uri url, string id, LogEventLevel minLevel, bool fleet, long after)
+    {
+        var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
+        builder.Path = builder.Path is "" or "/" ? "/memstream/query" : builder.Path.TrimEnd('/') + "/query";
+        var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
+        builder.Query = query + (fleet ? "&fleet=true" : after > 0 ? $"&after={after}" : "");
+        return builder.Uri;
+    }
+
+    static async Task<JsonElement> GetAsync(HttpClient http, Uri uri, IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        foreach (var (name, value) in headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancel);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancel.IsCancellationRequested)
+        {
+            throw new ToolException($"memstream: cannot reach {uri.GetLeftPart(UriPartial.Authority)}: {ex.Message}. Is the application running, and is the URL right?", ExitCodes.Unreachable);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancel);
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                var reason = TerminalText.Line(body.Length <= 1000 ? body.Trim() : body[..1000] + "…");
+                throw new ToolException($"memstream: {uri.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode}: {reason}",
+                    response.StatusCode == HttpStatusCode.BadRequest ? ExitCodes.BadInput : ExitCodes.Unreachable);
+            }
+            try
+            {
+                return JsonDocument.Parse(body).RootElement.Clone();
+            }
+            catch (JsonException)
+            {
+                throw new ToolException($"memstream: {uri.GetLeftPart(UriPartial.Path)} did not answer as a MemStream query endpoint does (JSON). Is the URL the application's?", ExitCodes.Unreachable);
+            }
+        }
+    }
+}

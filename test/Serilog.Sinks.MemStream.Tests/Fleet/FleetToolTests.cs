@@ -1,0 +1,126 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Sinks.MemStream.Tests.Support;
+using Serilog.Sinks.MemStream.Tests.Tool;
+
+namespace Serilog.Sinks.MemStream.Tests.Fleet;
+
+/// <summary>The memstream tool across instances: a fleet through one of them (real redis-server), or several URLs merged on the client.</summary>
+[NonParallelizable]
+public class FleetToolTests
+{
+    RedisServer _redis = null!;
+    string _app = null!;
+
+    [SetUp]
+    public void StartRedis()
+    {
+        _redis = RedisServer.Start();
+        _app = "fleet-" + Some.UniqueName();
+    }
+
+    [TearDown]
+    public void StopRedis() => _redis.Dispose();
+
+    Task<TailServer> StartInstanceAsync(string instanceId) =>
+        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        {
+            o.App = _app;
+            o.InstanceId = instanceId;
+            o.SinkName = sinkName;
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+        }));
+
+    [Test]
+    public async Task TailWithFleetPrintsEveryInstancesEventsLabelledWithIt()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        using var stop = new CancellationTokenSource();
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", a.BaseUrl, "--fleet");
+        // Whether logged before or after the tool connects: the fleet tail replays the stream's newest, then follows.
+        a.Logger.Information("hello from a");
+        b.Logger.Warning("hello from b");
+        await run.WaitForOutputAsync("hello from a");
+        await run.WaitForOutputAsync("hello from b");
+        stop.Cancel();
+
+        Assert.That(await exit.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero);
+        Assert.That(run.Printed, Does.Contain(" a INF hello from a").And.Contain(" b WRN hello from b"));
+    }
+
+    [Test]
+    public async Task TailOfSeveralUrlsMergesTheirEventsLabelledByInstanceWithoutRedis()
+    {
+        await using var one = await TailServer.StartAsync();
+        await using var two = await TailServer.StartAsync();
+        one.Logger.Information("buffered on one");
+        using var stop = new CancellationTokenSource();
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", one.BaseUrl, two.BaseUrl);
+        await run.WaitForOutputAsync("buffered on one");
+        two.Logger.Information("live on two");
+        await run.WaitForOutputAsync("live on two");
+        stop.Cancel();
+
+        Assert.That(await exit.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero);
+        Assert.That(run.Printed, Does.Contain($" {new Uri(one.BaseUrl).Authority} INF buffered on one").And.Contain($" {new Uri(two.BaseUrl).Authority} INF live on two"));
+    }
+
+    [Test]
+    public async Task QueryByUrlAsksOneInstanceOrWithFleetEveryOne()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        a.Logger.ForContext("CorrelationId", "order-8").Information("placed on a");
+        await Task.Delay(20);
+        b.Logger.ForContext("CorrelationId", "order-8").Error("failed on b");
+        a.Facade.Flush();
+        b.Facade.Flush();
+        await WaitForInstancesAsync(a, 2);
+
+        var own = await ToolRun.RunAsync("query", "--url", a.BaseUrl, "order-8");
+        var fleet = await ToolRun.RunAsync("query", "--url", a.BaseUrl, "--fleet", "order-8");
+        var json = await ToolRun.RunAsync("query", "--url", a.BaseUrl, "--fleet", "--json", "--min-level", "Error", "order-8");
+
+        Assert.That(own.ExitCode, Is.Zero, own.Error);
+        Assert.That(own.Printed, Does.Contain("INF placed on a").And.Not.Contain("failed on b"));
+        Assert.That(fleet.ExitCode, Is.Zero, fleet.Error);
+        Assert.That(fleet.Printed.IndexOf(" a INF placed on a", StringComparison.Ordinal), Is.GreaterThanOrEqualTo(0).And.LessThan(fleet.Printed.IndexOf(" b ERR failed on b", StringComparison.Ordinal)), fleet.Printed);
+        Assert.That(json.Printed.Trim().Split('\n'), Has.Length.EqualTo(1));
+        Assert.That(json.Printed, Does.Contain("\"@mt\":\"failed on b\""));
+    }
+
+    [TestCase(new string[0], "give --store <directory> (read the store) or --url")]
+    [TestCase(new[] { "--store", "/tmp", "--url", "http://127.0.0.1:1" }, "one of them")]
+    [TestCase(new[] { "--store", "/tmp", "--fleet" }, "use it with --url")]
+    public async Task QueryNeedsExactlyOneSource(string[] options, string message)
+    {
+        var run = await ToolRun.RunAsync(["query", .. options, "order-1"]);
+
+        Assert.That(run.ExitCode, Is.EqualTo(2));
+        Assert.That(run.Error, Does.Contain(message));
+    }
+
+    [Test]
+    public async Task AFleetQueryOfAnAppWithoutAFleetSaysWhy()
+    {
+        await using var server = await TailServer.StartAsync();
+
+        var run = await ToolRun.RunAsync("query", "--url", server.BaseUrl, "--fleet", "x");
+
+        Assert.That(run.ExitCode, Is.EqualTo(3));
+        Assert.That(run.Error, Does.Contain("404").And.Contain("AddMemStreamFleet"));
+    }
+
+    static async Task WaitForInstancesAsync(TailServer server, int count)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (System.Text.Json.JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/instances")).RootElement.GetProperty("instances").GetArrayLength() < count)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the instances never all beat");
+            await Task.Delay(50);
+        }
+    }
+}
