@@ -11,7 +11,7 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -57,6 +57,8 @@ internal static class Program
             Print(TraceIndexComparison.Run(events: 200_000));
         if (Runs("tail"))
             Print(await LiveTailComparison.Run(TimeSpan.FromSeconds(3)));
+        if (Runs("fleet"))
+            Print(await FleetComparison.Run(TimeSpan.FromSeconds(3)));
         if (Runs("memory"))
             Print(MemoryComparison.Run(events: 1_000_000));
         if (Runs("load"))
