@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Serilog.Events;
-using Serilog.Parsing;
 using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream;
@@ -17,7 +16,6 @@ namespace Serilog.Sinks.MemStream;
 internal static class ClefEventReader
 {
     const int MaxDepth = 64;
-    static readonly MessageTemplateParser Parser = new();
 
     public static bool TryRead(string clef, out LogEvent? logEvent)
     {
@@ -32,7 +30,7 @@ internal static class ClefEventReader
             var level = LogEventLevel.Information;
             if (root.TryGetProperty("@l", out var levelText) && !Enum.TryParse(levelText.GetString(), ignoreCase: false, out level))
                 return false;
-            var template = Parser.Parse(root.TryGetProperty("@mt", out var mt) ? mt.GetString() ?? "" : root.TryGetProperty("@m", out var m) ? m.GetString() ?? "" : "");
+            var template = StoredEventCodec.ParseTemplate(root.TryGetProperty("@mt", out var mt) ? mt.GetString() ?? "" : root.TryGetProperty("@m", out var m) ? m.GetString() ?? "" : "");
             var exception = root.TryGetProperty("@x", out var x) && x.GetString() is { } text ? new StoredException(text) : null;
             var properties = new List<LogEventProperty>();
             foreach (var property in root.EnumerateObject())

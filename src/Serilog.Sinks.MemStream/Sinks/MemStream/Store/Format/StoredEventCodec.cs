@@ -104,7 +104,8 @@ internal static class StoredEventCodec
         }
     }
 
-    static MessageTemplate ParseTemplate(string text)
+    /// <summary>A parsed template, from a cache of the first thousand: applications log a small set of templates over and over.</summary>
+    internal static MessageTemplate ParseTemplate(string text)
     {
         if (Templates.TryGetValue(text, out var cached))
             return cached;
