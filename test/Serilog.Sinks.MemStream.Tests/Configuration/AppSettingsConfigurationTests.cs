@@ -112,6 +112,29 @@ public class AppSettingsConfigurationTests
         Assert.That(MemStream.Named(name).Query("r1").Single().RenderMessage(), Is.EqualTo("kept a week"));
     }
 
+    [TestCase("false", 0)]
+    [TestCase("true", 1)]
+    public void IndexTraceIdIsReadFromJson(string value, int stored)
+    {
+        var name = Some.UniqueName();
+        var storePath = _folder.Combine("store").Replace("\\", "/");
+        using var logger = LoggerFrom($$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "WriteTo": [ { "Name": "MemStream", "Args": { "name": "{{name}}", "storePath": "{{storePath}}", "indexTraceId": {{value}} } } ] } }
+            """);
+
+        string trace;
+        using (var activity = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            logger.Information("in a trace, without a correlation id");
+            trace = activity.TraceId.ToHexString();
+        }
+        MemStream.Named(name).Flush();
+
+        Assert.That(MemStream.Named(name).Query(trace), Has.Count.EqualTo(stored));
+    }
+
     [Test]
     public void ALevelSwitchGivenInCodeChangesTheSinkAtRunTime()
     {
