@@ -12,6 +12,9 @@ namespace Serilog.Sinks.MemStream.Tool;
 /// </summary>
 static class UrlQueryCommand
 {
+    /// <summary>A fleet query has no pages: ask each instance for the endpoint's most.</summary>
+    const int FleetLimit = 10_000;
+
     public static async Task<int> RunAsync(IAnsiConsole console, Uri url, string id, LogEventLevel minLevel, bool fleet, bool json, bool raw,
         IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
     {
@@ -30,10 +33,17 @@ static class UrlQueryCommand
                     printer.PrintJson(clef);
                 else if (ClefEventReader.TryRead(clef, out var logEvent))
                     printer.Print(logEvent!, instance);
+                else
+                    continue;
                 printed++;
             }
-            if (page.TryGetProperty("instances", out var instances) && instances.GetProperty("missing").GetArrayLength() > 0)
-                printer.Notice($"these instances did not answer in time: {string.Join(", ", instances.GetProperty("missing").EnumerateArray().Select(i => i.GetString()))}");
+            if (page.TryGetProperty("instances", out var instances))
+            {
+                if (instances.GetProperty("missing").GetArrayLength() > 0)
+                    printer.Notice($"these instances did not answer in time: {string.Join(", ", instances.GetProperty("missing").EnumerateArray().Select(i => i.GetString()))}");
+                if (instances.GetProperty("truncated").GetArrayLength() > 0)
+                    printer.Notice($"these instances had more than {FleetLimit:N0} events (or about 4 MiB) to show: {string.Join(", ", instances.GetProperty("truncated").EnumerateArray().Select(i => i.GetString()))}");
+            }
             after = page.GetProperty("next").ValueKind == JsonValueKind.Number ? page.GetProperty("next").GetInt64() : null;
         }
         if (printed == 0 && !json)
@@ -47,7 +57,7 @@ static class UrlQueryCommand
         var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
         builder.Path = builder.Path is "" or "/" ? "/memstream/query" : builder.Path.TrimEnd('/') + "/query";
         var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
-        builder.Query = query + (fleet ? "&fleet=true" : after > 0 ? $"&after={after}" : "");
+        builder.Query = query + (fleet ? $"&fleet=true&limit={FleetLimit}" : after > 0 ? $"&after={after}" : "");
         return builder.Uri;
     }
 

@@ -9,10 +9,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class MemStreamFleetServiceCollectionExtensions
 {
     /// <summary>
-    /// Publishes every event of the MemStream sink to the Redis stream <c>memstream:{App}:events</c>,
+    /// Publishes every event of the MemStream sink to the Redis stream <c>memstream:{App}:events</c> (braces included),
     /// registers this instance with a heartbeat, and answers fleet queries from its own store.
-    /// <c>MapMemStream()</c> then also serves <c>/instances</c> and <c>/query?...&amp;fleet=true</c>. The app
-    /// starts and logs whether or not Redis is reachable.
+    /// <c>MapMemStream()</c> then also serves <c>/ws?fleet=true</c>, <c>/instances</c> and <c>/query?...&amp;fleet=true</c>.
+    /// The app starts at once and logs whether or not Redis is reachable: the fleet connects in the background.
     /// </summary>
     /// <param name="services">The app's services.</param>
     /// <param name="redisConfiguration">A StackExchange.Redis configuration string, such as <c>127.0.0.1:6379</c> or <c>redis.internal:6380,password=…,ssl=true</c>.</param>

@@ -49,7 +49,7 @@ public class FleetPageTests
         Assert.That(fromB.FindElement(By.ClassName("inst")).Text, Is.EqualTo("b"));
         chromium.WaitUntil(d => d.FindElements(By.CssSelector("#instance option")).Count == 3, "the instances to filter by");
         chromium.Driver.FindElements(By.CssSelector("#instance option")).Single(o => o.Text == "b").Click();
-        chromium.WaitUntil(d => Rows(d).Where(r => r.Displayed).All(r => r.Text.Contains("from b")), "only b's rows");
+        chromium.WaitUntil(d => Rows(d).Where(r => r.Displayed).ToList() is { Count: > 0 } shown && shown.All(r => r.Text.Contains("from b")), "only b's rows");
 
         chromium.Driver.FindElements(By.CssSelector("#instance option")).Single(o => o.Text == "all").Click();
         Rows(chromium.Driver).Single(r => r.Text.Contains("from a")).FindElement(By.ClassName("cid")).Click();

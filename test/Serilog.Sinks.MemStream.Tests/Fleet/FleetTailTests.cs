@@ -182,6 +182,104 @@ public class FleetTailTests
         Assert.That(Flatten(await ReceiveAsync(own, 1)).Single().Text(), Is.EqualTo("still here\n"));
     }
 
+    [Test]
+    public async Task EntriesMemStreamDidNotWriteAreSkippedOnReplayAndLive()
+    {
+        await using var a = await StartInstanceAsync("a");
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        var key = $"memstream:{{{_app}}}:events";
+        var garbage = new[]
+        {
+            "{\"@t\":\"2026-11-28T08:00:00Z\",\"@l\":3}", "{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":5}", "{\"@t\":\"2026-11-28T08:00:00Z\",\"@x\":{}}",
+            "{\"@t\":\"2026-11-28T08:00:00Z\",\"@l\":\"99\"}", "{\"@t\":\"2026-11-28T08:00:00Z\",\"A\":{\"$type\":1}}", "not json", "[1,2]", new string('[', 5000),
+        };
+        async Task AddGarbageAsync()
+        {
+            foreach (var clef in garbage)
+                await redis.GetDatabase().StreamAddAsync(key, [new("instance", "rogue"), new("seq", 1), new("text", "rogue\n"), new("clef", clef)]);
+            await redis.GetDatabase().StreamAddAsync(key, [new("instance", "rogue"), new("seq", "x")]);
+        }
+        a.Logger.Information("before");
+        await WaitForStreamLengthAsync(1);
+        await AddGarbageAsync();
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"));
+        await AddGarbageAsync();
+        a.Logger.Information("after");
+
+        // Three of the eight read as CLEF with a member of an odd type, which is left out (an untyped template,
+        // an exception that is no text, a $type that is no name); the rest are skipped. Either way, nothing throws.
+        var rogue = Enumerable.Repeat("rogue\n", 3);
+        var expected = new[] { "before\n" }.Concat(rogue).Concat(rogue).Append("after\n").ToList();
+        var texts = Flatten(await ReceiveAsync(client, expected.Count)).Select(e => e.Text()).ToList();
+
+        Assert.That(texts, Is.EqualTo(expected), "the replay and the live tail went on past what does not read");
+        using var again = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"));
+        Assert.That(Flatten(await ReceiveAsync(again, expected.Count)).Select(e => e.Text()), Is.EqualTo(expected), "a new client's replay too");
+    }
+
+    [Test]
+    public async Task ResumingAfterAnEventTheStreamTrimmedSaysSo()
+    {
+        var small = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        {
+            o.App = _app;
+            o.InstanceId = "small";
+            o.SinkName = sinkName;
+            o.StreamLength = 10;
+        }));
+        await using var _ = small;
+        small.Logger.Information("the first");
+        await WaitForStreamLengthAsync(1);
+        string firstId;
+        using (var client = await TailClient.ConnectAsync(small.WebSocketUri("fleet=true")))
+            firstId = Flatten(await ReceiveAsync(client, 1)).Single().GetProperty("id").GetString()!;
+        for (var i = 0; i < 1000; i++)
+            small.Logger.Information("more {Index}", i);
+        small.Logger.Information("the last");
+        using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while ((await redis.GetDatabase().StreamRangeAsync($"memstream:{{{_app}}}:events", firstId, firstId)).Length > 0)
+            {
+                Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the stream never trimmed its first event");
+                await Task.Delay(50);
+            }
+        }
+
+        using var resumed = await TailClient.ConnectAsync(small.WebSocketUri("fleet=true&afterId=" + firstId));
+        var notice = (await resumed.ReceiveAsync())!.Value;
+
+        Assert.That(notice.Type(), Is.EqualTo("missed"));
+        Assert.That(notice.GetProperty("count").GetInt64(), Is.EqualTo(-1));
+        Assert.That(notice.GetProperty("message").GetString(), Does.Contain(firstId));
+    }
+
+    [Test]
+    public async Task AnAppWhoseRedisIsUnreachableStartsAtOnceAndSaysSo()
+    {
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        }
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await using var server = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet($"127.0.0.1:{closedPort},connectTimeout=5000", o =>
+        {
+            o.App = _app;
+            o.SinkName = sinkName;
+        }));
+        started.Stop();
+
+        var instances = await RawHttp.GetAsync(server.BaseUrl, "/memstream/instances");
+        server.Logger.Information("logging on");
+
+        Assert.That(started.Elapsed, Is.LessThan(TimeSpan.FromSeconds(3)), "the host started without waiting for Redis");
+        Assert.That(instances.Status, Is.EqualTo(503));
+        Assert.That(instances.Body, Does.Contain("Redis"));
+        Assert.That(server.Facade.Snapshot(), Does.Contain("logging on"));
+    }
+
     async Task WaitForStreamLengthAsync(long length)
     {
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);

@@ -7,8 +7,8 @@ namespace Serilog.Sinks.MemStream;
 
 /// <summary>
 /// Reads an event back from CLEF (another instance's, from a fleet's stream or an HTTP query), so that
-/// filters (level, correlation id, trace id, Serilog expressions) and printing see it as the instance's
-/// own would: the
+/// filters (level, correlation id, trace id, Serilog expressions) and printing see it as the instance
+/// that logged it did: the
 /// timestamp, template, level, exception (as its text), trace and span ids, and the properties, with
 /// objects as structures (their <c>$type</c> as the tag), arrays as sequences and numbers as
 /// <c>long</c>, <c>decimal</c> or <c>double</c>. Anything that is not CLEF gives false, never an exception.
@@ -28,10 +28,10 @@ internal static class ClefEventReader
                 || !root.TryGetProperty("@t", out var time) || !time.TryGetDateTimeOffset(out var timestamp))
                 return false;
             var level = LogEventLevel.Information;
-            if (root.TryGetProperty("@l", out var levelText) && !Enum.TryParse(levelText.GetString(), ignoreCase: false, out level))
+            if (root.TryGetProperty("@l", out var levelText) && !TryLevel(Text(levelText), out level))
                 return false;
-            var template = StoredEventCodec.ParseTemplate(root.TryGetProperty("@mt", out var mt) ? mt.GetString() ?? "" : root.TryGetProperty("@m", out var m) ? m.GetString() ?? "" : "");
-            var exception = root.TryGetProperty("@x", out var x) && x.GetString() is { } text ? new StoredException(text) : null;
+            var template = StoredEventCodec.ParseTemplate(Text(root, "@mt") ?? Text(root, "@m") ?? "");
+            var exception = Text(root, "@x") is { } text ? new StoredException(text) : null;
             var properties = new List<LogEventProperty>();
             foreach (var property in root.EnumerateObject())
             {
@@ -42,14 +42,34 @@ internal static class ClefEventReader
                     properties.Add(new LogEventProperty(name, ValueOf(property.Value)));
             }
             logEvent = new LogEvent(timestamp, level, exception, template, properties,
-                root.TryGetProperty("@tr", out var tr) && TraceIdText.TryParse(tr.GetString(), out var traceId) ? traceId : default,
-                root.TryGetProperty("@sp", out var sp) && sp.GetString() is { Length: 16 } span && span.All(char.IsAsciiHexDigit) ? ActivitySpanId.CreateFromString(span.ToLowerInvariant()) : default);
+                TraceIdText.TryParse(Text(root, "@tr"), out var traceId) ? traceId : default,
+                Text(root, "@sp") is { Length: 16 } span && span.All(char.IsAsciiHexDigit) && span.Any(c => c != '0') ? ActivitySpanId.CreateFromString(span.ToLowerInvariant()) : default);
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException or ArgumentException)
         {
-            return false;
+            return false; // whatever the JSON holds where CLEF has something else
         }
+    }
+
+    /// <summary>A string member's text; null when it is missing or not a string.</summary>
+    static string? Text(JsonElement root, string name) => root.TryGetProperty(name, out var value) ? Text(value) : null;
+
+    static string? Text(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>Level names only (Enum.TryParse would take numbers, and "99" is no level).</summary>
+    static bool TryLevel(string? text, out LogEventLevel level)
+    {
+        level = LogEventLevel.Information;
+        foreach (var candidate in Enum.GetValues<LogEventLevel>())
+        {
+            if (candidate.ToString() == text)
+            {
+                level = candidate;
+                return true;
+            }
+        }
+        return false;
     }
 
     static LogEventPropertyValue ValueOf(JsonElement value) => value.ValueKind switch
@@ -65,6 +85,6 @@ internal static class ClefEventReader
         JsonValueKind.Array => new SequenceValue(value.EnumerateArray().Select(ValueOf).ToList()),
         _ => new StructureValue(
             value.EnumerateObject().Where(p => p.Name != "$type" && LogEventProperty.IsValidName(p.Name)).Select(p => new LogEventProperty(p.Name, ValueOf(p.Value))).ToList(),
-            value.TryGetProperty("$type", out var tag) ? tag.GetString() : null),
+            Text(value, "$type")),
     };
 }

@@ -13,13 +13,16 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// it counts the events it cannot send and says so once in SelfLog; StackExchange.Redis reconnects by itself,
 /// and publishing resumes with the next event.
 /// </summary>
-internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
+internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters, long startAfter)
 {
     const int BatchSize = 2048;
     static readonly TimeSpan SinkWait = TimeSpan.FromSeconds(1);
     readonly CompactJsonFormatter _clef = new();
     readonly StringWriter _clefText = new(CultureInfo.InvariantCulture);
     bool _failing;
+    // Where to pick up: the sink's sequence when the fleet started (connecting takes a while), then the
+    // last event taken, so that a restarted loop replays from the sink's buffer instead of losing events.
+    long _lastTaken = startAfter;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -32,13 +35,18 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
                 await Task.Delay(SinkWait, stopping); // the sink is configured later, or is being replaced
                 continue;
             }
-            using var subscription = instance.Events(after: null, LogEventLevel.Verbose, options.PublishQueueCapacity);
+            // A sink that started afresh (a new one under the same name) numbers from 1 again.
+            var after = _lastTaken <= instance.LastSequence ? _lastTaken : 0;
+            using var subscription = instance.Events(after, LogEventLevel.Verbose, options.PublishQueueCapacity);
+            if (subscription.Missed > 0)
+                counters.AddDropped(subscription.Missed); // no longer buffered when the publisher got to them
             var dropped = 0L;
             while (await subscription.Reader.WaitToReadAsync(stopping))
             {
                 batch.Clear();
                 while (batch.Count < BatchSize && subscription.Reader.TryRead(out var memStreamEvent))
                     batch.Add(memStreamEvent);
+                _lastTaken = batch[^1].Sequence;
                 await SendAsync(batch, instance.CorrelationIdProperty);
                 if (subscription.Dropped > dropped)
                 {

@@ -21,29 +21,32 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
         var reply = keys.Reply(request.Request);
         try
         {
-            var live = (await FleetHeartbeat.LiveAsync(redis.GetDatabase(), keys, options)).Select(i => i.Instance).ToHashSet(StringComparer.Ordinal);
+            // This instance answers too, even when its heartbeat is not (yet, or after a Redis restart) in the set.
+            var live = (await FleetHeartbeat.LiveAsync(redis.GetDatabase(), keys, options)).Select(i => i.Instance).Append(options.InstanceId!).ToHashSet(StringComparer.Ordinal);
             var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await subscriber.SubscribeAsync(reply, (_, message) =>
             {
-                if (TryReadAnswer((byte[])message!) is not { } answer)
+                // Only the instances it waits for, so that a flood of answers cannot grow this.
+                if (TryReadAnswer((byte[])message!) is not { } answer || !live.Contains(answer.GetProperty("instance").GetString()!))
                     return;
                 answers[answer.GetProperty("instance").GetString()!] = answer;
                 if (live.All(answers.ContainsKey))
                     allAnswered.TrySetResult();
             });
             await subscriber.PublishAsync(keys.Queries, request.ToJson());
-            if (live.Count > 0)
-                await Task.WhenAny(allAnswered.Task, Task.Delay(options.QueryTimeout, cancellationToken));
+            await Task.WhenAny(allAnswered.Task, Task.Delay(options.QueryTimeout, cancellationToken));
             cancellationToken.ThrowIfCancellationRequested();
 
-            var events = answers.Values
+            // One reading of the answers: a late one must not count as answered without its events.
+            var received = answers.ToArray();
+            var events = received.Select(a => a.Value)
                 .SelectMany(answer => answer.GetProperty("events").EnumerateArray())
-                .OrderBy(e => e.TryGetProperty("timestamp", out var t) && t.TryGetDateTimeOffset(out var at) ? at : DateTimeOffset.MinValue)
+                .OrderBy(e => e.GetProperty("timestamp").GetDateTimeOffset())
                 .ThenBy(e => e.GetProperty("instance").GetString(), StringComparer.Ordinal)
                 .ToList();
-            var answered = answers.Keys.Order(StringComparer.Ordinal).ToList();
-            var truncated = answers.Where(a => a.Value.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
-            var missing = live.Except(answers.Keys).Order(StringComparer.Ordinal).ToList();
+            var answered = received.Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
+            var truncated = received.Where(a => a.Value.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
+            var missing = live.Except(answered).Order(StringComparer.Ordinal).ToList();
             return new FleetQueryAnswer(events, answered, truncated, missing);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -66,7 +69,9 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
             return root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty("instance", out var instance) && instance.ValueKind == JsonValueKind.String
                 && root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
-                && events.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String)
+                && events.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object
+                    && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String
+                    && e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out _))
                     ? root.Clone()
                     : null;
         }

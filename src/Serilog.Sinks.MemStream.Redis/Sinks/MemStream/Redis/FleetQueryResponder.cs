@@ -10,16 +10,33 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// Answers the fleet's queries from this instance's own store: each request on the queries channel gets,
 /// on its reply channel, <c>{"instance", "truncated", "events": [...]}</c>, the events written as the query
 /// endpoint writes them, each with <c>instance</c>. StackExchange.Redis subscribes again by itself after a
-/// reconnection.
+/// reconnection. At most <see cref="MaxAnswering"/> answers are made at once (more are left unanswered,
+/// and the asker reports this instance missing), and an answer stops at about <see cref="MaxAnswerBytes"/>
+/// (marked truncated): Redis closes a subscriber whose pending messages pass 32 MB.
 /// </summary>
 internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys)
 {
+    const int MaxAnswering = 4;
+    const int MaxAnswerBytes = 4 * 1024 * 1024;
+    readonly SemaphoreSlim _answering = new(MaxAnswering);
+
     public Task StartAsync() =>
         redis.GetSubscriber().SubscribeAsync(keys.Queries, (channel, message) =>
         {
+            if (FleetQueryRequest.TryRead((byte[])message!) is not { } request || !_answering.Wait(0))
+                return;
             // Off Redis's own thread: a query reads the disk.
-            if (FleetQueryRequest.TryRead((byte[])message!) is { } request)
-                _ = Task.Run(() => AnswerAsync(request));
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    await AnswerAsync(request);
+                }
+                finally
+                {
+                    _answering.Release();
+                }
+            });
         });
 
     public Task StopAsync() => redis.GetSubscriber().UnsubscribeAsync(keys.Queries);
@@ -36,7 +53,7 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
         }
     }
 
-    byte[] Answer(FleetQueryRequest request)
+    ReadOnlyMemory<byte> Answer(FleetQueryRequest request)
     {
         var instance = MemStream.Named(options.SinkName);
         // One more than asked says whether there were more.
@@ -47,18 +64,22 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
         {
             json.WriteStartObject();
             json.WriteString("instance", options.InstanceId);
-            json.WriteBoolean("truncated", found.Count > request.Limit);
             json.WriteStartArray("events");
+            var written = 0;
             foreach (var stored in found.Take(request.Limit))
             {
+                if (json.BytesCommitted + json.BytesPending > MaxAnswerBytes)
+                    break;
                 json.WriteStartObject();
                 json.WriteString("instance", options.InstanceId);
                 frames.WriteEventFields(json, stored.Sequence, stored.LogEvent, clef: true);
                 json.WriteEndObject();
+                written++;
             }
             json.WriteEndArray();
+            json.WriteBoolean("truncated", written < found.Count);
             json.WriteEndObject();
         }
-        return body.WrittenSpan.ToArray();
+        return body.WrittenMemory;
     }
 }

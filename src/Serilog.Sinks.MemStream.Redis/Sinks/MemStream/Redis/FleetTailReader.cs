@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Serilog.Events;
 using Serilog.Sinks.MemStream.AspNetCore;
@@ -9,9 +8,10 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// Follows the fleet's stream for one tail client: reads what follows the last id it saw (<c>XRANGE (id +</c>,
 /// 256 at a time, again at once while there is more, else every 100 ms) and offers each event to the
-/// client's subscription, whose bounded queue drops the oldest for a slow client. An entry that does not
-/// read is skipped. While Redis is unreachable it waits and then resumes from the same id, so the client
-/// gets no gap and no duplicate as long as the stream still holds the events.
+/// client's subscription. While the client's queue is full it waits instead of reading on, so a stalled
+/// client costs no parsing. An entry that does not read is skipped. While Redis is unreachable it waits
+/// and then resumes from the same id, so the client gets no gap and no duplicate as long as the stream
+/// still holds the events. A failure of its own ends the client's tail (said in SelfLog), never the app.
 /// </summary>
 internal sealed class FleetTailReader
 {
@@ -24,14 +24,16 @@ internal sealed class FleetTailReader
     readonly IConnectionMultiplexer _redis;
     readonly FleetKeys _keys;
     readonly MemStreamSubscription _subscription;
+    readonly int _capacity;
     readonly CancellationTokenSource _stop = new();
     RedisValue _position;
 
-    FleetTailReader(IConnectionMultiplexer redis, FleetKeys keys, MemStreamSubscription subscription, RedisValue position)
+    FleetTailReader(IConnectionMultiplexer redis, FleetKeys keys, MemStreamSubscription subscription, int capacity, RedisValue position)
     {
         _redis = redis;
         _keys = keys;
         _subscription = subscription;
+        _capacity = capacity;
         _position = position;
     }
 
@@ -45,16 +47,17 @@ internal sealed class FleetTailReader
         if (afterId is null)
         {
             var newest = await database.StreamRangeAsync(keys.Events, "-", "+", Math.Min(Replay, capacity), Order.Descending);
-            reader = new FleetTailReader(redis, keys, subscription, newest.Length > 0 ? newest[0].Id : "0-0");
+            reader = new FleetTailReader(redis, keys, subscription, capacity, newest.Length > 0 ? newest[0].Id : "0-0");
             foreach (var entry in newest.Reverse())
                 reader.Offer(entry);
         }
         else
         {
-            var info = await database.StreamInfoAsync(keys.Events).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : (StreamInfo?)null, TaskScheduler.Default);
-            if (info is { } stream && Compare(afterId, stream.MaxDeletedEntryId.ToString()) < 0)
-                missed = $"The fleet's stream no longer holds every event after {afterId} (it keeps about its newest StreamLength); it goes on from its oldest.";
-            reader = new FleetTailReader(redis, keys, subscription, afterId);
+            // Redis trims a stream from its oldest end: while it still holds the entry resumed after, it holds
+            // everything after it. (Trimming does not move XINFO's max-deleted-entry-id, so that cannot tell.)
+            if ((await database.StreamRangeAsync(keys.Events, afterId, afterId, 1)).Length == 0)
+                missed = $"The fleet's stream no longer holds the event {afterId} (it keeps about its newest StreamLength, and only while Redis keeps it); it goes on from the oldest it holds after it.";
+            reader = new FleetTailReader(redis, keys, subscription, capacity, afterId);
         }
         _ = Task.Run(reader.RunAsync);
         return new FleetTail(subscription, missed);
@@ -67,6 +70,11 @@ internal sealed class FleetTailReader
         {
             while (!stopping.IsCancellationRequested)
             {
+                if (_subscription.Reader.Count >= _capacity)
+                {
+                    await Task.Delay(Idle, stopping); // the client is behind: reading on would only parse what it drops
+                    continue;
+                }
                 StreamEntry[] page;
                 try
                 {
@@ -87,12 +95,26 @@ internal sealed class FleetTailReader
         {
             // The client is gone. (The source has no timer: nothing to dispose.)
         }
+        catch (Exception ex)
+        {
+            Serilog.Debugging.SelfLog.WriteLine("MemStream: reading the fleet's stream for a live-tail client failed, and that client's tail ends: {0}", ex);
+            _subscription.Dispose();
+        }
     }
 
     void Offer(StreamEntry entry)
     {
         _position = entry.Id;
-        if (Read(entry) is { } memStreamEvent)
+        MemStreamEvent? memStreamEvent;
+        try
+        {
+            memStreamEvent = Read(entry);
+        }
+        catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or InvalidOperationException)
+        {
+            memStreamEvent = null; // an entry no MemStream wrote: skipped
+        }
+        if (memStreamEvent is not null)
             _subscription.Offer(memStreamEvent);
     }
 
@@ -107,18 +129,5 @@ internal sealed class FleetTailReader
         var text = entry["text"];
         return new MemStreamEvent(sequence, logEvent!, text.IsNull ? Encoding.UTF8.GetBytes("") : (byte[])text!,
             new FleetOrigin(instance.ToString(), entry.Id.ToString(), clef.ToString()));
-    }
-
-    /// <summary>Orders two stream ids, <c>&lt;ms&gt;-&lt;seq&gt;</c>, as Redis does.</summary>
-    static int Compare(string left, string right)
-    {
-        static (ulong, ulong) Parts(string id)
-        {
-            var dash = id.IndexOf('-');
-            return dash < 0
-                ? (ulong.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : 0, 0)
-                : (ulong.Parse(id.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture), ulong.Parse(id.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture));
-        }
-        return Parts(left).CompareTo(Parts(right));
     }
 }

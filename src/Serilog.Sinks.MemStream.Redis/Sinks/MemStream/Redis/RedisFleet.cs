@@ -21,6 +21,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
     FleetQueryClient? _queries;
     Task _running = Task.CompletedTask;
     int _disposed;
+    int _started;
 
     public MemStreamFleetOptions Options => options;
 
@@ -30,35 +31,65 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
 
     public bool IsConnected => _redis?.IsConnected ?? false;
 
-    public string? Unavailable => _redis is null ? "MemStream: the fleet has not started yet." : _redis.IsConnected ? null : FleetUnavailable.Because(_redis, null).Message;
+    public string? Unavailable => _redis is null ? "MemStream: the fleet is still connecting to its Redis." : _redis.IsConnected ? null : FleetUnavailable.Because(_redis, null).Message;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns at once: connecting may take seconds while Redis is unreachable, and the app must start (and
+    /// listen) meanwhile. The fleet endpoints answer 503 until the connection is made.
+    /// </summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+            return Task.CompletedTask; // AddMemStreamFleet called twice: one fleet
+        var startAfter = MemStream.Named(options.SinkName).LastSequence;
+        _running = Task.Run(() => RunAsync(startAfter));
+        return Task.CompletedTask;
+    }
+
+    async Task RunAsync(long startAfter)
     {
         var configuration = ConfigurationOptions.Parse(redisConfiguration);
-        configuration.AbortOnConnectFail = false; // start without Redis; connect when it comes
+        configuration.AbortOnConnectFail = false; // connect when Redis comes, and again after it goes
         configuration.ClientName ??= "memstream-" + options.InstanceId;
-        _redis = await ConnectionMultiplexer.ConnectAsync(configuration);
-        if (!_redis.IsConnected)
+        ConnectionMultiplexer redis;
+        try
+        {
+            redis = await ConnectionMultiplexer.ConnectAsync(configuration);
+        }
+        catch (Exception ex)
+        {
+            SelfLog.WriteLine("MemStream: the fleet cannot use the Redis configuration {0}: {1}", redisConfiguration, ex.Message);
+            return;
+        }
+        if (!redis.IsConnected)
             SelfLog.WriteLine("MemStream: the fleet's Redis ({0}) cannot be reached yet; the app runs on and connects when it can", redisConfiguration);
-
-        var publisher = new FleetPublisher(_redis, options, _keys, Counters);
-        _heartbeat = new FleetHeartbeat(_redis, options, _keys, Counters);
-        _responder = new FleetQueryResponder(_redis, options, _keys);
-        _queries = new FleetQueryClient(_redis, options, _keys);
+        _heartbeat = new FleetHeartbeat(redis, options, _keys, Counters);
+        _responder = new FleetQueryResponder(redis, options, _keys);
+        _queries = new FleetQueryClient(redis, options, _keys);
+        Volatile.Write(ref _redis, redis);
+        if (_stopping.IsCancellationRequested)
+            return;
         await IgnoringOutage(_responder.StartAsync());
-        _running = Task.WhenAll(
-            KeepRunning("publishing", publisher.RunAsync),
+        await Task.WhenAll(
+            KeepRunning("publishing", new FleetPublisher(redis, options, _keys, Counters, startAfter).RunAsync),
             KeepRunning("the heartbeat", _heartbeat.RunAsync));
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
-        await _running.WaitAsync(cancellationToken);
-        if (_responder is not null)
-            await IgnoringOutage(_responder.StopAsync());
-        if (_heartbeat is not null)
-            await IgnoringOutage(_heartbeat.LeaveAsync());
+        try
+        {
+            await _running.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Even when the host's shutdown timeout passed: stop answering, and leave the fleet.
+            if (_responder is not null)
+                await IgnoringOutage(_responder.StopAsync());
+            if (_heartbeat is not null)
+                await IgnoringOutage(_heartbeat.LeaveAsync());
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -67,6 +98,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
             return;
         await _stopping.CancelAsync();
+        await _running.WaitAsync(TimeSpan.FromSeconds(10)).ContinueWith(_ => { }, TaskScheduler.Default);
         if (_redis is not null)
             await _redis.DisposeAsync();
         _stopping.Dispose();
@@ -128,7 +160,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
 
     ConnectionMultiplexer Connected()
     {
-        var redis = _redis ?? throw new FleetUnavailableException("MemStream: the fleet has not started yet.");
+        var redis = _redis ?? throw new FleetUnavailableException("MemStream: the fleet is still connecting to its Redis.");
         FleetUnavailable.ThrowIfDisconnected(redis);
         return redis;
     }
