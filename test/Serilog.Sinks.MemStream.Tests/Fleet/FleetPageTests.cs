@@ -7,29 +7,9 @@ namespace Serilog.Sinks.MemStream.Tests.Fleet;
 
 /// <summary>The live-tail page's fleet switch and instance column, in headless Chromium, over two real instances and a real redis-server.</summary>
 [NonParallelizable]
-public class FleetPageTests
+public class FleetPageTests : FleetTestBase
 {
-    RedisServer _redis = null!;
-    string _app = null!;
-
-    [SetUp]
-    public void StartRedis()
-    {
-        _redis = RedisServer.Start();
-        _app = "fleet-" + Some.UniqueName();
-    }
-
-    [TearDown]
-    public void StopRedis() => _redis.Dispose();
-
-    Task<TailServer> StartInstanceAsync(string instanceId) =>
-        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
-        {
-            o.App = _app;
-            o.InstanceId = instanceId;
-            o.SinkName = sinkName;
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        }));
+    Task<TailServer> StartInstanceAsync(string instanceId) => Fleet.StartInstanceAsync(instanceId);
 
     [Test]
     public async Task TheFleetSwitchShowsEveryInstancesEventsWithTheirInstanceAndFiltersByOne()

@@ -6,29 +6,10 @@ namespace Serilog.Sinks.MemStream.Tests.Fleet;
 
 /// <summary>The fleet's live tail (<c>/ws?fleet=true</c>) over real instances and a real redis-server.</summary>
 [NonParallelizable]
-public class FleetTailTests
+public class FleetTailTests : FleetTestBase
 {
-    RedisServer _redis = null!;
-    string _app = null!;
-
-    [SetUp]
-    public void StartRedis()
-    {
-        _redis = RedisServer.Start();
-        _app = "fleet-" + Some.UniqueName();
-    }
-
-    [TearDown]
-    public void StopRedis() => _redis.Dispose();
-
     Task<TailServer> StartInstanceAsync(string instanceId, Action<Serilog.Sinks.MemStream.AspNetCore.MemStreamEndpointOptions>? configure = null) =>
-        TailServer.StartAsync(configure, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
-        {
-            o.App = _app;
-            o.InstanceId = instanceId;
-            o.SinkName = sinkName;
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        }));
+        Fleet.StartInstanceAsync(instanceId, durable: false, endpoints: configure);
 
     [Test]
     public async Task TheFleetTailCarriesEveryInstancesEventsEachInItsOrderThenLiveOnes()
@@ -167,9 +148,11 @@ public class FleetTailTests
     public async Task WithRedisDownTheFleetTailIsRefusedWithTheReasonAndTheOwnTailWorks()
     {
         await using var a = await StartInstanceAsync("a");
-        _redis.Kill();
         var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
         var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!fleet.Status().IsConnected && DateTime.UtcNow < deadline)
+            await Task.Delay(50); // the fleet connects in the background
+        Fleet.Redis.Kill();
         while (fleet.Status().IsConnected && DateTime.UtcNow < deadline)
             await Task.Delay(50);
 
@@ -186,8 +169,8 @@ public class FleetTailTests
     public async Task EntriesMemStreamDidNotWriteAreSkippedOnReplayAndLive()
     {
         await using var a = await StartInstanceAsync("a");
-        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        var key = $"memstream:{{{_app}}}:events";
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var key = Fleet.EventsKey;
         var garbage = new[]
         {
             "{\"@t\":\"2026-11-28T08:00:00Z\",\"@l\":3}", "{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":5}", "{\"@t\":\"2026-11-28T08:00:00Z\",\"@x\":{}}",
@@ -220,9 +203,9 @@ public class FleetTailTests
     [Test]
     public async Task ResumingAfterAnEventTheStreamTrimmedSaysSo()
     {
-        var small = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
+        var small = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet(Fleet.Redis.Configuration, o =>
         {
-            o.App = _app;
+            o.App = Fleet.App;
             o.InstanceId = "small";
             o.SinkName = sinkName;
             o.StreamLength = 10;
@@ -236,10 +219,10 @@ public class FleetTailTests
         for (var i = 0; i < 1000; i++)
             small.Logger.Information("more {Index}", i);
         small.Logger.Information("the last");
-        using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
         {
             var deadline = DateTime.UtcNow.AddSeconds(10);
-            while ((await redis.GetDatabase().StreamRangeAsync($"memstream:{{{_app}}}:events", firstId, firstId)).Length > 0)
+            while ((await redis.GetDatabase().StreamRangeAsync(Fleet.EventsKey, firstId, firstId)).Length > 0)
             {
                 Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the stream never trimmed its first event");
                 await Task.Delay(50);
@@ -266,7 +249,7 @@ public class FleetTailTests
         var started = System.Diagnostics.Stopwatch.StartNew();
         await using var server = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet($"127.0.0.1:{closedPort},connectTimeout=5000", o =>
         {
-            o.App = _app;
+            o.App = Fleet.App;
             o.SinkName = sinkName;
         }));
         started.Stop();
@@ -282,9 +265,9 @@ public class FleetTailTests
 
     async Task WaitForStreamLengthAsync(long length)
     {
-        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (await redis.GetDatabase().StreamLengthAsync($"memstream:{{{_app}}}:events") < length)
+        while (await redis.GetDatabase().StreamLengthAsync(Fleet.EventsKey) < length)
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the stream never held {length} events");
             await Task.Delay(50);

@@ -12,31 +12,10 @@ namespace Serilog.Sinks.MemStream.Tests.Fleet;
 /// redis-server that the tests start on a free port and stop after.
 /// </summary>
 [NonParallelizable]
-public class FleetTests
+public class FleetTests : FleetTestBase
 {
-    static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(200);
-    RedisServer _redis = null!;
-    string _app = null!;
-
-    [SetUp]
-    public void StartRedis()
-    {
-        _redis = RedisServer.Start();
-        _app = "fleet-" + Some.UniqueName();
-    }
-
-    [TearDown]
-    public void StopRedis() => _redis.Dispose();
-
     Task<TailServer> StartInstanceAsync(string instanceId, TimeSpan? queryTimeout = null) =>
-        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
-        {
-            o.App = _app;
-            o.InstanceId = instanceId;
-            o.SinkName = sinkName;
-            o.HeartbeatInterval = Heartbeat;
-            o.QueryTimeout = queryTimeout ?? TimeSpan.FromSeconds(2);
-        }));
+        Fleet.StartInstanceAsync(instanceId, o => o.QueryTimeout = queryTimeout ?? TimeSpan.FromSeconds(2));
 
     [Test]
     public async Task EveryInstancePublishesItsEventsToTheStreamInItsOrder()
@@ -50,7 +29,7 @@ public class FleetTests
                 server.Logger.ForContext("CorrelationId", $"{name}-{i % 5}").Information("{Instance} event {Index}", name, i);
         }
 
-        using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         var entries = await WaitForStreamAsync(redis, 150);
 
         foreach (var name in new[] { "a", "b", "c" })
@@ -99,9 +78,9 @@ public class FleetTests
         await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromMilliseconds(500));
         await WaitForInstancesAsync(a, "a");
         // A killed instance leaves its last heartbeat behind and answers nothing: exactly this.
-        using var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         // Its last heartbeat a little ahead, so that it is still "live" when the query starts on a busy machine.
-        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{_app}}}:instances", "killed", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds());
+        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances", "killed", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds());
         using var http = new HttpClient();
 
         var started = DateTime.UtcNow;
@@ -126,11 +105,11 @@ public class FleetTests
         a.Logger.ForContext("CorrelationId", "order-1").Information("real");
         a.Facade.Flush();
         // A rogue subscriber answers every query first, in the name of "a", with what no instance writes.
-        using var rogue = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
-        await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"memstream:{{{_app}}}:queries"), (_, message) =>
+        using var rogue = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"memstream:{{{Fleet.App}}}:queries"), (_, message) =>
         {
             var request = JsonDocument.Parse((byte[])message!).RootElement.GetProperty("Request").GetString();
-            var reply = RedisChannel.Literal($"memstream:{{{_app}}}:reply:{request}");
+            var reply = RedisChannel.Literal($"memstream:{{{Fleet.App}}}:reply:{request}");
             foreach (var answer in new[] { "{\"instance\":\"a\",\"events\":[{\"instance\":\"a\",\"timestamp\":5}]}", "not json", "{\"instance\":7}", "{\"instance\":\"ghost\",\"events\":[]}" })
                 rogue.GetSubscriber().Publish(reply, answer);
         });
@@ -154,7 +133,7 @@ public class FleetTests
         using var http = new HttpClient();
         var instances = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement;
 
-        Assert.That(instances.GetProperty("app").GetString(), Is.EqualTo(_app));
+        Assert.That(instances.GetProperty("app").GetString(), Is.EqualTo(Fleet.App));
         Assert.That(Strings(instances.GetProperty("instances"), "instance"), Is.EqualTo(new[] { "a" }), "b left when it stopped");
         var own = instances.GetProperty("instances").EnumerateArray().Single();
         Assert.That(own.GetProperty("processId").GetInt32(), Is.EqualTo(Environment.ProcessId));
@@ -168,10 +147,10 @@ public class FleetTests
         await using var a = await StartInstanceAsync("a");
         using var http = new HttpClient();
         a.Logger.Information("before the outage");
-        using (var redis = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration))
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
             await WaitForStreamAsync(redis, 1);
 
-        _redis.Kill();
+        Fleet.Redis.Kill();
         await WaitUntilAsync(() => !a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the fleet noticing Redis is gone");
         for (var i = 0; i < 100; i++)
             a.Logger.ForContext("CorrelationId", "during").Information("during the outage {Index}", i);
@@ -188,10 +167,10 @@ public class FleetTests
         Assert.That(local.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().NotSent == 100, "the events not sent, counted");
 
-        _redis.StartAgain();
+        Fleet.Redis.StartAgain();
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the reconnection");
         a.Logger.Information("after the outage");
-        using var again = await ConnectionMultiplexer.ConnectAsync(_redis.Configuration);
+        using var again = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         var entries = await WaitForStreamAsync(again, 1);
         Assert.That(entries.Select(e => (string?)e["text"]), Does.Contain("after the outage\n"), "publishing resumed by itself (the restarted Redis kept nothing)");
         Assert.That(a.Services.GetRequiredService<MemStreamFleet>().Status().LastError, Is.Not.Null);
@@ -238,7 +217,7 @@ public class FleetTests
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            var entries = await redis.GetDatabase().StreamRangeAsync($"memstream:{{{_app}}}:events");
+            var entries = await redis.GetDatabase().StreamRangeAsync(Fleet.EventsKey);
             if (entries.Length >= count || DateTime.UtcNow > deadline)
                 return entries.Select(e => e.Values.ToDictionary(v => v.Name.ToString(), v => v.Value)).ToList();
             await Task.Delay(50);

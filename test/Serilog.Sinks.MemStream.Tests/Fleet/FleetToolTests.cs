@@ -6,29 +6,9 @@ namespace Serilog.Sinks.MemStream.Tests.Fleet;
 
 /// <summary>The memstream tool across instances: a fleet through one of them (real redis-server), or several URLs merged on the client.</summary>
 [NonParallelizable]
-public class FleetToolTests
+public class FleetToolTests : FleetTestBase
 {
-    RedisServer _redis = null!;
-    string _app = null!;
-
-    [SetUp]
-    public void StartRedis()
-    {
-        _redis = RedisServer.Start();
-        _app = "fleet-" + Some.UniqueName();
-    }
-
-    [TearDown]
-    public void StopRedis() => _redis.Dispose();
-
-    Task<TailServer> StartInstanceAsync(string instanceId) =>
-        TailServer.StartAsync(durable: true, services: (services, sinkName) => services.AddMemStreamFleet(_redis.Configuration, o =>
-        {
-            o.App = _app;
-            o.InstanceId = instanceId;
-            o.SinkName = sinkName;
-            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
-        }));
+    Task<TailServer> StartInstanceAsync(string instanceId) => Fleet.StartInstanceAsync(instanceId);
 
     [Test]
     public async Task TailWithFleetPrintsEveryInstancesEventsLabelledWithIt()

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serilog.Sinks.MemStream.AspNetCore;
+using Serilog.Sinks.MemStream.Redis;
+
+namespace Serilog.Sinks.MemStream.Tests.Support;
+
+/// <summary>A real redis-server and a fleet name of one test's own; app instances (real Kestrel hosts) join it.</summary>
+sealed class TestFleet : IDisposable
+{
+    TestFleet(RedisServer redis)
+    {
+        Redis = redis;
+        App = "fleet-" + Some.UniqueName();
+    }
+
+    public RedisServer Redis { get; }
+
+    public string App { get; }
+
+    /// <summary>The Redis key of the fleet's stream (braces included: the app's name is a hash tag).</summary>
+    public string EventsKey => $"memstream:{{{App}}}:events";
+
+    public static TestFleet Start() => new(RedisServer.Start());
+
+    /// <summary>An instance with its own sink (durable unless told) that joins the fleet, beating every 200 ms.</summary>
+    public Task<TailServer> StartInstanceAsync(string instanceId, Action<MemStreamFleetOptions>? configure = null, bool durable = true,
+        Action<MemStreamEndpointOptions>? endpoints = null) =>
+        TailServer.StartAsync(endpoints, durable: durable, services: (services, sinkName) => services.AddMemStreamFleet(Redis.Configuration, o =>
+        {
+            o.App = App;
+            o.InstanceId = instanceId;
+            o.SinkName = sinkName;
+            o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
+            configure?.Invoke(o);
+        }));
+
+    public void Dispose() => Redis.Dispose();
+}
