@@ -52,6 +52,8 @@ static class MemStreamTool
             var (path, address) = (parse.GetValue(queryStore), parse.GetValue(queryUrl));
             if ((path is null) == (address is null))
                 throw new ToolException("memstream: give --store <directory> (read the store) or --url <application> (ask the running application), one of them.", ExitCodes.BadInput);
+            if (address is not null && parse.GetValue(sink) is not null)
+                throw new ToolException("memstream: --sink names a sink in a store directory; with --url the application's endpoints say which sink they serve.", ExitCodes.BadInput);
             if (path is not null)
             {
                 if (parse.GetValue(fleet))

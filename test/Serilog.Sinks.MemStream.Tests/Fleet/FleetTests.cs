@@ -177,6 +177,25 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task AnInstanceThatStopsSendsWhatWasWaitingFirst()
+    {
+        var a = await Fleet.StartInstanceAsync("a", o => o.PublishQueueCapacity = 50_000);
+        using (var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
+        {
+            a.Logger.Information("first");
+            await WaitForStreamAsync(redis, 1); // connected and publishing
+        }
+        for (var i = 0; i < 20_000; i++)
+            a.Logger.Information("last lines {Index}", i);
+        a.Facade.Flush(); // handed to the publisher's queue, most of it not sent yet
+
+        await a.DisposeAsync();
+
+        using var again = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        Assert.That(await again.GetDatabase().StreamLengthAsync(Fleet.EventsKey), Is.EqualTo(20_001), "every event reached the stream before the instance left");
+    }
+
+    [Test]
     public async Task WithoutAFleetTheFleetEndpointsSaySo()
     {
         await using var server = await TailServer.StartAsync(durable: true);

@@ -74,6 +74,7 @@ public class FleetToolTests : FleetTestBase
     [TestCase(new string[0], "give --store <directory> (read the store) or --url")]
     [TestCase(new[] { "--store", "/tmp", "--url", "http://127.0.0.1:1" }, "one of them")]
     [TestCase(new[] { "--store", "/tmp", "--fleet" }, "use it with --url")]
+    [TestCase(new[] { "--url", "http://127.0.0.1:1", "--sink", "audit" }, "--sink names a sink in a store directory")]
     public async Task QueryNeedsExactlyOneSource(string[] options, string message)
     {
         var run = await ToolRun.RunAsync(["query", .. options, "order-1"]);

@@ -41,28 +41,45 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             if (subscription.Missed > 0)
                 counters.AddDropped(subscription.Missed); // no longer buffered when the publisher got to them
             var dropped = 0L;
-            while (await subscription.Reader.WaitToReadAsync(stopping))
+            try
             {
-                batch.Clear();
-                while (batch.Count < BatchSize && subscription.Reader.TryRead(out var memStreamEvent))
-                    batch.Add(memStreamEvent);
-                _lastTaken = batch[^1].Sequence;
-                await SendAsync(batch, instance.CorrelationIdProperty);
-                if (subscription.Dropped > dropped)
+                while (await subscription.Reader.WaitToReadAsync(stopping))
                 {
-                    counters.AddDropped(subscription.Dropped - dropped);
-                    FleetMetrics.NotSent.Add(subscription.Dropped - dropped, new KeyValuePair<string, object?>("reason", "queue-full"));
-                    dropped = subscription.Dropped;
+                    await SendWaitingAsync(subscription, batch, instance.CorrelationIdProperty);
+                    if (subscription.Dropped > dropped)
+                    {
+                        counters.AddDropped(subscription.Dropped - dropped);
+                        FleetMetrics.NotSent.Add(subscription.Dropped - dropped, new KeyValuePair<string, object?>("reason", "queue-full"));
+                        dropped = subscription.Dropped;
+                    }
                 }
             }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // The app is stopping: what is already waiting are its last lines, and worth sending.
+                while (subscription.Reader.Count > 0)
+                    await SendWaitingAsync(subscription, batch, instance.CorrelationIdProperty);
+                throw;
+            }
         }
+    }
+
+    async Task SendWaitingAsync(MemStreamSubscription subscription, List<MemStreamEvent> batch, string correlationIdProperty)
+    {
+        batch.Clear();
+        while (batch.Count < BatchSize && subscription.Reader.TryRead(out var memStreamEvent))
+            batch.Add(memStreamEvent);
+        if (batch.Count == 0)
+            return;
+        _lastTaken = batch[^1].Sequence;
+        await SendAsync(batch, correlationIdProperty);
     }
 
     async Task SendAsync(List<MemStreamEvent> batch, string correlationIdProperty)
     {
         if (!redis.IsConnected)
         {
-            NotSent(batch.Count, "Redis is unreachable");
+            NotSent(batch.Count, "Redis is unreachable", "unreachable");
             return;
         }
         var database = redis.GetDatabase();
@@ -78,7 +95,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             // Pipelined: some may have gone before the connection failed.
             var failed = sends.Count(s => !s.IsCompletedSuccessfully);
             counters.AddPublished(batch.Count - failed);
-            NotSent(failed, ex.Message);
+            // Redis answering with an error (out of memory, no permission) is not Redis being unreachable.
+            NotSent(failed, ex is RedisServerException ? "Redis refused the events: " + ex.Message : ex.Message, ex is RedisServerException ? "refused" : "unreachable");
             return;
         }
         counters.AddPublished(batch.Count);
@@ -90,14 +108,14 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
         }
     }
 
-    void NotSent(int count, string reason)
+    void NotSent(int count, string reason, string metricReason)
     {
         counters.AddNotSent(count, reason);
-        FleetMetrics.NotSent.Add(count, new KeyValuePair<string, object?>("reason", "unreachable"));
+        FleetMetrics.NotSent.Add(count, new KeyValuePair<string, object?>("reason", metricReason));
         if (!_failing)
         {
             _failing = true;
-            SelfLog.WriteLine("MemStream: the fleet's Redis cannot be reached; events are counted and not sent until it can (the app's own tail and store go on): {0}", reason);
+            SelfLog.WriteLine("MemStream: publishing to the fleet's Redis fails; events are counted and not sent until it works (the app's own tail and store go on): {0}", reason);
         }
     }
 

@@ -15,7 +15,7 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
     public async Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken)
     {
         FleetUnavailable.ThrowIfDisconnected(redis);
-        var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Id, query.IsTraceId, query.MinLevel, query.Limit);
+        var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Id, query.MinLevel, query.Limit);
         var answers = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
         var subscriber = redis.GetSubscriber();
         var reply = keys.Reply(request.Request);

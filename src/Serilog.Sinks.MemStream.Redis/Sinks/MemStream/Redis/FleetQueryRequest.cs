@@ -4,12 +4,12 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>A fleet query as it travels through Redis: who asks (the reply channel's id) and what.</summary>
-internal sealed record FleetQueryRequest(string Request, string Id, bool IsTraceId, LogEventLevel MinLevel, int Limit)
+internal sealed record FleetQueryRequest(string Request, string Id, LogEventLevel MinLevel, int Limit)
 {
     const int MaxMessageBytes = 64 * 1024;
     const int MaxLimit = 10_000;
 
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Message(Request, Id, IsTraceId, MinLevel.ToString(), Limit));
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Message(Request, Id, MinLevel.ToString(), Limit));
 
     /// <summary>Reads a request from the channel; null for anything else (another version's message, or garbage), never an exception.</summary>
     public static FleetQueryRequest? TryRead(ReadOnlySpan<byte> json)
@@ -22,7 +22,7 @@ internal sealed record FleetQueryRequest(string Request, string Id, bool IsTrace
             if (message is not { Request.Length: > 0 and <= 100, Id: not null, Limit: > 0 }
                 || !Enum.TryParse<LogEventLevel>(message.MinLevel, ignoreCase: false, out var level) || !Enum.IsDefined(level))
                 return null;
-            return new FleetQueryRequest(message.Request, message.Id, message.IsTraceId, level, Math.Min(message.Limit, MaxLimit));
+            return new FleetQueryRequest(message.Request, message.Id, level, Math.Min(message.Limit, MaxLimit));
         }
         catch (JsonException)
         {
@@ -30,5 +30,6 @@ internal sealed record FleetQueryRequest(string Request, string Id, bool IsTrace
         }
     }
 
-    sealed record Message(string Request, string Id, bool IsTraceId, string MinLevel, int Limit);
+    // The id is asked as MemStream.Query asks it: a correlation id, or a trace id when it is one.
+    sealed record Message(string Request, string Id, string MinLevel, int Limit);
 }
