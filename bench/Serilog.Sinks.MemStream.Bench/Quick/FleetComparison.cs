@@ -145,7 +145,16 @@ internal static class FleetComparison
                 o.MaxClients = 64;
             });
             await web.StartAsync();
-            return new Instance { _app = web, Logger = logger, SinkName = sinkName };
+            var instance = new Instance { _app = web, Logger = logger, SinkName = sinkName };
+            // The fleet connects in the background (an app starts without waiting for Redis): measure once it has.
+            var deadline = Stopwatch.StartNew();
+            while (withFleet && !instance.Fleet.Status().IsConnected)
+            {
+                if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+                    throw new InvalidOperationException($"The fleet of {sinkName} never connected to Redis at {redis.Configuration}.");
+                await Task.Delay(10);
+            }
+            return instance;
         }
 
         /// <summary>Logs at a steady rate for the duration; the number logged.</summary>

@@ -22,10 +22,14 @@ sealed class TestFleet : IDisposable
 
     public static TestFleet Start() => new(RedisServer.Start());
 
-    /// <summary>An instance with its own sink (durable unless told) that joins the fleet, beating every 200 ms.</summary>
-    public Task<TailServer> StartInstanceAsync(string instanceId, Action<MemStreamFleetOptions>? configure = null, bool durable = true,
-        Action<MemStreamEndpointOptions>? endpoints = null) =>
-        TailServer.StartAsync(endpoints, durable: durable, services: (services, sinkName) => services.AddMemStreamFleet(Redis.Configuration, o =>
+    /// <summary>
+    /// An instance with its own sink (durable unless told) that joins the fleet, beating every 200 ms, once its
+    /// fleet has connected (an app starts without waiting for Redis; the tests start from a connected fleet).
+    /// </summary>
+    public async Task<TailServer> StartInstanceAsync(string instanceId, Action<MemStreamFleetOptions>? configure = null, bool durable = true,
+        Action<MemStreamEndpointOptions>? endpoints = null)
+    {
+        var server = await TailServer.StartAsync(endpoints, durable: durable, services: (services, sinkName) => services.AddMemStreamFleet(Redis.Configuration, o =>
         {
             o.App = App;
             o.InstanceId = instanceId;
@@ -33,6 +37,15 @@ sealed class TestFleet : IDisposable
             o.HeartbeatInterval = TimeSpan.FromMilliseconds(200);
             configure?.Invoke(o);
         }));
+        var fleet = server.Services.GetRequiredService<MemStreamFleet>();
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!fleet.Status().IsConnected)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"instance {instanceId} never connected to Redis");
+            await Task.Delay(10);
+        }
+        return server;
+    }
 
     public void Dispose() => Redis.Dispose();
 }
