@@ -126,6 +126,66 @@ public class FleetTailTests : FleetTestBase
     }
 
     [Test]
+    public async Task AClientThatFellFarBehindCatchesUpWithEverythingTheStreamStillHolds()
+    {
+        await using var a = await StartInstanceAsync("a", o =>
+        {
+            o.ClientQueueCapacity = 16;
+            o.SendTimeout = TimeSpan.FromSeconds(60);
+        });
+        using var slow = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true&batch=true"));
+        var padding = new string('x', 1000);
+
+        // Far more than the follower's window of 4,096 and the sockets' buffers: the client is read for on its own later.
+        const int count = 20_000;
+        for (var i = 0; i < count; i++)
+        {
+            a.Logger.Information("event {Index} {Padding}", i, padding);
+            if (i % 2000 == 1999)
+                await WaitForStreamLengthAsync(i + 1); // paced, so that the publisher's queue drops nothing
+        }
+
+        var frames = await ReceiveAsync(slow, count);
+        Assert.That(frames.Select(f => f.Type()).Distinct(), Is.EqualTo(new[] { "events" }), "no dropped or missed notice");
+        Assert.That(Flatten(frames).Select(e => e.Seq()), Is.EqualTo(Enumerable.Range(1, count).Select(i => (long)i)), "every event, once, in order");
+    }
+
+    [Test]
+    public async Task ALiveClientIsToldWhenRedisRestartedWithoutEventsItHadNotRead()
+    {
+        await using var a = await StartInstanceAsync("a");
+        var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"));
+        a.Logger.Information("before");
+        Assert.That(Flatten(await ReceiveAsync(client, 1)).Single().Text(), Is.EqualTo("before\n"));
+
+        Fleet.Redis.Kill();
+        await WaitUntilAsync(() => !fleet.Status().IsConnected, "the fleet noticing Redis is gone");
+        a.Logger.Information("during");
+        await WaitUntilAsync(() => fleet.Status().NotSent == 1, "the event not sent, counted");
+        Fleet.Redis.StartAgain(); // without persistence: the stream is gone
+        await WaitUntilAsync(() => fleet.Status().IsConnected, "the reconnection");
+        a.Logger.Information("after");
+
+        var notice = (await client.ReceiveAsync(TimeSpan.FromSeconds(15)))!.Value;
+        Assert.That(notice.Type(), Is.EqualTo("missed"), "told before the next event");
+        Assert.That(notice.GetProperty("count").GetInt64(), Is.EqualTo(-1), "how many is unknown");
+        Assert.That(notice.GetProperty("message").GetString(), Does.Contain("no longer holds the last event this tail read"));
+        var next = (await client.ReceiveAsync(TimeSpan.FromSeconds(15)))!.Value;
+        Assert.That(next.Text(), Is.EqualTo("after\n"));
+    }
+
+    static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"timed out waiting for {what}");
+            await Task.Delay(20);
+        }
+    }
+
+    [Test]
     public async Task FleetTailParametersAreCheckedAndAFleetlessAppSaysSo()
     {
         await using var fleetless = await TailServer.StartAsync();

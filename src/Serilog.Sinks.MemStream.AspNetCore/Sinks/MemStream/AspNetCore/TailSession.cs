@@ -134,27 +134,27 @@ internal sealed class TailSession
         var frames = new EventFrames(MemStream.Named(options.SinkName).CorrelationIdProperty);
         // How many is unknown: the stream keeps no count of what it trimmed.
         var opening = tail.Missed is { } missed ? new List<ReadOnlyMemory<byte>> { frames.Notice("missed", -1, missed).ToArray() } : [];
-        await AcceptAndRunAsync(context, options, subscription, request, frames, opening);
+        await AcceptAndRunAsync(context, options, subscription, request, frames, opening, tail.Notices);
     }
 
     static async Task AcceptAndRunAsync(HttpContext context, MemStreamEndpointOptions options, MemStreamSubscription subscription, TailRequest request,
-        EventFrames frames, List<ReadOnlyMemory<byte>> opening)
+        EventFrames frames, List<ReadOnlyMemory<byte>> opening, FleetTailNotices? notices = null)
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var session = new TailSession(socket, options, stopping, context.RequestAborted);
         TailMetrics.Connected.Add(1);
-        await session.RunAsync(subscription, request, frames, opening);
+        await session.RunAsync(subscription, request, frames, opening, notices);
     }
 
-    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, List<ReadOnlyMemory<byte>> opening)
+    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, List<ReadOnlyMemory<byte>> opening, FleetTailNotices? notices)
     {
         var receiving = ReceiveAsync();
         try
         {
             foreach (var notice in opening)
                 await SendAsync(notice);
-            await SendEventsAsync(subscription, request, frames);
+            await SendEventsAsync(subscription, request, frames, notices);
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)
         {
@@ -182,7 +182,7 @@ internal sealed class TailSession
         _ended.Dispose();
     }
 
-    async Task SendEventsAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames)
+    async Task SendEventsAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, FleetTailNotices? notices)
     {
         var reader = subscription.Reader;
         var reportedDrops = 0L;
@@ -200,6 +200,11 @@ internal sealed class TailSession
                     batched = await SendBatchAsync(batch, batched);
                     await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
                     reportedDrops = dropped;
+                }
+                if (notices?.TakeMissed() is { } missed)
+                {
+                    batched = await SendBatchAsync(batch, batched);
+                    await SendAsync(frames.Notice("missed", -1, missed)); // how many is unknown: a stream keeps no count of what it lost
                 }
                 if (request.MinLevel <= next.LogEvent.Level && Wants(request, next.LogEvent, correlationIdProperty))
                 {

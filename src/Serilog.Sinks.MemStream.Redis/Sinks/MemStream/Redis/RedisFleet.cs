@@ -19,6 +19,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
     FleetHeartbeat? _heartbeat;
     FleetQueryResponder? _responder;
     FleetQueryClient? _queries;
+    FleetStreamFollower? _follower;
     Task _running = Task.CompletedTask;
     int _disposed;
     int _started;
@@ -66,6 +67,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         _heartbeat = new FleetHeartbeat(redis, options, _keys, Counters);
         _responder = new FleetQueryResponder(redis, options, _keys);
         _queries = new FleetQueryClient(redis, options, _keys);
+        _follower = new FleetStreamFollower(redis, _keys);
         Volatile.Write(ref _redis, redis);
         if (_stopping.IsCancellationRequested)
             return;
@@ -150,7 +152,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         var redis = Connected();
         try
         {
-            return await FleetTailReader.OpenAsync(redis, _keys, afterId, minLevel, capacity);
+            return await _follower!.OpenAsync(afterId, minLevel, capacity);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
