@@ -11,7 +11,7 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load ...] | load [seconds per round] [rounds] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load ...] | load [seconds per round] [rounds] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -23,6 +23,10 @@ internal static class Program
             case "load":
                 Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10),
                     args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5));
+                return 0;
+            case "fleet":
+                // The longer form, for a profiler to attach to while the 10-client round runs.
+                Print(await FleetComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10)));
                 return 0;
             case "full":
                 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args.Skip(1).ToArray());

@@ -28,7 +28,10 @@ internal static class FleetComparison
         using var redis = RedisProcess.Start();
         var tail = new MarkdownTable($"Fleet tail: {Instances} instances × {EventsPerSecondEach:N0} events/s for {duration.TotalSeconds:0} s through one Redis",
             "fleet clients", "slowest client events/s", "× logged", "latency p50 ms", "latency p99 ms", "of which publishing p50 / p99 ms", "logged events/s", "published", "not sent", "dropped for readers");
-        await TailOnce(redis, 1, TimeSpan.FromSeconds(1)); // warms up Kestrel, StackExchange.Redis and the JIT, not counted
+        // Warms up Kestrel, StackExchange.Redis and the JIT, not counted. A whole round: with both cores busy the JIT's
+        // background compiler falls behind, and a first round after a 1-second warm-up measured 0.9–3 s of latency
+        // where the same round run third measured 57 ms.
+        await TailOnce(redis, 10, duration);
         foreach (var clients in new[] { 1, 10 })
         {
             var r = await TailOnce(redis, clients, duration);
@@ -65,7 +68,9 @@ internal static class FleetComparison
                 readers.Add(await TailReader.ConnectAsync(uri));
             await Task.Delay(300); // the readers' first (empty) replay
 
-            var logging = instances.Select(instance => Task.Run(() => instance.LogSteadily(EventsPerSecondEach, duration))).ToArray();
+            // Threads of their own: three pool threads held in Thread.Sleep starved the pool of two cores, and the
+            // first round measured the pool's slow growth (seconds of latency) rather than the fleet.
+            var logging = instances.Select(instance => Task.Factory.StartNew(() => instance.LogSteadily(EventsPerSecondEach, duration), TaskCreationOptions.LongRunning)).ToArray();
             var logged = (await Task.WhenAll(logging)).Sum();
             var deadline = Stopwatch.StartNew();
             while (readers.Any(r => r.Received + r.Dropped < logged) && deadline.Elapsed < TimeSpan.FromSeconds(10))

@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
 /// Follows the fleet's stream for every live-tail client of this instance. One loop reads what follows its
-/// position (1,024 entries at a time, again at once while there is more, else every 100 ms), reads each
+/// position (256 entries at a time, again at once while there is more, else every 100 ms), reads each
 /// entry once, keeps the newest 4,096 in a window, and gives every client what follows the client's own
 /// position there. So ten clients cost one read and one parse of each event, and one frame per format,
 /// which the event carries: with a reader per client, ten clients cost ten of each and fell seconds behind.
@@ -23,7 +23,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
 {
     /// <summary>How many of the stream's newest events a client that does not resume sees first.</summary>
     public const int Replay = 1000;
-    const int PageSize = 1024;
+    const int PageSize = 256;
     const int WindowSize = 4096;
     static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan Outage = TimeSpan.FromSeconds(1);
