@@ -98,6 +98,46 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task AKilledInstanceProcessIsReportedMissingByQueriesThenLeavesInstances()
+    {
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(1));
+        // The demo app as a process of its own, in the fleet through its configuration (as the README starts it).
+        using var child = DemoProcess.Start(null, "--MemStream:Fleet:Redis=" + Fleet.Redis.Configuration, "--MemStream:Fleet:App=" + Fleet.App,
+            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:00.200");
+        await WaitForInstancesAsync(a, "a", "child");
+        using var http = new HttpClient();
+        using (var request = new HttpRequestMessage(HttpMethod.Get, child.BaseUrl + "/api/orders/7"))
+        {
+            request.Headers.Add("X-Correlation-ID", "order-7");
+            (await http.SendAsync(request)).EnsureSuccessStatusCode();
+        }
+        a.Logger.ForContext("CorrelationId", "order-7").Information("order 7 seen on a");
+        a.Facade.Flush();
+        var before = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=order-7&fleet=true")).RootElement;
+        Assert.That(Strings(before.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a", "child" }));
+        Assert.That(before.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()).Distinct().Order(), Is.EqualTo(new[] { "a", "child" }),
+            "the child answered from its own store");
+
+        child.Kill();
+        var started = DateTime.UtcNow;
+        var answer = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=order-7&fleet=true")).RootElement;
+        var took = DateTime.UtcNow - started;
+
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(2.5)), "the query timeout (1 s), not a hang");
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "child" }), "its heartbeat is still fresh: it is reported, not forgotten");
+        Assert.That(answer.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()), Has.All.EqualTo("a"));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Strings(JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("instances"), "instance").Contains("child"))
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the killed instance never left /instances");
+            await Task.Delay(100);
+        }
+        var after = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=order-7&fleet=true")).RootElement;
+        Assert.That(Strings(after.GetProperty("instances").GetProperty("missing")), Is.Empty, "once its heartbeat expired, the fleet no longer waits for it");
+    }
+
+    [Test]
     public async Task AnswersMemStreamDidNotWriteAreIgnoredAndTheQueryStillAnswers()
     {
         await using var a = await StartInstanceAsync("a");

@@ -13,12 +13,12 @@ sealed class DemoProcess : IDisposable
     readonly TempFolder _store = new();
     readonly List<string> _errors = [];
 
-    DemoProcess(string? storePath)
+    DemoProcess(string? storePath, string[] arguments)
     {
         var demoDll = BuiltProgram.Dll("src/Serilog.Sinks.MemStream.Demo");
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = Path.GetDirectoryName(demoDll)!, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", storePath ?? _store.Path })
+        foreach (var argument in new[] { demoDll, "--urls", "http://127.0.0.1:0", "--Serilog:WriteTo:0:Args:storePath", storePath ?? _store.Path }.Concat(arguments))
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { lock (_errors) _errors.Add(e.Data ?? ""); };
@@ -43,8 +43,15 @@ sealed class DemoProcess : IDisposable
         get { lock (_errors) return string.Join("\n", _errors); }
     }
 
-    /// <summary>Starts the demo; <paramref name="storePath"/> overrides its store's own temp folder.</summary>
-    public static DemoProcess Start(string? storePath = null) => new(storePath);
+    /// <summary>Starts the demo; <paramref name="storePath"/> overrides its store's own temp folder; <paramref name="arguments"/> go to its configuration.</summary>
+    public static DemoProcess Start(string? storePath = null, params string[] arguments) => new(storePath, arguments);
+
+    /// <summary>Kills the demo as an orchestrator or the OOM killer would (SIGKILL: no shutdown code runs).</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
 
     public void Dispose()
     {
