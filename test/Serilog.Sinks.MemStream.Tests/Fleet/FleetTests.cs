@@ -138,6 +138,34 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task FleetQueriesBeyondTheLimitUnderWayAreRefusedAtOnceAndTheOwnQueryStillAnswers()
+    {
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(2));
+        await WaitForInstancesAsync(a, "a");
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        // An instance that never answers keeps every query waiting for its whole timeout.
+        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances", "silent", DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds());
+        using var http = new HttpClient();
+        var url = a.BaseUrl + "/memstream/query?correlationId=x&fleet=true";
+
+        var waiting = Enumerable.Range(0, Serilog.Sinks.MemStream.Redis.FleetQueryClient.MaxAsking).Select(_ => http.GetAsync(url)).ToList();
+        await Task.Delay(500);
+        var started = DateTime.UtcNow;
+        var refused = await http.GetAsync(url);
+        var refusedAfter = DateTime.UtcNow - started;
+        var own = await http.GetAsync(a.BaseUrl + "/memstream/query?correlationId=x");
+        var answered = await Task.WhenAll(waiting);
+        var again = await http.GetAsync(url);
+
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("fleet queries under way"));
+        Assert.That(refusedAfter, Is.LessThan(TimeSpan.FromSeconds(1)), "refused at once, not queued");
+        Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the instance's own query is not limited by the fleet's");
+        Assert.That(answered.Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.OK));
+        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a place is free again once they are done");
+    }
+
+    [Test]
     public async Task AnswersMemStreamDidNotWriteAreIgnoredAndTheQueryStillAnswers()
     {
         await using var a = await StartInstanceAsync("a");

@@ -8,13 +8,32 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// Asks the fleet: publishes the query, collects the answers on its own reply channel until every live
 /// instance has answered or the query timeout passes, and merges the events by timestamp. An instance
-/// that does not answer in time is reported missing, never waited for longer.
+/// that does not answer in time is reported missing, never waited for longer. At most <see cref="MaxAsking"/>
+/// queries are under way at once: each may hold every instance's answer (up to about 4 MiB each) for the
+/// query timeout, so a flood of requests is refused (503) rather than let grow the app's memory.
 /// </summary>
 internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys)
 {
+    public const int MaxAsking = 4;
+    readonly SemaphoreSlim _asking = new(MaxAsking);
+
     public async Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken)
     {
         FleetUnavailable.ThrowIfDisconnected(redis);
+        if (!_asking.Wait(0))
+            throw new FleetUnavailableException($"MemStream: this instance already has {MaxAsking} fleet queries under way (each waits up to {options.QueryTimeout.TotalSeconds:0.###} s for the fleet's answers); try again in a moment.");
+        try
+        {
+            return await AskAsync(query, cancellationToken);
+        }
+        finally
+        {
+            _asking.Release();
+        }
+    }
+
+    async Task<FleetQueryAnswer> AskAsync(FleetQuery query, CancellationToken cancellationToken)
+    {
         var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Id, query.MinLevel, query.Limit);
         var answers = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
         var subscriber = redis.GetSubscriber();
