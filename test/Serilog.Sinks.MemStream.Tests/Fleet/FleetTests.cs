@@ -166,6 +166,33 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task AnEventTooLargeForTheStreamIsPublishedCutDownAndKeptWholeByItsInstance()
+    {
+        using var selfLog = new SelfLogCapture();
+        await using var a = await StartInstanceAsync("a");
+        var huge = new string('x', 1024 * 1024);
+        a.Logger.ForContext("CorrelationId", "big").Warning("a large payload {Payload}", huge);
+        a.Logger.Information("a small one after it");
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var entries = await WaitForStreamAsync(redis, 2);
+        var big = entries[0];
+        var clef = JsonDocument.Parse((string)big["clef"]!).RootElement;
+
+        Assert.That(((byte[])big["text"]!).Length, Is.LessThan(17 * 1024), "the rendering, cut to its first 16 KiB");
+        Assert.That((string?)big["text"], Does.StartWith("a large payload xxx").And.Contains("truncated by MemStream"));
+        Assert.That(((string)big["clef"]!).Length, Is.LessThan(2048));
+        Assert.That(clef.GetProperty("MemStreamEventBytes").GetInt64(), Is.GreaterThan(2 * 1024 * 1024), "its size: text and CLEF");
+        Assert.That(clef.GetProperty("@l").GetString(), Is.EqualTo("Warning"));
+        Assert.That(clef.GetProperty("CorrelationId").GetString(), Is.EqualTo("big"), "still found by its correlation id");
+        Assert.That((string?)big["cid"], Is.EqualTo("big"));
+        Assert.That((string?)entries[1]["text"], Is.EqualTo("a small one after it\n"), "the next event whole");
+        Assert.That(a.Facade.Query("big").Single().Properties["Payload"].ToString(), Has.Length.EqualTo(huge.Length + 2), "its instance keeps it whole");
+        await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().CutDown == 1, "the cut-down event counted");
+        Assert.That(string.Join("\n", selfLog.Lines), Does.Contain("too large for the fleet's stream"));
+    }
+
+    [Test]
     public async Task AnswersMemStreamDidNotWriteAreIgnoredAndTheQueryStillAnswers()
     {
         await using var a = await StartInstanceAsync("a");

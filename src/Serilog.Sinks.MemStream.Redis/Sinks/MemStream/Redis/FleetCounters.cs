@@ -6,6 +6,7 @@ internal sealed class FleetCounters
     long _published;
     long _notSent;
     long _dropped;
+    long _cutDown;
     string? _lastError;
 
     public long Published => Interlocked.Read(ref _published);
@@ -15,6 +16,9 @@ internal sealed class FleetCounters
 
     /// <summary>Events dropped from the publisher's full queue before it could try (Redis slow).</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Events published cut down because they were too large for the stream.</summary>
+    public long CutDown => Interlocked.Read(ref _cutDown);
 
     public string? LastError => Volatile.Read(ref _lastError);
 
@@ -27,4 +31,6 @@ internal sealed class FleetCounters
     }
 
     public void AddDropped(long count) => Interlocked.Add(ref _dropped, count);
+
+    public void AddCutDown(long count) => Interlocked.Add(ref _cutDown, count);
 }

@@ -55,6 +55,7 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
                 new("storeState", status.StoreState.ToString()),
                 new("published", counters.Published),
                 new("notSent", counters.NotSent + counters.Dropped),
+                new("cutDown", counters.CutDown),
             ]),
             batch.KeyExpireAsync(instanceKey, Lifetime(options)),
             batch.SortedSetRemoveRangeByScoreAsync(keys.Instances, double.NegativeInfinity, (now - Lifetime(options)).ToUnixTimeMilliseconds()),

@@ -122,8 +122,20 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
     NameValueEntry[] Fields(MemStreamEvent memStreamEvent, string correlationIdProperty)
     {
         var logEvent = memStreamEvent.LogEvent;
-        _clefText.GetStringBuilder().Clear();
+        var text = memStreamEvent.Utf8;
+        var clef = _clefText.GetStringBuilder().Clear();
         _clef.Format(logEvent, _clefText);
+        if (OversizePublishedEvent.IsTooLarge(text.Length, clef.Length))
+        {
+            var bytes = (long)text.Length + System.Text.Encoding.UTF8.GetByteCount(clef.ToString());
+            text = OversizePublishedEvent.Text(memStreamEvent);
+            logEvent = OversizePublishedEvent.StandIn(logEvent, bytes, correlationIdProperty);
+            clef.Clear();
+            _clef.Format(logEvent, _clefText);
+            counters.AddCutDown(1);
+            if (counters.CutDown == 1)
+                SelfLog.WriteLine("MemStream: an event of {0} bytes was too large for the fleet's stream (limit {1}) and was published cut down; this instance keeps it whole (said once; MemStreamFleet.Status().CutDown counts them)", bytes, OversizePublishedEvent.MaxBytes);
+        }
         var fields = new List<NameValueEntry>(8)
         {
             new("instance", options.InstanceId!),
@@ -135,8 +147,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             fields.Add(new("cid", correlationId));
         if (TraceIdText.Of(logEvent) is { } traceId)
             fields.Add(new("trace", traceId.ToHexString()));
-        fields.Add(new("text", memStreamEvent.Utf8));
-        fields.Add(new("clef", _clefText.GetStringBuilder().ToString().TrimEnd()));
+        fields.Add(new("text", text));
+        fields.Add(new("clef", clef.ToString().TrimEnd()));
         return [.. fields];
     }
 }

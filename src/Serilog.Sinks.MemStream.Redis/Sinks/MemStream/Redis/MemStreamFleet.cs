@@ -15,6 +15,6 @@ public sealed class MemStreamFleet
     {
         var counters = _fleet.Counters;
         return new MemStreamFleetStatus(_fleet.Options.App!, _fleet.Options.InstanceId!, _fleet.IsConnected,
-            counters.Published, counters.NotSent + counters.Dropped, counters.LastError);
+            counters.Published, counters.NotSent + counters.Dropped, counters.LastError, counters.CutDown);
     }
 }
