@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// Says every <see cref="MemStreamFleetOptions.HeartbeatInterval"/> that this instance is alive: its score in
 /// the fleet's sorted set of instances, and a hash of its details and counters that expires after three
 /// missed heartbeats. An instance that stops cleanly leaves at once; one that is killed leaves when its
-/// heartbeats are three intervals old. Failures wait for the next beat: the publisher reports Redis outages.
+/// heartbeats are three intervals old, by Redis's clock (<see cref="FleetClock"/>). Failures wait for the next beat: the publisher reports Redis outages.
 /// </summary>
 internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
 {
@@ -37,7 +37,7 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
     {
         if (!redis.IsConnected)
             return;
-        var now = DateTimeOffset.UtcNow;
+        var now = await FleetClock.NowAsync(redis.GetDatabase());
         var instanceKey = keys.Instance(options.InstanceId!);
         var status = MemStream.Named(options.SinkName).Status();
         var batch = redis.GetDatabase().CreateBatch();
@@ -78,7 +78,7 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
     /// <summary>The instances whose last heartbeat is recent enough, with it.</summary>
     public static async Task<IReadOnlyList<(string Instance, DateTimeOffset LastHeartbeat)>> LiveAsync(IDatabase database, FleetKeys keys, MemStreamFleetOptions options)
     {
-        var since = (DateTimeOffset.UtcNow - Lifetime(options)).ToUnixTimeMilliseconds();
+        var since = (await FleetClock.NowAsync(database) - Lifetime(options)).ToUnixTimeMilliseconds();
         var live = await database.SortedSetRangeByScoreWithScoresAsync(keys.Instances, since, double.PositiveInfinity);
         return live.Select(entry => ((string)entry.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score))).ToList();
     }
