@@ -38,17 +38,22 @@ internal static class FleetComparison
             tail.Add(clients, r.SlowestRate, r.SlowestRate / r.LoggedRate, r.P50, r.P99, $"{r.PublishP50:0} / {r.PublishP99:0}", r.LoggedRate, r.Published, r.NotSent, r.DroppedForReaders);
         }
 
-        var burst = new MarkdownTable($"Logging with the fleet's publisher: a burst of {Burst:N0} events on one thread until delivered (3 alternating rounds, medians)",
-            "set-up", "events/s", "× without the fleet");
-        var rates = new Dictionary<bool, List<double>> { [false] = [], [true] = [] };
+        var burst = new MarkdownTable($"Logging with the fleet's publisher: a burst of {Burst:N0} events on one thread until delivered (3 alternating rounds, medians; CPU until every event is published)",
+            "set-up", "events/s", "× without the fleet", "app CPU µs/event", "redis-server CPU µs/event");
+        var runs = new Dictionary<bool, List<BurstResult>> { [false] = [], [true] = [] };
         await BurstOnce(redis, withFleet: true); // warm-up, not counted
         for (var round = 0; round < 3; round++)
         {
             foreach (var withFleet in new[] { false, true })
-                rates[withFleet].Add(await BurstOnce(redis, withFleet));
+                runs[withFleet].Add(await BurstOnce(redis, withFleet));
         }
-        burst.Add("MemStream buffer, no fleet", Stats.Median(rates[false]), 1.0);
-        burst.Add("MemStream buffer + fleet publisher", Stats.Median(rates[true]), Stats.Median(rates[true]) / Stats.Median(rates[false]));
+        var without = Stats.Median(runs[false].Select(r => r.Rate).ToList());
+        foreach (var withFleet in new[] { false, true })
+        {
+            var rate = Stats.Median(runs[withFleet].Select(r => r.Rate).ToList());
+            burst.Add(withFleet ? "MemStream buffer + fleet publisher" : "MemStream buffer, no fleet", rate, rate / without,
+                Stats.Median(runs[withFleet].Select(r => r.AppCpuMicroseconds).ToList()), Stats.Median(runs[withFleet].Select(r => r.RedisCpuMicroseconds).ToList()));
+        }
         return tail + Environment.NewLine + burst;
     }
 
@@ -101,16 +106,28 @@ internal static class FleetComparison
             - DateTimeOffset.Parse(e["ts"].ToString(), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds())).ToList();
     }
 
-    static async Task<double> BurstOnce(RedisProcess redis, bool withFleet)
+    sealed record BurstResult(double Rate, double AppCpuMicroseconds, double RedisCpuMicroseconds);
+
+    /// <summary>
+    /// The logging rate until the sink has every event, and the CPU the process (logging, sink, publisher) and
+    /// redis-server used per event until the publisher has sent them all: what the fleet costs beside the rate.
+    /// </summary>
+    static async Task<BurstResult> BurstOnce(RedisProcess redis, bool withFleet)
     {
         await using var instance = await Instance.StartAsync(redis, "bench-burst-" + Guid.NewGuid().ToString("N"), "burst", withFleet, queueLimit: Burst);
         var loggers = Workload.ContextualLoggers(instance.Logger);
         GC.Collect();
+        var appCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var redisCpu = redis.ProcessorTime;
         var watch = Stopwatch.StartNew();
         for (var i = 0; i < Burst; i++)
             Workload.Log(loggers, i);
         MemStream.Named(instance.SinkName).Flush();
-        return Burst / watch.Elapsed.TotalSeconds;
+        var rate = Burst / watch.Elapsed.TotalSeconds;
+        while (withFleet && instance.Fleet.Status() is var status && status.Published + status.NotSent < Burst && watch.Elapsed < TimeSpan.FromSeconds(60))
+            await Task.Delay(5);
+        return new BurstResult(rate, (Process.GetCurrentProcess().TotalProcessorTime - appCpu).TotalMicroseconds / Burst,
+            (redis.ProcessorTime - redisCpu).TotalMicroseconds / Burst);
     }
 
     /// <summary>One app instance: a sink of its own, Kestrel on a free loopback port, the fleet (unless left out) and the endpoints.</summary>

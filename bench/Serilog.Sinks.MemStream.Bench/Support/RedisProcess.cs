@@ -22,6 +22,16 @@ internal sealed class RedisProcess : IDisposable
 
     public string Configuration => $"127.0.0.1:{Port}";
 
+    /// <summary>The CPU time redis-server has used so far.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static RedisProcess Start()
     {
         int port;
