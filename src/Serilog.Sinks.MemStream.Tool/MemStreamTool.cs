@@ -100,11 +100,25 @@ static class MemStreamTool
             var clef = parse.GetValue(format) == "clef";
             var printer = new EventPrinter(console, json: false, parse.GetValue(raw));
             // Several URLs: each instance's tail on its own, merged here as events arrive, labelled by instance.
-            var tails = addresses.Select(address => new TailCommand(
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var running = addresses.Select(address => new TailCommand(
                 new TailSettings(address, parse.GetValue(tailLevel)?.ToString(), parse.GetValue(tailId), parse.GetValue(tailTrace), parse.GetValue(filter), clef, headers,
                     parse.GetValue(raw), parse.GetValue(fleet), addresses.Count > 1 ? address.Authority : null),
-                printer).RunAsync(cancel));
-            var exits = await Task.WhenAll(tails);
+                printer).RunAsync(stop.Token)).ToList();
+            var exits = new List<int>();
+            while (running.Count > 0)
+            {
+                var done = await Task.WhenAny(running);
+                running.Remove(done);
+                if (done.IsFaulted)
+                {
+                    // One URL refused (or unreachable from the start) ends the command now, with its reason:
+                    // waiting for the others would hold the reason back until Ctrl+C.
+                    await stop.CancelAsync();
+                    await Task.WhenAll(running).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+                exits.Add(await done);
+            }
             return exits.Max();
         });
 

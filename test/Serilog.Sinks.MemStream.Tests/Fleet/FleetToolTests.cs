@@ -48,6 +48,21 @@ public class FleetToolTests : FleetTestBase
     }
 
     [Test]
+    public async Task TailOfSeveralUrlsSaysAtOnceWhenOneOfThemRefuses()
+    {
+        await using var one = await TailServer.StartAsync();
+        await using var guarded = await TailServer.StartAsync(requireAuthorization: true);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        var (run, exit) = ToolRun.Start(stop.Token, "tail", one.BaseUrl, guarded.BaseUrl);
+        var finished = await Task.WhenAny(exit, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        Assert.That(finished, Is.SameAs(exit), "the refusal ends the command without waiting for Ctrl+C");
+        Assert.That(await exit, Is.EqualTo(3));
+        Assert.That(run.Error, Does.Contain(guarded.BaseUrl).And.Contain("requires authorization"));
+    }
+
+    [Test]
     public async Task QueryByUrlAsksOneInstanceOrWithFleetEveryOne()
     {
         await using var a = await StartInstanceAsync("a");
