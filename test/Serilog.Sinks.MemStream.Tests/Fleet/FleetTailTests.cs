@@ -151,7 +151,7 @@ public class FleetTailTests : FleetTestBase
     }
 
     [Test]
-    public async Task ALiveClientIsToldWhenRedisRestartedWithoutEventsItHadNotRead()
+    public async Task ALiveClientIsToldWhenRedisRestartedWithoutTheLastEventItRead()
     {
         await using var a = await StartInstanceAsync("a");
         var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();

@@ -103,7 +103,7 @@ public class FleetTests : FleetTestBase
         await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(1));
         // The demo app as a process of its own, in the fleet through its configuration (as the README starts it).
         using var child = DemoProcess.Start(null, "--MemStream:Fleet:Redis=" + Fleet.Redis.Configuration, "--MemStream:Fleet:App=" + Fleet.App,
-            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:00.200");
+            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:01");
         await WaitForInstancesAsync(a, "a", "child");
         using var http = new HttpClient();
         using (var request = new HttpRequestMessage(HttpMethod.Get, child.BaseUrl + "/api/orders/7"))
@@ -140,7 +140,7 @@ public class FleetTests : FleetTestBase
     [Test]
     public async Task FleetQueriesBeyondTheLimitUnderWayAreRefusedAtOnceAndTheOwnQueryStillAnswers()
     {
-        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(2));
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(5));
         await WaitForInstancesAsync(a, "a");
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         // An instance that never answers keeps every query waiting for its whole timeout.
@@ -149,7 +149,10 @@ public class FleetTests : FleetTestBase
         var url = a.BaseUrl + "/memstream/query?correlationId=x&fleet=true";
 
         var waiting = Enumerable.Range(0, Serilog.Sinks.MemStream.Redis.FleetQueryClient.MaxAsking).Select(_ => http.GetAsync(url)).ToList();
-        await Task.Delay(500);
+        // Each query under way listens on a reply channel of its own.
+        var server = redis.GetServer(redis.GetEndPoints().Single());
+        await WaitUntilAsync(async () => (await server.SubscriptionChannelsAsync(RedisChannel.Pattern($"memstream:{{{Fleet.App}}}:reply:*"))).Length == Serilog.Sinks.MemStream.Redis.FleetQueryClient.MaxAsking,
+            "every query under way");
         var started = DateTime.UtcNow;
         var refused = await http.GetAsync(url);
         var refusedAfter = DateTime.UtcNow - started;
@@ -190,6 +193,26 @@ public class FleetTests : FleetTestBase
         Assert.That(a.Facade.Query("big").Single().Properties["Payload"].ToString(), Has.Length.EqualTo(huge.Length + 2), "its instance keeps it whole");
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().CutDown == 1, "the cut-down event counted");
         Assert.That(string.Join("\n", selfLog.Lines), Does.Contain("too large for the fleet's stream"));
+    }
+
+    [Test]
+    public async Task AnEventWhoseCLEFIsTooLargeForTheStreamIsPublishedCutDownWithItsShortTextAndTheBatchGoesOn()
+    {
+        await using var a = await StartInstanceAsync("a");
+        // The default output template leaves out properties not in the message: a short text, a huge CLEF.
+        a.Logger.ForContext("Body", new string('y', 1024 * 1024)).ForContext("CorrelationId", "request-1").Information("request received");
+        a.Logger.Information("the next one");
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var entries = await WaitForStreamAsync(redis, 2);
+        var clef = JsonDocument.Parse((string)entries[0]["clef"]!).RootElement;
+
+        Assert.That((string?)entries[0]["text"], Is.EqualTo("request received\n"), "a short text goes as it is");
+        Assert.That(clef.TryGetProperty("Body", out _), Is.False);
+        Assert.That(clef.GetProperty("MemStreamEventBytes").GetInt64(), Is.GreaterThan(1024 * 1024));
+        Assert.That(clef.GetProperty("CorrelationId").GetString(), Is.EqualTo("request-1"));
+        Assert.That((string?)entries[1]["text"], Is.EqualTo("the next one\n"));
+        await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status() is { CutDown: 1, NotSent: 0, Published: 2 }, "both published, one cut down");
     }
 
     [Test]

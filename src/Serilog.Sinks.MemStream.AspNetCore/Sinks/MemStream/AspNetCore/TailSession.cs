@@ -201,7 +201,7 @@ internal sealed class TailSession
                     await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
-                if (notices?.TakeMissed() is { } missed)
+                if (notices?.TakeMissedBefore(next) is { } missed)
                 {
                     batched = await SendBatchAsync(batch, batched);
                     await SendAsync(frames.Notice("missed", -1, missed)); // how many is unknown: a stream keeps no count of what it lost

@@ -32,5 +32,6 @@ internal sealed class FleetCounters
 
     public void AddDropped(long count) => Interlocked.Add(ref _dropped, count);
 
-    public void AddCutDown(long count) => Interlocked.Add(ref _cutDown, count);
+    /// <summary>Counts events cut down; the new total.</summary>
+    public long AddCutDown(long count) => Interlocked.Add(ref _cutDown, count);
 }

@@ -85,7 +85,17 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
         var database = redis.GetDatabase();
         var sends = new Task[batch.Count];
         for (var i = 0; i < batch.Count; i++)
-            sends[i] = database.StreamAddAsync(keys.Events, Fields(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
+        {
+            try
+            {
+                sends[i] = database.StreamAddAsync(keys.Events, Fields(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
+            }
+            catch (Exception ex)
+            {
+                // One event that cannot be written as CLEF (a property's ToString throws, say) costs only itself.
+                sends[i] = Task.FromException(ex);
+            }
+        }
         try
         {
             await Task.WhenAll(sends);
@@ -96,7 +106,13 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             var failed = sends.Count(s => !s.IsCompletedSuccessfully);
             counters.AddPublished(batch.Count - failed);
             // Redis answering with an error (out of memory, no permission) is not Redis being unreachable.
-            NotSent(failed, ex is RedisServerException ? "Redis refused the events: " + ex.Message : ex.Message, ex is RedisServerException ? "refused" : "unreachable");
+            var (reason, metricReason) = ex switch
+            {
+                RedisServerException => ("Redis refused the events: " + ex.Message, "refused"),
+                RedisException or TimeoutException => (ex.Message, "unreachable"),
+                _ => ("an event could not be written for the stream: " + ex.Message, "unwritable"),
+            };
+            NotSent(failed, reason, metricReason);
             return;
         }
         counters.AddPublished(batch.Count);
@@ -125,15 +141,14 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
         var text = memStreamEvent.Utf8;
         var clef = _clefText.GetStringBuilder().Clear();
         _clef.Format(logEvent, _clefText);
-        if (OversizePublishedEvent.IsTooLarge(text.Length, clef.Length))
+        if (OversizePublishedEvent.IsTooLarge(text.Length, clef))
         {
-            var bytes = (long)text.Length + System.Text.Encoding.UTF8.GetByteCount(clef.ToString());
+            var bytes = (long)text.Length + OversizePublishedEvent.Utf8Bytes(clef);
             text = OversizePublishedEvent.Text(memStreamEvent);
             logEvent = OversizePublishedEvent.StandIn(logEvent, bytes, correlationIdProperty);
             clef.Clear();
             _clef.Format(logEvent, _clefText);
-            counters.AddCutDown(1);
-            if (counters.CutDown == 1)
+            if (counters.AddCutDown(1) == 1)
                 SelfLog.WriteLine("MemStream: an event of {0} bytes was too large for the fleet's stream (limit {1}) and was published cut down; this instance keeps it whole (said once; MemStreamFleet.Status().CutDown counts them)", bytes, OversizePublishedEvent.MaxBytes);
         }
         var fields = new List<NameValueEntry>(8)

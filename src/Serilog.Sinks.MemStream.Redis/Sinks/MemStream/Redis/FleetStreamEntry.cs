@@ -4,21 +4,25 @@ using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
 
-/// <summary>One entry of the fleet's stream, read once for every tail client of this instance.</summary>
-internal readonly record struct FleetStreamEntry(StreamPosition Position, MemStreamEvent? Event)
+/// <summary>One entry of the fleet's stream, read once for every tail client of this instance; <see cref="Bytes"/> is about what it holds in memory.</summary>
+internal readonly record struct FleetStreamEntry(StreamPosition Position, MemStreamEvent? Event, int Bytes)
 {
     /// <summary>The entry with its event and origin; the event is null for an entry that does not read (another version's, or damaged).</summary>
     public static FleetStreamEntry Read(StreamEntry entry)
     {
         var position = StreamPosition.Parse(entry.Id);
+        MemStreamEvent? memStreamEvent;
         try
         {
-            return new FleetStreamEntry(position, ReadEvent(entry));
+            memStreamEvent = ReadEvent(entry);
         }
         catch (Exception ex) when (ex is InvalidCastException or FormatException or ArgumentException or InvalidOperationException)
         {
-            return new FleetStreamEntry(position, null);
+            memStreamEvent = null;
         }
+        // The rendering, the CLEF (UTF-16) and about as much again for the parsed event and its frames.
+        var bytes = memStreamEvent is null ? 64 : 2 * (memStreamEvent.Utf8.Length + 2 * memStreamEvent.Origin!.Clef.Length) + 256;
+        return new FleetStreamEntry(position, memStreamEvent, bytes);
     }
 
     static MemStreamEvent? ReadEvent(StreamEntry entry)

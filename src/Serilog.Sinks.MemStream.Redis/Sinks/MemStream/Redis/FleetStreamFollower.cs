@@ -8,16 +8,17 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// Follows the fleet's stream for every live-tail client of this instance. One loop reads what follows its
 /// position (256 entries at a time, again at once while there is more, else every 100 ms), reads each
-/// entry once, keeps the newest 4,096 in a window, and gives every client what follows the client's own
-/// position there. So ten clients cost one read and one parse of each event, and one frame per format,
+/// entry once, keeps the newest 4,096 (at most about 32 MiB) in a window, and gives every client what
+/// follows the client's own position there. So ten clients cost one read and one parse of each event, and one frame per format,
 /// which the event carries: with a reader per client, ten clients cost ten of each and fell seconds behind.
 /// A client whose position is older than the window (it resumed from further back, or its queue was full
 /// for a while) is read for on its own until it is back in the window: a full queue is passed over, never
 /// overwritten, so a slow client loses nothing the stream still holds.
-/// Each read starts at the entry it continues from: when that entry is gone, the stream lost entries not
-/// yet read (Redis restarted without them, or trimmed them first), and the clients concerned are told.
-/// The loop runs while there are clients; Redis being unreachable pauses it, and a failure of its own
-/// ends its clients' tails (said in SelfLog), never the app.
+/// Each read starts at the entry it continues from: when that entry is gone, the stream lost it (Redis
+/// restarted without it, or trimmed it first) and maybe entries not yet read after it, and the clients
+/// concerned are told right before the first event they get after it. The loop runs while there are
+/// clients; Redis being unreachable pauses it, and a failure of its own ends its clients' tails (said in
+/// SelfLog), never the app.
 /// </summary>
 internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKeys keys)
 {
@@ -25,15 +26,17 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     public const int Replay = 1000;
     const int PageSize = 256;
     const int WindowSize = 4096;
+    const long WindowBytes = 32 * 1024 * 1024;
     static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan Outage = TimeSpan.FromSeconds(1);
-    // The stream cannot say how many: whatever was added between the last event read and the oldest held now.
-    const string StreamLost = "The fleet's stream no longer holds the last event this tail read (Redis restarted without it, or trimmed it): events added after it and before the oldest the stream holds now are missing; the tail goes on from there.";
+    /// <summary>The notice of a loss. The stream cannot say how many, nor even whether any: only that the last event read is gone.</summary>
+    public const string StreamLost = "The fleet's stream no longer holds the last event this tail read (Redis restarted without it, or trimmed it): events added after it and before the oldest the stream holds now may be missing; the tail goes on from there.";
 
     readonly object _lock = new();
     readonly List<FleetTailClient> _clients = [];
     // Only the loop touches these: the window holds every entry after _windowBase up to _position.
     readonly List<FleetStreamEntry> _window = [];
+    long _windowBytes;
     StreamPosition _windowBase;
     StreamPosition _position;
     bool _positionHeld;
@@ -75,6 +78,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
                 return;
             _running = true;
             _window.Clear();
+            _windowBytes = 0;
             _windowBase = _position = client.Position;
             _positionHeld = client.PositionHeld;
         }
@@ -127,7 +131,9 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         }
         catch (Exception ex)
         {
-            SelfLog.WriteLine("MemStream: reading the fleet's stream for the live tail failed, and its clients' tails end: {0}", ex);
+            // At shutdown the connection is disposed under the loop: the clients are being closed anyway.
+            if (ex is not ObjectDisposedException)
+                SelfLog.WriteLine("MemStream: reading the fleet's stream for the live tail failed, and its clients' tails end: {0}", ex);
             FleetTailClient[] ended;
             lock (_lock)
             {
@@ -147,17 +153,24 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         if (lost)
         {
             _positionHeld = false;
-            foreach (var client in clients.Where(c => c.Position >= _windowBase))
-                client.Notices.Missed(StreamLost); // those behind the window find out by their own reads
+            // Those behind the window find out by their own reads; those that began after the loss lost nothing.
+            foreach (var client in clients.Where(c => c.Position >= _windowBase && c.Position <= _position))
+            {
+                client.LostAfter ??= _position;
+                client.PositionHeld = false; // told once, not again by a read of its own
+            }
         }
         if (entries.Count == 0)
             return false;
         _window.AddRange(entries);
+        _windowBytes += entries.Sum(e => (long)e.Bytes);
         _position = entries[^1].Position;
         _positionHeld = true;
-        if (_window.Count > WindowSize)
+        var leaving = 0;
+        while (_window.Count - leaving > WindowSize || (_windowBytes > WindowBytes && _window.Count - leaving > 1))
+            _windowBytes -= _window[leaving++].Bytes;
+        if (leaving > 0)
         {
-            var leaving = _window.Count - WindowSize;
             _windowBase = _window[leaving - 1].Position;
             _window.RemoveRange(0, leaving);
         }
@@ -176,11 +189,15 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
             }
             return false;
         }
+        // A read of its own only once its queue has room for a good page: a client that takes a few events at a
+        // time would otherwise keep the loop reading for it without pause.
+        if (client.Room < Math.Min(PageSize, Math.Max(1, client.Capacity / 2)))
+            return false;
         var (entries, lost, full) = await ReadAfterAsync(client.Position, client.PositionHeld, Math.Min(PageSize, client.Room));
         if (lost)
         {
             client.PositionHeld = false;
-            client.Notices.Missed(StreamLost);
+            client.LostAfter ??= client.Position;
         }
         foreach (var entry in entries)
             client.TryGive(entry); // room was counted for the whole page
