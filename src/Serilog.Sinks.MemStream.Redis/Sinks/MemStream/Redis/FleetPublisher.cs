@@ -1,7 +1,5 @@
-using System.Globalization;
 using Serilog.Debugging;
 using Serilog.Events;
-using Serilog.Formatting.Compact;
 using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
@@ -17,8 +15,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
 {
     const int BatchSize = 2048;
     static readonly TimeSpan SinkWait = TimeSpan.FromSeconds(1);
-    readonly CompactJsonFormatter _clef = new();
-    readonly StringWriter _clefText = new(CultureInfo.InvariantCulture);
+    readonly FleetEntryFields _fields = new(options, counters);
     bool _failing;
     // Where to pick up: the sink's sequence when the fleet started (connecting takes a while), then the
     // last event taken, so that a restarted loop replays from the sink's buffer instead of losing events.
@@ -88,7 +85,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
         {
             try
             {
-                sends[i] = database.StreamAddAsync(keys.Events, Fields(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
+                sends[i] = database.StreamAddAsync(keys.Events, _fields.Of(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
             }
             catch (Exception ex)
             {
@@ -133,37 +130,5 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             _failing = true;
             SelfLog.WriteLine("MemStream: publishing to the fleet's Redis fails; events are counted and not sent until it works (the app's own tail and store go on): {0}", reason);
         }
-    }
-
-    NameValueEntry[] Fields(MemStreamEvent memStreamEvent, string correlationIdProperty)
-    {
-        var logEvent = memStreamEvent.LogEvent;
-        var text = memStreamEvent.Utf8;
-        var clef = _clefText.GetStringBuilder().Clear();
-        _clef.Format(logEvent, _clefText);
-        if (OversizePublishedEvent.IsTooLarge(text.Length, clef))
-        {
-            var bytes = (long)text.Length + OversizePublishedEvent.Utf8Bytes(clef);
-            text = OversizePublishedEvent.Text(memStreamEvent);
-            logEvent = OversizePublishedEvent.StandIn(logEvent, bytes, correlationIdProperty);
-            clef.Clear();
-            _clef.Format(logEvent, _clefText);
-            if (counters.AddCutDown(1) == 1)
-                SelfLog.WriteLine("MemStream: an event of {0} bytes was too large for the fleet's stream (limit {1}) and was published cut down; this instance keeps it whole (said once; MemStreamFleet.Status().CutDown counts them)", bytes, OversizePublishedEvent.MaxBytes);
-        }
-        var fields = new List<NameValueEntry>(8)
-        {
-            new("instance", options.InstanceId!),
-            new("seq", memStreamEvent.Sequence),
-            new("ts", logEvent.Timestamp.ToString("O", CultureInfo.InvariantCulture)),
-            new("level", logEvent.Level.ToString()),
-        };
-        if (CorrelationIdText.Of(logEvent, correlationIdProperty) is { } correlationId)
-            fields.Add(new("cid", correlationId));
-        if (TraceIdText.Of(logEvent) is { } traceId)
-            fields.Add(new("trace", traceId.ToHexString()));
-        fields.Add(new("text", text));
-        fields.Add(new("clef", clef.ToString().TrimEnd()));
-        return [.. fields];
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Serilog.Events;
 using Serilog.Parsing;
 using Serilog.Sinks.MemStream.Live;
@@ -20,17 +19,7 @@ internal static class OversizePublishedEvent
     static readonly MessageTemplate Template = new MessageTemplateParser().Parse(
         "MemStream cut this event down for the fleet's stream: {MemStreamEventBytes} bytes, over the limit of {MemStreamLimitBytes}; the instance that logged it keeps it whole");
 
-    /// <summary>Whether the rendering and the CLEF pass <see cref="MaxBytes"/> in UTF-8; counted exactly only when they might (a character is 1 to 3 bytes).</summary>
-    public static bool IsTooLarge(int textBytes, StringBuilder clef) =>
-        (long)textBytes + clef.Length * 3L > MaxBytes && (long)textBytes + Utf8Bytes(clef) > MaxBytes;
-
-    public static long Utf8Bytes(StringBuilder text)
-    {
-        long bytes = 0;
-        foreach (var chunk in text.GetChunks())
-            bytes += Encoding.UTF8.GetByteCount(chunk.Span);
-        return bytes;
-    }
+    public static bool IsTooLarge(int textBytes, int clefBytes) => (long)textBytes + clefBytes > MaxBytes;
 
     /// <summary>The rendering cut to its first 16 KiB (at a character boundary) with a marker that says how large it was; a shorter one as it is (its CLEF was the large part).</summary>
     public static ReadOnlyMemory<byte> Text(MemStreamEvent memStreamEvent) =>
