@@ -80,7 +80,7 @@ public class FleetTests : FleetTestBase
         // A killed instance leaves its last heartbeat behind and answers nothing: exactly this.
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         // Its last heartbeat a little ahead, so that it is still "live" when the query starts on a busy machine.
-        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances", "killed", DateTimeOffset.UtcNow.AddSeconds(2).ToUnixTimeMilliseconds());
+        await AddSilentInstanceAsync(redis, "killed", TimeSpan.FromSeconds(2));
         using var http = new HttpClient();
 
         var started = DateTime.UtcNow;
@@ -144,7 +144,7 @@ public class FleetTests : FleetTestBase
         await WaitForInstancesAsync(a, "a");
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
         // An instance that never answers keeps every query waiting for its whole timeout.
-        await redis.GetDatabase().SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances", "silent", DateTimeOffset.UtcNow.AddSeconds(30).ToUnixTimeMilliseconds());
+        await AddSilentInstanceAsync(redis, "silent", TimeSpan.FromSeconds(30));
         using var http = new HttpClient();
         var url = a.BaseUrl + "/memstream/query?correlationId=x&fleet=true";
 
@@ -360,6 +360,10 @@ public class FleetTests : FleetTestBase
             await Task.Delay(50);
         }
     }
+
+    /// <summary>An instance that beat (its last heartbeat <paramref name="ahead"/> from now) and answers nothing, as a killed one does.</summary>
+    Task AddSilentInstanceAsync(IConnectionMultiplexer redis, string instance, TimeSpan ahead) =>
+        redis.GetDatabase().SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances", instance, DateTimeOffset.UtcNow.Add(ahead).ToUnixTimeMilliseconds());
 
     static async Task WaitForInstancesAsync(TailServer server, params string[] expected)
     {
