@@ -25,6 +25,26 @@ public class MetricsTests
     }
 
     [Test]
+    public void AnEventKeptWithAMarkerIsCountedByReason()
+    {
+        using var sink = TestSink.Create();
+        using var metrics = new MetricsRecorder(sink.Name);
+
+        sink.Logger.Write(new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new Serilog.Parsing.MessageTemplateParser().Parse("{Value}"),
+            [new LogEventProperty("Value", new ScalarValue(new Unprintable()))]));
+        sink.Logger.Information("fine");
+        sink.Facade.Flush();
+
+        Assert.That(metrics.Total("memstream.render.failures", reason: "render-failed"), Is.EqualTo(1));
+        Assert.That(metrics.Total("memstream.render.failures", reason: "formatter-failed"), Is.Zero);
+    }
+
+    sealed class Unprintable
+    {
+        public override string ToString() => throw new InvalidOperationException("not today");
+    }
+
+    [Test]
     public void TheStoreCountsStoredEventsWriteTimesAndMaintenance()
     {
         using var folder = new TempFolder();

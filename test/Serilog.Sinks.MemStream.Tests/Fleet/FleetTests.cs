@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Serilog.Events;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Sinks.MemStream.Redis;
 using Serilog.Sinks.MemStream.Tests.Support;
@@ -213,6 +214,50 @@ public class FleetTests : FleetTestBase
         Assert.That(clef.GetProperty("CorrelationId").GetString(), Is.EqualTo("request-1"));
         Assert.That((string?)entries[1]["text"], Is.EqualTo("the next one\n"));
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status() is { CutDown: 1, NotSent: 0, Published: 2 }, "both published, one cut down");
+    }
+
+    [Test]
+    public async Task AnEventWithAValueWhoseToStringThrowsIsPublishedAsValidCLEFWithAMarkerBetweenUntouchedNeighbours()
+    {
+        await using var a = await StartInstanceAsync("a");
+        var parser = new Serilog.Parsing.MessageTemplateParser();
+        LogEvent Event(string template, object? value) => new(DateTimeOffset.UtcNow, LogEventLevel.Information, null, parser.Parse(template),
+            [new LogEventProperty("Value", new ScalarValue(value)), new LogEventProperty("CorrelationId", new ScalarValue("order-1"))]);
+        a.Logger.Write(Event("before {Value}", 1));
+        a.Logger.Write(Event("failing {Value}", new Unprintable()));
+        a.Logger.Write(Event("after {Value}", 3));
+
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var entries = await WaitForStreamAsync(redis, 3);
+        var clef = entries.Select(e => JsonDocument.Parse((string)e["clef"]!).RootElement).ToList();
+
+        Assert.That(clef.Select(c => c.GetProperty("@mt").GetString()), Is.EqualTo(new[] { "before {Value}", "failing {Value}", "after {Value}" }), "all three published, each valid CLEF");
+        Assert.That(clef[1].GetProperty("Value").GetString(), Is.EqualTo("<ToString() threw InvalidOperationException>"));
+        Assert.That(clef[2].GetProperty("Value").GetInt32(), Is.EqualTo(3), "the next event untouched");
+        Assert.That(a.Facade.Status().RenderFailures, Is.EqualTo(1), "counted once, by the sink");
+        await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status() is { Published: 3, NotSent: 0 }, "all three counted as published");
+    }
+
+    [Test]
+    public void AFailedCLEFWriteLeavesNothingInFrontOfTheNextEvent()
+    {
+        // The sink marks failing values before the publisher sees them; this is the publisher's own guard.
+        var options = new MemStreamFleetOptions { App = "app", InstanceId = "a" }.Resolve();
+        var fields = new FleetEntryFields(options, new FleetCounters());
+        var parser = new Serilog.Parsing.MessageTemplateParser();
+        MemStreamEvent Event(long sequence, object? value) => new(sequence, new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null,
+            parser.Parse("value {Value}"), [new LogEventProperty("Value", new ScalarValue(value))]), "x"u8.ToArray());
+
+        Assert.Throws<InvalidOperationException>(() => fields.Of(Event(1, new Unprintable()), "CorrelationId"));
+        var next = fields.Of(Event(2, 42), "CorrelationId");
+
+        var clef = next.Single(f => f.Name == "clef").Value.ToString();
+        Assert.That(JsonDocument.Parse(clef).RootElement.GetProperty("Value").GetInt32(), Is.EqualTo(42), $"valid CLEF of its own: {clef}");
+    }
+
+    sealed class Unprintable
+    {
+        public override string ToString() => throw new InvalidOperationException("not today");
     }
 
     [Test]

@@ -16,6 +16,7 @@ internal static class MemStreamMetrics
     public static readonly Counter<long> EventsEmitted = Meter.CreateCounter<long>("memstream.events.emitted", "{event}", "Events accepted by Emit.");
     public static readonly Counter<long> QueueOverflows = Meter.CreateCounter<long>("memstream.queue.overflows", "{event}", "Events dropped because the sink's queue was full.");
     public static readonly Counter<long> BytesRendered = Meter.CreateCounter<long>("memstream.bytes.rendered", "By", "UTF-8 bytes of rendered text.");
+    public static readonly Counter<long> RenderFailures = Meter.CreateCounter<long>("memstream.render.failures", "{event}", "Events kept with a marker in place of a value whose ToString threw (reason=render-failed), or with a fallback rendering because the formatter failed (reason=formatter-failed).");
     public static readonly Counter<long> BufferEvictions = Meter.CreateCounter<long>("memstream.buffer.evictions", "{event}", "Events pushed out of the bounded buffer by newer ones.");
     public static readonly Counter<long> SubscriberDrops = Meter.CreateCounter<long>("memstream.subscriber.drops", "{event}", "Events a subscriber lost because its queue was full.");
     public static readonly Counter<long> EventsStored = Meter.CreateCounter<long>("memstream.store.events.stored", "{event}", "Events written to the store.");

@@ -32,6 +32,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     int _disposed;
     int _lateEmitReported;
     long _renderedByCaller;
+    long _renderFailures;
     ILoggingFailureListener? _failureListener;
 
     internal MemStreamSink(MemStreamSinkOptions options, ITextFormatter formatter)
@@ -57,7 +58,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
             if (logEvent is null)
                 return;
             var rendered = RenderHereIfWorkerLags(logEvent);
-            if (_queue.TryEnqueue(logEvent, rendered))
+            if (_queue.TryEnqueue(rendered?.Event ?? logEvent, rendered?.Utf8))
             {
                 if (rendered is not null)
                     Interlocked.Increment(ref _renderedByCaller);
@@ -168,6 +169,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
             StoreWriteFailures = store.WriteFailures,
             ExpiredRemoved = store.ExpiredRemoved,
             CorruptRemoved = store.CorruptRemoved,
+            RenderFailures = Interlocked.Read(ref _renderFailures),
         };
     }
 
@@ -180,21 +182,44 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     /// Not when the queue is full (the event is about to be dropped: dropping must stay cheap), and not
     /// for an event logged from inside a rendering on this thread (a formatter that logs must not recurse).
     /// </summary>
-    byte[]? RenderHereIfWorkerLags(LogEvent logEvent)
+    RenderedEvent? RenderHereIfWorkerLags(LogEvent logEvent)
     {
         if (!_renderer.RendersOnCallingThread || EventRenderer.IsRenderingOnThisThread)
             return null;
         var threshold = RenderOnCallerAbove;
         if ((threshold > 0 && !_queue.HasBacklogOf(threshold)) || _queue.HasBacklogOf(_options.QueueLimit))
             return null;
-        return _renderer.Render(logEvent);
+        return Render(logEvent);
+    }
+
+    /// <summary>Renders on this thread; an event kept with a marker or a fallback rendering is counted here, once.</summary>
+    RenderedEvent Render(LogEvent logEvent)
+    {
+        var rendered = _renderer.Render(logEvent);
+        if (rendered.Failure != RenderFailure.None)
+            CountRenderFailure(rendered.Failure);
+        return rendered;
+    }
+
+    void CountRenderFailure(RenderFailure failure)
+    {
+        if (Interlocked.Increment(ref _renderFailures) == 1)
+            SelfLog.WriteLine("MemStream: an event of the sink {0} had a value whose ToString threw, or a formatter that failed; it was kept with a marker in the value's place (said once; Status().RenderFailures counts them)", Name ?? "(default)");
+        MemStreamMetrics.RenderFailures.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason",
+            failure == RenderFailure.ValueMarked ? "render-failed" : "formatter-failed"));
     }
 
     void WaitForEmitted() => _queue.WaitUntilProcessed(_queue.LastSequence);
 
+    /// <summary>
+    /// Delivers one event. One rendered by its caller comes already marked (<see cref="EventRenderer"/>);
+    /// any other is marked and rendered here, so every reader gets the same event.
+    /// </summary>
     void Process(long sequence, LogEvent logEvent, byte[]? rendering)
     {
-        var rendered = new MemStreamEvent(sequence, logEvent, rendering ?? _renderer.Render(logEvent));
+        if (rendering is null)
+            (logEvent, rendering, _) = Render(logEvent);
+        var rendered = new MemStreamEvent(sequence, logEvent, rendering);
         MemStreamMetrics.BytesRendered.Add(rendered.Utf8.Length, _sinkTag);
         _feed.Publish(rendered);
         _store.Add(rendered);

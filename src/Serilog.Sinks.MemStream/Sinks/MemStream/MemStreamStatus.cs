@@ -68,4 +68,11 @@ public sealed record MemStreamStatus
 
     /// <summary>Entries that could not be decoded and were deleted by maintenance since the sink started.</summary>
     public long CorruptRemoved { get; init; }
+
+    /// <summary>
+    /// Events kept with a marker such as <c>&lt;ToString() threw InvalidOperationException&gt;</c> in place of a
+    /// property value whose <c>ToString</c> threw, or with a plain fallback rendering when the formatter itself
+    /// failed. Such events are still buffered, tailed, stored and published; the first is also told to SelfLog.
+    /// </summary>
+    public long RenderFailures { get; init; }
 }

@@ -24,13 +24,13 @@ internal sealed class FleetEntryFields
     readonly RedisValue _instance;
     readonly CompactJsonFormatter _formatter = new();
     readonly MemoryStream _clef = new();
-    readonly StreamWriter _clefWriter;
+    StreamWriter _clefWriter;
 
     public FleetEntryFields(MemStreamFleetOptions options, FleetCounters counters)
     {
         _counters = counters;
         _instance = options.InstanceId!;
-        _clefWriter = new StreamWriter(_clef, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096) { AutoFlush = false };
+        _clefWriter = NewClefWriter();
     }
 
     public NameValueEntry[] Of(MemStreamEvent memStreamEvent, string correlationIdProperty)
@@ -76,14 +76,26 @@ internal sealed class FleetEntryFields
         return fields;
     }
 
+    StreamWriter NewClefWriter() =>
+        new(_clef, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 4096, leaveOpen: true) { AutoFlush = false };
+
     /// <summary>The event as CLEF in UTF-8, without its line end, in the reused stream (valid until the next call).</summary>
     ReadOnlySpan<byte> Clef(LogEvent logEvent)
     {
         _clef.SetLength(0);
         if (_clef.Capacity > 1024 * 1024)
             _clef.Capacity = 64 * 1024; // a huge event once must not keep its buffer for good
-        _formatter.Format(logEvent, _clefWriter);
-        _clefWriter.Flush();
+        try
+        {
+            _formatter.Format(logEvent, _clefWriter);
+            _clefWriter.Flush();
+        }
+        catch
+        {
+            // The writer still holds the failed event's partial JSON: the next event must not start with it.
+            _clefWriter = NewClefWriter();
+            throw;
+        }
         var written = _clef.GetBuffer().AsSpan(0, (int)_clef.Length);
         while (written.Length > 0 && written[^1] is (byte)'\n' or (byte)'\r')
             written = written[..^1];

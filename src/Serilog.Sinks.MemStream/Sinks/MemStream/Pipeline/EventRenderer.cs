@@ -12,8 +12,10 @@ namespace Serilog.Sinks.MemStream.Pipeline;
 /// Renders events to UTF-8 with the sink's formatter, on the sink's worker and, when the worker lags,
 /// on the threads that log (see <c>MemStreamSink</c>). Only formatters known to be safe on many threads
 /// at once (<see cref="RendersOnCallingThread"/>: Serilog's own and the sink's) are used that way; any
-/// other one renders on the worker alone. A formatter that throws does not lose the event: it is kept
-/// with a plain fallback rendering, and the failure goes to SelfLog.
+/// other one renders on the worker alone. A value whose <c>ToString</c> throws does not lose the event:
+/// it is replaced by a marker (<see cref="FailingValueMarker"/>) before rendering, and the marked event is
+/// what the buffer, subscribers, store and fleet get. A formatter that throws all the same does not lose
+/// it either: it is kept with a plain fallback rendering, and the failure goes to SelfLog.
 /// </summary>
 /// <remarks>
 /// Why the threads that log help: a burst queued as <see cref="LogEvent"/>s outlives the first gen0
@@ -52,15 +54,22 @@ internal sealed class EventRenderer
     /// <summary>Whether this thread is inside a rendering (a formatter that logs is rendering now).</summary>
     public static bool IsRenderingOnThisThread => _renderingDepth > 0;
 
-    public byte[] Render(LogEvent logEvent)
+    public RenderedEvent Render(LogEvent logEvent)
     {
         var writer = _spareWriter ?? NewWriter();
         _spareWriter = null;
         var text = writer.GetStringBuilder();
         text.Clear();
+        var failure = RenderFailure.None;
         _renderingDepth++;
         try
         {
+            // Inside the rendering: a ToString that logs is then treated as a formatter that logs.
+            if (FailingValueMarker.Replace(logEvent) is { } marked)
+            {
+                logEvent = marked;
+                failure = RenderFailure.ValueMarked;
+            }
             _formatter.Format(logEvent, writer);
         }
         catch (Exception ex)
@@ -68,6 +77,7 @@ internal sealed class EventRenderer
             SelfLog.WriteLine("MemStream: the formatter failed on an event and a fallback rendering was kept: {0}", ex);
             text.Clear();
             text.Append(FallbackRendering(logEvent, ex));
+            failure = RenderFailure.FormatterFailed;
         }
         finally
         {
@@ -78,7 +88,7 @@ internal sealed class EventRenderer
         // One huge event should not pin a huge builder for the thread's lifetime.
         if (text.Capacity <= RetainedWriterCapacity)
             _spareWriter = writer;
-        return bytes;
+        return new RenderedEvent(logEvent, bytes, failure);
     }
 
     static byte[] Encode(StringBuilder text)

@@ -41,7 +41,7 @@ internal static class StoredEventCodec
         writer.Write(logEvent.Timestamp.UtcTicks);
         writer.Write((short)logEvent.Timestamp.Offset.TotalMinutes);
         writer.Write(logEvent.MessageTemplate.Text);
-        WriteOptional(writer, logEvent.Exception?.ToString());
+        WriteOptional(writer, ExceptionText(logEvent.Exception));
         WriteOptional(writer, logEvent.TraceId?.ToHexString());
         WriteOptional(writer, logEvent.SpanId?.ToHexString());
         writer.Write(logEvent.Properties.Count);
@@ -113,6 +113,21 @@ internal static class StoredEventCodec
         if (Templates.Count < TemplateCacheLimit)
             Templates.TryAdd(text, parsed);
         return parsed;
+    }
+
+    /// <summary>The exception's text; an exception whose own <c>ToString</c> throws is kept as its type and a marker, not lost with the event.</summary>
+    static string? ExceptionText(Exception? exception)
+    {
+        if (exception is null)
+            return null;
+        try
+        {
+            return exception.ToString();
+        }
+        catch (Exception failure)
+        {
+            return $"{exception.GetType().FullName}: <ToString() threw {failure.GetType().Name}>";
+        }
     }
 
     static void WriteOptional(BinaryWriter writer, string? text)
