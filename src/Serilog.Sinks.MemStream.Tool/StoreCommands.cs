@@ -12,10 +12,13 @@ static class StoreCommands
     {
         using var store = StoreReader.Open(storePath, sinkName);
         var printer = new EventPrinter(console, json, raw);
-        var events = store.Query(id, minLevel);
-        foreach (var (_, logEvent) in events)
+        var printed = 0;
+        foreach (var (_, logEvent) in store.Query(id, minLevel))
+        {
             printer.Print(logEvent);
-        if (events.Count == 0 && !json)
+            printed++;
+        }
+        if (printed == 0 && !json)
             console.MarkupLine($"[grey]No live events for {Markup.Escape(TerminalText.Line(id))} at {minLevel} or above.[/]");
         return ExitCodes.Success;
     }

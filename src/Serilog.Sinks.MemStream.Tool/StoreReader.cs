@@ -12,6 +12,7 @@ namespace Serilog.Sinks.MemStream.Tool;
 sealed class StoreReader : IDisposable
 {
     const int TtlSuffixLength = 4;
+    const int PageEvents = 1000;
     readonly RocksDb _database;
     readonly List<(string Name, int TtlSeconds, ColumnFamilyHandle Handle)> _families;
 
@@ -68,9 +69,23 @@ sealed class StoreReader : IDisposable
         }
     }
 
-    /// <summary>The live events of one correlation id or trace id at or above a level, in write order (the sink's own scan).</summary>
-    public List<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel) =>
-        StoreQueries.Scan(_database, _families.Select(f => f.Handle).ToList(), id, minLevel, after: 0, int.MaxValue, TtlSuffixLength);
+    /// <summary>
+    /// The live events of one correlation id or trace id at or above a level, in write order (the sink's own scan),
+    /// read a bounded page at a time: a long history is never held in memory whole.
+    /// </summary>
+    public IEnumerable<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel)
+    {
+        var families = _families.Select(f => f.Handle).ToList();
+        var page = new StoredPage([], MayHaveMore: true);
+        for (var after = 0L; page.MayHaveMore; after = page.Events[^1].Sequence)
+        {
+            page = StoreQueries.Scan(_database, families, id, minLevel, after, limit: PageEvents, StoredPage.MaxBytes, TtlSuffixLength);
+            foreach (var storedEvent in page.Events)
+                yield return storedEvent;
+            if (page.Events.Count == 0)
+                yield break;
+        }
+    }
 
     public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 

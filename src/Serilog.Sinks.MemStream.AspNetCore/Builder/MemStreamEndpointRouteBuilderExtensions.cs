@@ -26,15 +26,26 @@ public static class MemStreamEndpointRouteBuilderExtensions
 
         var options = EndpointSetup.Options(endpoints.ServiceProvider, configure);
         var limiter = new ClientLimiter(options.MaxClients);
+        var queries = new QueryGate(options.MaxConcurrentQueries);
 
         var group = endpoints.MapGroup(prefix);
         group.Map("/ws", context => TailSession.HandleAsync(context, options, limiter));
-        group.MapGet("/query", context => QueryEndpoints.QueryAsync(context, options));
-        group.MapGet("/correlation-ids", context => QueryEndpoints.CorrelationIdsAsync(context, options));
+        group.MapGet("/query", context => QueryEndpoints.QueryAsync(context, options, queries));
+        group.MapGet("/correlation-ids", context => QueryEndpoints.CorrelationIdsAsync(context, options, queries));
         group.MapGet("/snapshot", context => QueryEndpoints.SnapshotAsync(context, options));
         group.MapGet("/status", context => QueryEndpoints.StatusAsync(context, options));
         group.MapGet("/instances", context => QueryEndpoints.InstancesAsync(context, options));
         group.MapGet("/", context => LiveTailPage.ServeAsync(context, options, prefix));
+        // Every answer of the group, refusals included, is for what it says it is: no content sniffing.
+        ((IEndpointConventionBuilder)group).Add(endpoint =>
+        {
+            var inner = endpoint.RequestDelegate!;
+            endpoint.RequestDelegate = context =>
+            {
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                return inner(context);
+            };
+        });
         if (options.AuthorizationPolicy is { } policy)
             group.RequireAuthorization(policy);
         return group;

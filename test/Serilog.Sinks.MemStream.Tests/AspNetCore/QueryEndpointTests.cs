@@ -33,6 +33,31 @@ public class QueryEndpointTests
     }
 
     [Test]
+    public async Task EveryAnswerForbidsContentSniffingAndThePageForbidsFraming()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        using var http = new HttpClient();
+        var paths = new[]
+        {
+            "/memstream/query?correlationId=x", "/memstream/query?correlationId=x&format=clef", "/memstream/query", "/memstream/correlation-ids",
+            "/memstream/snapshot", "/memstream/status", "/memstream/instances", "/memstream/ws", "/memstream/",
+        };
+
+        foreach (var path in paths)
+        {
+            using var response = await http.GetAsync(server.BaseUrl + path);
+            Assert.That(response.Headers.TryGetValues("X-Content-Type-Options", out var values) ? values.Single() : null, Is.EqualTo("nosniff"),
+                $"{path} ({(int)response.StatusCode})");
+        }
+        using var remote = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + "/memstream/status") { Headers = { { TailServer.RemoteAddressHeader, "203.0.113.9" } } };
+        using var refused = await http.SendAsync(remote);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(refused.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"), "refusals too");
+        using var page = await http.GetAsync(server.BaseUrl + "/memstream/");
+        Assert.That(page.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"));
+    }
+
+    [Test]
     public async Task SnapshotReturnsTheBufferAsText()
     {
         await using var server = await TailServer.StartAsync();

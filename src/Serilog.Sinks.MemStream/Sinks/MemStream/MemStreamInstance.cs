@@ -1,4 +1,5 @@
 using Serilog.Events;
+using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream;
 
@@ -51,12 +52,19 @@ public sealed class MemStreamInstance
     /// <see cref="Query(string, LogEventLevel, long, int)"/> with each event's sequence number: pass the
     /// last one as <paramref name="after"/> to read the next page.
     /// </summary>
-    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit)
+    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit) =>
+        QueryStoredPage(id, minLevel, after, limit, maxBytes: long.MaxValue).Events;
+
+    /// <summary>
+    /// A page bounded in bytes too (about <paramref name="maxBytes"/> of stored values, at least one event), for
+    /// the endpoints and the fleet: it says whether more may follow its last event.
+    /// </summary>
+    internal StoredPage QueryStoredPage(string id, LogEventLevel minLevel, long after, int limit, long maxBytes)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfNegative(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return Sink?.Query(id, minLevel, after, limit) ?? [];
+        return Sink?.Query(id, minLevel, after, limit, maxBytes) ?? StoredPage.Empty;
     }
 
     /// <summary>The correlation ids that have live (unexpired) stored events (trace ids are not listed).</summary>

@@ -138,8 +138,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
         _store.Flush();
     }
 
-    internal IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
-        _store.Query(id, minLevel, after, limit);
+    internal StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
+        _store.Query(id, minLevel, after, limit, maxBytes);
 
     internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();
 

@@ -120,10 +120,16 @@ internal sealed class EventFrames
         }
         else if (clef)
         {
-            _clefText.GetStringBuilder().Clear();
-            _clef.Format(logEvent, _clefText);
             json.WritePropertyName("clef");
-            json.WriteRawValue(_clefText.GetStringBuilder().ToString().TrimEnd(), skipInputValidation: true);
+            json.WriteRawValue(Clef(logEvent), skipInputValidation: true);
         }
+    }
+
+    /// <summary>The event as one line of CLEF, without its line end.</summary>
+    public string Clef(LogEvent logEvent)
+    {
+        _clefText.GetStringBuilder().Clear();
+        _clef.Format(logEvent, _clefText);
+        return _clefText.GetStringBuilder().ToString().TrimEnd();
     }
 }

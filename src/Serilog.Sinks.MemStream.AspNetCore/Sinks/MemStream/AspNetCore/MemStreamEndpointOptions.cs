@@ -42,6 +42,13 @@ public sealed class MemStreamEndpointOptions
     /// <summary>The most clients connected to the tail at once; beyond it the upgrade gets 503. Default 32.</summary>
     public int MaxClients { get; set; } = 32;
 
+    /// <summary>
+    /// The most requests for stored events (<c>query</c> pages and downloads, <c>correlation-ids</c>; fleet queries have a limit of their own)
+    /// answered at once; beyond it a request gets 503 at once with the reason. Each may hold a page of about
+    /// 4 MiB, so this bounds what queries take from the application. Default 4.
+    /// </summary>
+    public int MaxConcurrentQueries { get; set; } = 4;
+
     /// <summary>Events queued for one client; when it falls further behind, its oldest are dropped and it is told how many. Default 1024.</summary>
     public int ClientQueueCapacity { get; set; } = 1024;
 
@@ -67,6 +74,8 @@ public sealed class MemStreamEndpointOptions
     {
         if (MaxClients <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxClients), MaxClients, "At least one client must be allowed.");
+        if (MaxConcurrentQueries <= 0)
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentQueries), MaxConcurrentQueries, "At least one query must be allowed at a time.");
         if (ClientQueueCapacity <= 0)
             throw new ArgumentOutOfRangeException(nameof(ClientQueueCapacity), ClientQueueCapacity, "A client's queue holds at least one event.");
         if (SendTimeout <= TimeSpan.Zero)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -18,10 +19,14 @@ internal static class QueryEndpoints
     /// <summary>
     /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c> (or <c>traceId=</c> instead of
     /// <c>correlationId=</c>): one page of stored events as CLEF with their sequence numbers; <c>next</c> is
-    /// the <c>after</c> of the following page, or null on the last. A trace id finds the events logged in
-    /// that trace, and any whose correlation id is that same text, as <see cref="MemStream.Query(string, Serilog.Events.LogEventLevel)"/> does.
+    /// the <c>after</c> of the following page, or null on the last. A page stops at <c>limit</c> events or
+    /// about <see cref="StoredPage.MaxBytes"/> bytes, whichever comes first (an event larger than that is
+    /// alone on its page). A trace id finds the events logged in that trace, and any whose correlation id is
+    /// that same text, as <see cref="MemStream.Query(string, Serilog.Events.LogEventLevel)"/> does. With
+    /// <c>format=clef</c>, the whole history after <c>after</c> (at most <c>limit</c> events, when given) as a
+    /// download of newline-delimited CLEF, read and sent a bounded page at a time.
     /// </summary>
-    public static async Task QueryAsync(HttpContext context, MemStreamEndpointOptions options)
+    public static async Task QueryAsync(HttpContext context, MemStreamEndpointOptions options, QueryGate gate)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
@@ -35,7 +40,8 @@ internal static class QueryEndpoints
                 : "The query parameters 'correlationId' and 'traceId' were both given; give exactly one of them.");
         var minLevel = parameters.Level("minLevel");
         var after = parameters.Sequence("after") ?? 0;
-        var limit = parameters.Count("limit", DefaultLimit, MaxLimit);
+        var download = parameters.Choice("format", "json", "json", "clef") == "clef";
+        var limit = parameters.Count("limit", download ? int.MaxValue : DefaultLimit, download ? int.MaxValue : MaxLimit);
         var fleet = parameters.Choice("fleet", "false", "true", "false") == "true";
         if (fleet && after > 0)
             parameters.Refuse("The query parameter 'after' pages one instance's events; a fleet query (fleet=true) has no pages: raise 'limit' instead.");
@@ -44,41 +50,57 @@ internal static class QueryEndpoints
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error);
             return;
         }
+        var id = correlationId ?? traceId!.Value.ToHexString();
+        var idField = correlationId is null ? "traceId" : "correlationId";
         if (fleet)
         {
-            await FleetQueryAsync(context, new FleetQuery(correlationId ?? traceId!.Value.ToHexString(), correlationId is null, minLevel, limit));
+            // Limited by the fleet itself: a fleet query mostly waits for the other instances.
+            await FleetQueryAsync(context, new FleetQuery(id, correlationId is null, minLevel, Math.Min(limit, MaxLimit)), download);
+            return;
+        }
+        using var place = gate.TryEnter();
+        if (place is null)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
+            return;
+        }
+        if (download)
+        {
+            await StoredEventsDownload.WriteAsync(context, options.SinkName, idField, id, minLevel, after, limit);
             return;
         }
 
         var instance = MemStream.Named(options.SinkName);
-        var id = correlationId ?? traceId!.Value.ToHexString();
-        var page = instance.QueryPage(id, minLevel, after, limit);
+        var page = instance.QueryStoredPage(id, minLevel, after, limit, StoredPage.MaxBytes);
         var frames = new EventFrames(instance.CorrelationIdProperty);
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
-        json.WriteString(correlationId is null ? "traceId" : "correlationId", id);
+        json.WriteString(idField, id);
         json.WriteStartArray("events");
-        foreach (var stored in page)
+        var events = new BoundedEventArray(json, StoredPage.MaxBytes - AnswerOverhead(id));
+        foreach (var stored in page.Events)
         {
-            json.WriteStartObject();
-            frames.WriteEventFields(json, stored.Sequence, stored.LogEvent, clef: true);
-            json.WriteEndObject();
+            if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
+                break;
         }
         json.WriteEndArray();
-        if (page.Count == limit)
-            json.WriteNumber("next", page[^1].Sequence);
+        if (events.Count < page.Events.Count || page.MayHaveMore)
+            json.WriteNumber("next", page.Events[events.Count - 1].Sequence);
         else
             json.WriteNull("next");
         json.WriteEndObject();
     }
+
+    /// <summary>The bytes of a query answer around its events: its id (escaped, at worst six bytes a character) and the other fields.</summary>
+    static int AnswerOverhead(string id) => 128 + 6 * id.Length;
 
     /// <summary>
     /// <c>GET query?...&amp;fleet=true</c>: every live instance of the fleet answers from its own store; the
     /// events are merged by timestamp, each with its <c>instance</c>, and <c>instances</c> says which
     /// answered, which had more than <c>limit</c> and which did not answer in time.
     /// </summary>
-    static async Task FleetQueryAsync(HttpContext context, FleetQuery query)
+    static async Task FleetQueryAsync(HttpContext context, FleetQuery query, bool download)
     {
         if (await FleetOrRefuseAsync(context) is not { } fleet)
             return;
@@ -93,18 +115,34 @@ internal static class QueryEndpoints
             return;
         }
 
+        if (download)
+        {
+            await StoredEventsDownload.WriteFleetAsync(context, query, answer);
+            return;
+        }
+
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString(query.IsTraceId ? "traceId" : "correlationId", query.Id);
         json.WriteBoolean("fleet", true);
         json.WriteStartArray("events");
+        // Every instance's answer is bounded; the merged one is too: the instances whose events it had to
+        // leave out are named as truncated.
+        var events = new BoundedEventArray(json, StoredPage.MaxBytes - AnswerOverhead(query.Id) - InstancesOverhead(answer));
+        var truncated = new SortedSet<string>(answer.Truncated, StringComparer.Ordinal);
+        var cut = false;
         foreach (var element in answer.Events)
-            element.WriteTo(json);
+        {
+            // Merged by time: once one is left out, so is everything after it, lest the answer have a hole.
+            cut = cut || !events.TryAdd(writer => WriteFields(writer, element));
+            if (cut)
+                truncated.Add(element.TryGetProperty("instance", out var instance) ? instance.GetString() ?? "" : "");
+        }
         json.WriteEndArray();
         json.WriteStartObject("instances");
         WriteStrings(json, "answered", answer.Answered);
-        WriteStrings(json, "truncated", answer.Truncated);
+        WriteStrings(json, "truncated", truncated);
         WriteStrings(json, "missing", answer.Missing);
         json.WriteEndObject();
         json.WriteNull("next");
@@ -139,6 +177,16 @@ internal static class QueryEndpoints
         return null;
     }
 
+    static void WriteFields(Utf8JsonWriter json, JsonElement element)
+    {
+        foreach (var property in element.EnumerateObject())
+            property.WriteTo(json);
+    }
+
+    /// <summary>The bytes the <c>instances</c> object of a fleet answer takes (names escaped, at worst six bytes a character).</summary>
+    static int InstancesOverhead(FleetQueryAnswer answer) =>
+        128 + 6 * answer.Answered.Concat(answer.Answered).Concat(answer.Truncated).Concat(answer.Missing).Sum(name => name.Length + 4);
+
     static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {
         json.WriteStartArray(name);
@@ -153,7 +201,7 @@ internal static class QueryEndpoints
     /// page, or null on the last. A page stops early at about <see cref="MaxIdPageChars"/> characters of ids, since
     /// correlation ids can be long.
     /// </summary>
-    public static async Task CorrelationIdsAsync(HttpContext context, MemStreamEndpointOptions options)
+    public static async Task CorrelationIdsAsync(HttpContext context, MemStreamEndpointOptions options, QueryGate gate)
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
@@ -167,6 +215,12 @@ internal static class QueryEndpoints
             return;
         }
 
+        using var place = gate.TryEnter();
+        if (place is null)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
+            return;
+        }
         var ids = MemStream.Named(options.SinkName).CorrelationIds();
         var start = after is null ? 0 : FirstAfter(ids, after);
         var end = start;

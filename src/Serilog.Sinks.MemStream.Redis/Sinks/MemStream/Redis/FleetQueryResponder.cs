@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Serilog.Debugging;
 using Serilog.Sinks.MemStream.AspNetCore;
+using Serilog.Sinks.MemStream.Store;
 using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
@@ -56,8 +57,7 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
     ReadOnlyMemory<byte> Answer(FleetQueryRequest request)
     {
         var instance = MemStream.Named(options.SinkName);
-        // One more than asked says whether there were more.
-        var found = instance.QueryPage(request.Id, request.MinLevel, after: 0, limit: request.Limit + 1);
+        var found = instance.QueryStoredPage(request.Id, request.MinLevel, after: 0, limit: request.Limit, MaxAnswerBytes);
         var frames = new EventFrames(instance.CorrelationIdProperty);
         var body = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(body))
@@ -65,19 +65,19 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
             json.WriteStartObject();
             json.WriteString("instance", options.InstanceId);
             json.WriteStartArray("events");
-            var written = 0;
-            foreach (var stored in found.Take(request.Limit))
+            var events = new BoundedEventArray(json, MaxAnswerBytes - 256 - 6 * options.InstanceId!.Length);
+            foreach (var stored in found.Events)
             {
-                if (json.BytesCommitted + json.BytesPending > MaxAnswerBytes)
+                var added = events.TryAdd(writer =>
+                {
+                    writer.WriteString("instance", options.InstanceId);
+                    frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true);
+                });
+                if (!added)
                     break;
-                json.WriteStartObject();
-                json.WriteString("instance", options.InstanceId);
-                frames.WriteEventFields(json, stored.Sequence, stored.LogEvent, clef: true);
-                json.WriteEndObject();
-                written++;
             }
             json.WriteEndArray();
-            json.WriteBoolean("truncated", written < found.Count);
+            json.WriteBoolean("truncated", events.Count < found.Events.Count || found.MayHaveMore);
             json.WriteEndObject();
         }
         return body.WrittenMemory;

@@ -14,7 +14,7 @@ internal interface IEventStore : IDisposable
     /// <summary>Returns once every event added before the call is durable.</summary>
     void Flush();
 
-    IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit);
+    StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes);
 
     IReadOnlyList<string> CorrelationIds();
 

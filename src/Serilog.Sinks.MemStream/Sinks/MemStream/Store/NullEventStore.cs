@@ -19,7 +19,7 @@ internal sealed class NullEventStore(StoreStatistics statistics) : IEventStore
 
     public void Flush() { }
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) => [];
+    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) => StoredPage.Empty;
 
     public IReadOnlyList<string> CorrelationIds() => [];
 

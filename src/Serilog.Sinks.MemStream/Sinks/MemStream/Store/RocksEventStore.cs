@@ -137,8 +137,8 @@ internal sealed class RocksEventStore : IEventStore
         WriteSequence(Synced);
     }
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit) =>
-        _queries.Query(id, minLevel, after, limit);
+    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
+        _queries.Query(id, minLevel, after, limit, maxBytes);
 
     public IReadOnlyList<string> CorrelationIds() => _queries.CorrelationIds();
 

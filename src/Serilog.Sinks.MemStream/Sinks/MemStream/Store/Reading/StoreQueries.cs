@@ -14,34 +14,39 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     readonly SharedDatabase _database = database;
     readonly StoreSettings _settings = settings;
 
-    public IReadOnlyList<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel, long after, int limit)
+    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes)
     {
         using (_database.Reading())
         {
             var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle).ToList();
-            return Scan(_database.Database, families, id, minLevel, after, limit, suffixBytes: 0);
+            return Scan(_database.Database, families, id, minLevel, after, limit, maxBytes, suffixBytes: 0);
         }
     }
 
     /// <summary>
     /// The live events whose correlation id is exactly <paramref name="id"/> or, when it is a W3C trace id
     /// (32 hexadecimal digits, in any case), whose trace id is that one: each event once, after a sequence number and at
-    /// or above a level, across the given families, in write order, at most <paramref name="limit"/>. The
+    /// or above a level, across the given families, in write order, at most <paramref name="limit"/> events and
+    /// about <paramref name="maxBytes"/> bytes of stored values (at least one event, however large). The
     /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
     /// is what RocksDB's TTL appended to each (0 through a database opened with TTL).
     /// </summary>
-    public static List<MemStreamStoredEvent> Scan(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, string id,
-        LogEventLevel minLevel, long after, int limit, int suffixBytes)
+    public static StoredPage Scan(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, string id,
+        LogEventLevel minLevel, long after, int limit, long maxBytes, int suffixBytes)
     {
         // Keys hold ten digits: no event comes after the largest such number.
         if (after >= StoreKey.MaxSequence)
-            return [];
-        var found = ScanPrefix(database, families, StoreKey.Prefix(id), trace: null, minLevel, after, limit, suffixBytes);
-        if (!TraceIdText.TryParse(id, out var traceId))
-            return found;
-        // An event whose correlation id is its own trace id is found both ways.
-        var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), traceId, minLevel, after, limit, suffixBytes);
-        return traced.Count == 0 ? found : [.. found.Concat(traced).DistinctBy(e => e.Sequence).OrderBy(e => e.Sequence).Take(limit)];
+            return StoredPage.Empty;
+        var bound = new PageBound(limit, maxBytes);
+        var found = ScanPrefix(database, families, StoreKey.Prefix(id), trace: null, minLevel, after, bound, suffixBytes);
+        if (TraceIdText.TryParse(id, out var traceId))
+        {
+            // An event whose correlation id is its own trace id is found both ways.
+            var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), traceId, minLevel, after, bound, suffixBytes);
+            if (traced.Count > 0)
+                found = [.. found.Concat(traced).DistinctBy(e => e.Event.Sequence).OrderBy(e => e.Event.Sequence)];
+        }
+        return bound.Page(found);
     }
 
     /// <summary>
@@ -49,10 +54,10 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// with <paramref name="trace"/>, that trace's references followed to the events they name (and only
     /// to events of that trace, whatever a damaged value says). Keys and the references in each are in
     /// sequence order, so the scan starts at the first key above <paramref name="after"/> and stops at
-    /// <paramref name="limit"/>. Values are decoded where RocksDB holds them, without a copy.
+    /// the page's bound in each family. Values are decoded where RocksDB holds them, without a copy.
     /// </summary>
-    static List<MemStreamStoredEvent> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
-        System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, int limit, int suffixBytes)
+    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
+        System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, PageBound bound, int suffixBytes)
     {
         var seekKey = StoreKey.Key(prefix, after + 1);
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
@@ -61,12 +66,13 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         upperBound[^1]++;
         var readOptions = new ReadOptions().SetIterateUpperBound(upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var perFamily = new List<List<MemStreamStoredEvent>>();
+        var perFamily = new List<List<PageBound.Sized>>();
         foreach (var family in families)
         {
-            var events = new List<MemStreamStoredEvent>();
+            var events = new List<PageBound.Sized>();
+            var scan = bound.StartScan();
             using var iterator = database.NewIterator(family, readOptions);
-            for (iterator.Seek(seekKey); iterator.Valid() && events.Count < limit; iterator.Next())
+            for (iterator.Seek(seekKey); iterator.Valid() && !scan.IsFull; iterator.Next())
             {
                 if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
                     continue; // another id that starts with this one and a colon
@@ -74,16 +80,16 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 if (trace is null)
                 {
                     if (sequence > after)
-                        AddIfLive(events, sequence, value, trace, minLevel, now);
+                        AddIfLive(events, ref scan, sequence, value, trace, minLevel, now);
                     continue;
                 }
                 if (!StoredReference.TryRead(value, out _, out var references))
                     continue; // damaged: maintenance removes it
-                while (events.Count < limit && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
+                while (!scan.IsFull && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
                 {
                     if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
                         && database.Get(eventKey.ToArray(), family) is { } referencedValue)
-                        AddIfLive(events, referenced, WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
+                        AddIfLive(events, ref scan, referenced, WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
                 }
             }
             perFamily.Add(events);
@@ -92,15 +98,18 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         GC.KeepAlive(readOptions);
 
         // Each family is in write order already; events of several families (retention by level) are merged.
-        return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Sequence).Take(limit)];
+        return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Event.Sequence)];
     }
 
-    static void AddIfLive(List<MemStreamStoredEvent> events, long sequence, ReadOnlySpan<byte> value,
+    static void AddIfLive(List<PageBound.Sized> events, ref PageBound.Scan scan, long sequence, ReadOnlySpan<byte> value,
         System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long now)
     {
         if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
             && StoredEventCodec.TryDecode(value, out var logEvent) && (trace is null || logEvent!.TraceId == trace))
-            events.Add(new MemStreamStoredEvent(sequence, logEvent!));
+        {
+            events.Add(new(new MemStreamStoredEvent(sequence, logEvent!), value.Length));
+            scan.Took(value.Length);
+        }
     }
 
     static ReadOnlySpan<byte> WithoutSuffix(ReadOnlySpan<byte> raw, int suffixBytes) => raw.Length >= suffixBytes ? raw[..^suffixBytes] : [];
