@@ -14,44 +14,71 @@ static class TerminalText
 {
     public const string ContinuationIndent = "    ";
 
-    /// <summary>Text for a line of output: control characters escaped, line breaks kept as indented continuation lines.</summary>
+    /// <summary>Text for a line of output: unsafe characters escaped, line breaks kept as indented continuation lines.</summary>
     public static string Line(string text)
     {
-        if (!text.Any(IsUnsafe))
+        if (!HasUnsafe(text))
             return text;
         var escaped = new StringBuilder(text.Length + 16);
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < text.Length;)
         {
-            var c = text[i];
-            if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                continue; // the \n that follows is the line break
-            if (c == '\n')
+            if (text[i] == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
+            {
+                i++; // the \n that follows is the line break
+                continue;
+            }
+            Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var length);
+            if (rune.Value == '\n')
                 escaped.Append('\n').Append(ContinuationIndent);
-            else if (c == '\t' || !IsUnsafe(c))
-                escaped.Append(c);
+            else if (!IsUnsafe(rune))
+                escaped.Append(text, i, length);
             else
-                escaped.Append(c <= 0xFF ? $"\\x{(int)c:X2}" : $"\\u{(int)c:X4}");
+                escaped.Append(rune.Value <= 0xFF ? $"\\x{rune.Value:X2}" : rune.IsBmp ? $"\\u{rune.Value:X4}" : $"\\U{rune.Value:X8}");
+            i += length;
         }
         return escaped.ToString();
     }
 
-    /// <summary>A line of JSON: every unsafe character written as a JSON escape, so the line stays valid JSON.</summary>
+    /// <summary>A line of JSON: every unsafe character written as a JSON escape (a surrogate pair as two), so the line stays valid JSON.</summary>
     public static string Json(string json)
     {
-        if (!json.Any(IsUnsafe))
+        if (!HasUnsafe(json))
             return json;
         var escaped = new StringBuilder(json.Length + 16);
-        foreach (var c in json)
+        for (var i = 0; i < json.Length;)
         {
-            if (IsUnsafe(c))
-                escaped.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            Rune.DecodeFromUtf16(json.AsSpan(i), out var rune, out var length);
+            if (IsUnsafe(rune))
+            {
+                foreach (var unit in json.AsSpan(i, length))
+                    escaped.Append("\\u").Append(((int)unit).ToString("x4", CultureInfo.InvariantCulture));
+            }
             else
-                escaped.Append(c);
+            {
+                escaped.Append(json, i, length);
+            }
+            i += length;
         }
         return escaped.ToString();
     }
 
-    /// <summary>C0 controls (but tab), DEL, C1 controls, line and paragraph separators, and bidirectional embeddings, overrides and isolates.</summary>
-    static bool IsUnsafe(char c) =>
-        (c < 0x20 && c != '\t') || c is >= '\u007F' and <= '\u009F' || c is '\u2028' or '\u2029' || c is >= '\u202A' and <= '\u202E' || c is >= '\u2066' and <= '\u2069';
+    static bool HasUnsafe(string text)
+    {
+        foreach (var rune in text.EnumerateRunes())
+        {
+            if (IsUnsafe(rune))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// C0 controls (but tab), DEL, C1 controls, and every character of Unicode's format category (Cf: bidirectional
+    /// marks, embeddings, overrides and isolates, zero-width spaces and joiners, the byte-order mark, the invisible
+    /// tag characters U+E0000-E007F) and of the line and paragraph separator categories (Zl, Zp): each either drives
+    /// the terminal or is invisible, so a message could hide or reorder what a reader sees.
+    /// </summary>
+    static bool IsUnsafe(Rune rune) =>
+        rune.Value is (< 0x20 and not '\t') or (>= 0x7F and <= 0x9F)
+        || (rune.Value > 0xAC && Rune.GetUnicodeCategory(rune) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator);
 }

@@ -91,6 +91,36 @@ public class TerminalSafetyTests
         Assert.That(raw.Printed.Contains("evil \u001b[2J\u009b", StringComparison.Ordinal), Is.True, raw.Printed);
     }
 
+    /// <summary>Invisible and reordering characters (Unicode's Cf, Zl and Zp), including the tag characters beyond the BMP.</summary>
+    const string Invisible = "rlm\u200f alm\u061c zwsp\u200b bom\ufeff shy\u00ad ls\u2028 ps\u2029 tag\U000E0041 lri\u2066";
+    static readonly string[] InvisibleChars = ["\u200f", "\u061c", "\u200b", "\ufeff", "\u00ad", "\u2028", "\u2029", "\U000E0041", "\u2066"];
+    const string InvisibleEscaped = @"rlm\u200F alm\u061C zwsp\u200B bom\uFEFF shy\xAD ls\u2028 ps\u2029 tag\U000E0041 lri\u2066";
+
+    [Test]
+    public async Task TailAndQueryShowInvisibleAndBidiMarksAsEscapesUnlessRaw()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        server.Logger.ForContext("CorrelationId", "order-1").Information("{Text} end", Invisible);
+        server.Facade.Flush();
+
+        var tail = await TailUntilAsync(server, "end");
+        var clef = await TailUntilAsync(server, "@mt", "--format", "clef");
+        var rawTail = await TailUntilAsync(server, "end", "--raw");
+        var query = await ToolRun.RunAsync("query", "--url", server.BaseUrl, "order-1");
+        var queryJson = await ToolRun.RunAsync("query", "--url", server.BaseUrl, "--json", "order-1");
+
+        foreach (var (mode, printed) in new[] { ("tail", tail.Printed), ("tail --format clef", clef.Printed), ("query", query.Printed), ("query --json", queryJson.Printed) })
+            Assert.That(InvisibleChars.Where(c => printed.Contains(c, StringComparison.Ordinal)), Is.Empty, $"{mode} printed them as they are: {printed}");
+        Assert.That(tail.Printed, Does.Contain(InvisibleEscaped + " end"));
+        Assert.That(query.Printed, Does.Contain(InvisibleEscaped));
+        var clefLine = clef.Printed.Split('\n').Single(l => l.Contains("@mt"));
+        Assert.That(JsonDocument.Parse(clefLine).RootElement.GetProperty("Text").GetString(), Is.EqualTo(Invisible), "the JSON escapes decode to the text");
+        Assert.That(JsonDocument.Parse(queryJson.Printed.Trim()).RootElement.GetProperty("Text").GetString(), Is.EqualTo(Invisible));
+        // (The console writes a line or paragraph separator as a line break even then.)
+        Assert.That(rawTail.Printed.Contains("rlm\u200f alm\u061c zwsp\u200b bom\ufeff shy\u00ad ls", StringComparison.Ordinal)
+            && rawTail.Printed.Contains("tag\U000E0041 lri\u2066 end", StringComparison.Ordinal), Is.True, "--raw prints the text as it is");
+    }
+
     [Test]
     public async Task AnInvalidFilterIsExplainedWithExitCode2()
     {
