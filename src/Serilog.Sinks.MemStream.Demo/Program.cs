@@ -44,9 +44,8 @@ facade.MapGet("/snapshot", () => Results.Text(MemStreamFacade.Snapshot(), "text/
 facade.MapGet("/status", () => Results.Json(MemStreamFacade.Status()));
 // The first 100; /memstream/correlation-ids pages through all of them.
 facade.MapGet("/correlation-ids", () => Results.Json(MemStreamFacade.CorrelationIds().Take(100)));
-facade.MapGet("/query/{id}", (string id) =>
-    Results.Text(string.Concat(MemStreamFacade.Query(id).Select(e =>
-        $"{e.Timestamp:HH:mm:ss.fff} [{e.Level}] {e.RenderMessage()}{Environment.NewLine}{e.Exception}")), "text/plain; charset=utf-8"));
+// An id's stored events as text, page by page through the facade, up to about 4 MiB (as /memstream/query pages).
+facade.MapGet("/query/{id}", (string id) => Results.Text(StoredEventsText.Of(id), "text/plain; charset=utf-8"));
 app.MapGet("/api/orders/{id:int}", (int id, ILogger<Program> logger) =>
 {
     logger.LogInformation("Looking up order {OrderId}", id);
@@ -55,6 +54,15 @@ app.MapGet("/api/orders/{id:int}", (int id, ILogger<Program> logger) =>
     // Orders whose number is a multiple of 13 fail, to show an error response's traceId leading to its logs.
     logger.LogError(new TimeoutException($"payment gateway did not answer within 2000 ms (order {id})"), "Order {OrderId} could not be looked up", id);
     return Results.Problem(title: "The order could not be looked up", detail: $"Order {id}: the payment gateway did not answer.", statusCode: 502);
+});
+
+// A note on an order, logged whole: notes can be long (a pasted e-mail, a stack of attachments' names).
+app.MapPost("/api/orders/{id:int}/notes", async (int id, HttpRequest request, ILogger<Program> logger) =>
+{
+    using var reader = new StreamReader(request.Body);
+    var note = await reader.ReadToEndAsync();
+    logger.LogInformation("Note added to order {OrderId}: {Note}", id, note);
+    return Results.Accepted();
 });
 
 await app.StartAsync();

@@ -206,4 +206,79 @@ public class DemoUnderAttackTests
         TestContext.Out.WriteLine($"answers by status: {string.Join(", ", answered.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"))}; filters run live: {accepted.Count}");
         Assert.That(answered.Keys, Has.Member(400).And.Member(426), "both refused and accepted filters were generated");
     }
+
+    /// <summary>
+    /// Large stored events (notes of 0.5 to 2 MB and one of 5 MB, over a page's bound) under one id, then generated
+    /// queries of every shape, four at a time: every answer is 200 or 503 (too many at once), a JSON page stays within
+    /// the bound unless it holds the one event larger than it, pages follow on from <c>after</c> in order, a download is
+    /// valid CLEF, and the demo stays healthy.
+    /// </summary>
+    [Test]
+    public async Task GeneratedQueriesOverLargeStoredEventsStayBoundedAndTheDemoHealthy()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        var id = "notes-" + Guid.NewGuid().ToString("N")[..8];
+        int[] sizes = [512 * 1024, 1024 * 1024, 2 * 1024 * 1024, 5 * 1024 * 1024, 1024 * 1024, 2 * 1024 * 1024, 512 * 1024, 1024 * 1024];
+        foreach (var size in sizes)
+        {
+            using var post = new HttpRequestMessage(HttpMethod.Post, _demo.BaseUrl + "/api/orders/7/notes") { Content = new StringContent(new string('n', size)) };
+            post.Headers.Add("X-Correlation-ID", id);
+            Assert.That((int)(await http.SendAsync(post)).StatusCode, Is.EqualTo(202));
+        }
+        var all = await WalkAsync(http, id, expectedNotes: sizes.Length);
+        Assert.That(all.Count(e => e.Note), Is.EqualTo(sizes.Length), "every note stored and found once by walking next");
+
+        var answered = new Dictionary<int, int>();
+        var maxSequence = all.Max(e => e.Sequence);
+        await Gen.Select(Gen.Long[0, maxSequence], Gen.Int[1, 10_000], Gen.OneOf("Verbose", "Information", "Warning"), Gen.OneOf("json", "clef")).SampleAsync(async (after, limit, minLevel, format) =>
+        {
+            var response = await http.GetAsync($"{_demo.BaseUrl}/memstream/query?correlationId={id}&after={after}&limit={limit}&minLevel={minLevel}&format={format}");
+            var body = await response.Content.ReadAsByteArrayAsync();
+            lock (answered)
+                answered[(int)response.StatusCode] = answered.GetValueOrDefault((int)response.StatusCode) + 1;
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+                return System.Text.Encoding.UTF8.GetString(body).Contains("under way");
+            if (response.StatusCode != System.Net.HttpStatusCode.OK)
+                return false;
+            if (format == "clef")
+                return System.Text.Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries).All(line => JsonDocument.Parse(line).RootElement.TryGetProperty("@t", out _));
+            var page = JsonDocument.Parse(body).RootElement;
+            var sequences = page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToList();
+            var withinBound = body.Length <= Serilog.Sinks.MemStream.Store.StoredPage.MaxBytes || sequences.Count == 1;
+            var next = page.GetProperty("next");
+            return withinBound && sequences.Count <= limit && sequences.All(s => s > after) && sequences.SequenceEqual(sequences.Order())
+                && (next.ValueKind == JsonValueKind.Null || next.GetInt64() == sequences[^1]);
+        }, iter: 60, threads: 4);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var health = await http.GetAsync(_demo.BaseUrl + "/health");
+        Assert.That((int)health.StatusCode, Is.EqualTo(200));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "health answers promptly afterwards");
+        AssertAlive();
+        TestContext.Out.WriteLine($"answers by status: {string.Join(", ", answered.OrderBy(a => a.Key).Select(a => $"{a.Key}: {a.Value}"))}");
+    }
+
+    /// <summary>Every stored event of the id, walking <c>next</c> from the start, once the expected notes are all stored (30 s at most).</summary>
+    async Task<List<(long Sequence, bool Note)>> WalkAsync(HttpClient http, string id, int expectedNotes)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var events = new List<(long Sequence, bool Note)>();
+            long? after = 0;
+            while (after is not null)
+            {
+                var body = await http.GetByteArrayAsync($"{_demo.BaseUrl}/memstream/query?correlationId={id}&after={after}");
+                Assert.That(body.Length, Is.LessThanOrEqualTo(Serilog.Sinks.MemStream.Store.StoredPage.MaxBytes + 6 * 1024 * 1024), "a page holds at most one event over the bound");
+                var page = JsonDocument.Parse(body).RootElement;
+                events.AddRange(page.GetProperty("events").EnumerateArray()
+                    .Select(e => (e.GetProperty("seq").GetInt64(), e.GetProperty("clef").TryGetProperty("Note", out _))));
+                after = page.GetProperty("next").ValueKind == JsonValueKind.Number ? page.GetProperty("next").GetInt64() : null;
+            }
+            Assert.That(events.Select(e => e.Sequence), Is.Unique.And.Ordered, "each event once, in write order");
+            if (events.Count(e => e.Note) >= expectedNotes || DateTime.UtcNow > deadline)
+                return events;
+            await Task.Delay(100);
+        }
+    }
 }
