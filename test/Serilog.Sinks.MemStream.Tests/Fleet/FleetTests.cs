@@ -217,6 +217,33 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task AFleetQueryOfLargeEventsStaysWithinThePageBoundAndNamesTheInstancesItCut()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        await WaitForInstancesAsync(b, "a", "b");
+        var payload = new string('p', 1024 * 1024);
+        for (var i = 0; i < 6; i++)
+        {
+            a.Logger.ForContext("CorrelationId", "huge").Information("on a {Payload} {Index}", payload, i);
+            b.Logger.ForContext("CorrelationId", "huge").Information("on b {Payload} {Index}", payload, i);
+        }
+        a.Facade.Flush();
+        b.Facade.Flush();
+        using var http = new HttpClient();
+
+        var body = await http.GetByteArrayAsync(a.BaseUrl + "/memstream/query?correlationId=huge&fleet=true&limit=10000");
+        var answer = JsonDocument.Parse(body).RootElement;
+
+        Assert.That(body.Length, Is.LessThanOrEqualTo(Serilog.Sinks.MemStream.Store.StoredPage.MaxBytes), "the merged answer within the bound");
+        var events = answer.GetProperty("events").EnumerateArray().ToList();
+        Assert.That(events, Is.Not.Empty);
+        Assert.That(events.Select(e => e.GetProperty("timestamp").GetDateTimeOffset()), Is.Ordered, "merged by time, without a hole");
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("truncated")), Is.EqualTo(new[] { "a", "b" }), "each had more than fits");
+    }
+
+    [Test]
     public async Task AnEventWithAValueWhoseToStringThrowsIsPublishedAsValidCLEFWithAMarkerBetweenUntouchedNeighbours()
     {
         await using var a = await StartInstanceAsync("a");
