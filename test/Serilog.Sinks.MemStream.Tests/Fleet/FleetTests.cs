@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using Serilog.Events;
 using Microsoft.Extensions.DependencyInjection;
+using Serilog.Events;
 using Serilog.Sinks.MemStream.Redis;
 using Serilog.Sinks.MemStream.Tests.Support;
 using StackExchange.Redis;
