@@ -14,9 +14,9 @@ sealed class StoreReader : IDisposable
     const int TtlSuffixLength = 4;
     const int PageEvents = 1000;
     readonly RocksDb _database;
-    readonly List<(string Name, int TtlSeconds, ColumnFamilyHandle Handle)> _families;
+    readonly List<(string Name, StoreFamily Family, ColumnFamilyHandle Handle)> _families;
 
-    StoreReader(string path, RocksDb database, List<(string, int, ColumnFamilyHandle)> families)
+    StoreReader(string path, RocksDb database, List<(string, StoreFamily, ColumnFamilyHandle)> families)
     {
         Path = path;
         _database = database;
@@ -25,7 +25,7 @@ sealed class StoreReader : IDisposable
 
     public string Path { get; }
 
-    public IReadOnlyList<(string Name, int TtlSeconds)> Families => _families.Select(f => (f.Name, f.TtlSeconds)).ToList();
+    public IReadOnlyList<(string Name, int TtlSeconds)> Families => _families.Select(f => (f.Name, f.Family.TtlSeconds)).ToList();
 
     public static StoreReader Open(string path, string? sinkName)
     {
@@ -44,7 +44,7 @@ sealed class StoreReader : IDisposable
             var database = RocksDb.OpenReadOnly(new DbOptions(), full, families, errIfLogFileExists: false);
             var own = names
                 .Where(name => FamilyName.BelongsTo(name, sinkName))
-                .Select(name => (name, FamilyName.TryParse(name, out var ttl, out _) ? ttl : 0, database.GetColumnFamily(name)))
+                .Select(name => (name, FamilyName.TryParse(name, out var family, out _) ? family : default, database.GetColumnFamily(name)))
                 .ToList();
             return new StoreReader(full, database, own);
         }
@@ -57,14 +57,14 @@ sealed class StoreReader : IDisposable
     /// <summary>Every entry of the sink's families, in key order per family.</summary>
     public IEnumerable<StoredEntry> Entries()
     {
-        foreach (var (name, _, handle) in _families)
+        foreach (var (name, family, handle) in _families)
         {
             using var iterator = _database.NewIterator(handle);
             for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
             {
                 var key = iterator.Key();
                 if (StoreKey.TrySplit(key, out var idForm, out var sequence))
-                    yield return new StoredEntry(name, idForm.ToArray(), sequence, WithoutTtlSuffix(iterator.Value()));
+                    yield return new StoredEntry(name, idForm.ToArray(), KeyEpoch.FromKey(family.Epoch, sequence), WithoutTtlSuffix(iterator.Value()));
             }
         }
     }
@@ -75,7 +75,7 @@ sealed class StoreReader : IDisposable
     /// </summary>
     public IEnumerable<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel)
     {
-        var families = _families.Select(f => f.Handle).ToList();
+        var families = _families.Select(f => (f.Handle, f.Family.Epoch)).ToList();
         var page = new StoredPage([], MayHaveMore: true);
         for (var after = 0L; page.MayHaveMore; after = page.Events[^1].Sequence)
         {

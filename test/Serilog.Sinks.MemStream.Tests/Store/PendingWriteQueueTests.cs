@@ -16,7 +16,7 @@ public class PendingWriteQueueTests
             {
                 while (queue.IsFull)
                     Thread.Yield();
-                queue.Add(KeyOf(i), ValueOf(i), [], ttlSeconds: 0);
+                queue.Add(KeyOf(i), ValueOf(i), [], default);
             }
             queue.Close();
         });

@@ -147,9 +147,9 @@ public class StoreTests
         var counts = sink.Store.Database.FamiliesOf(sink.Name).ToDictionary(f => f.Name, f => CountEntries(sink.Store.Database, f.Handle));
         Assert.That(counts, Is.EquivalentTo(new Dictionary<string, int>
         {
-            [FamilyName.For(86_400, sink.Name)] = 1,
-            [FamilyName.For(604_800, sink.Name)] = 1,
-            [FamilyName.For(2_592_000, sink.Name)] = 1,
+            [FamilyName.For(new(86_400, 0), sink.Name)] = 1,
+            [FamilyName.For(new(604_800, 0), sink.Name)] = 1,
+            [FamilyName.For(new(2_592_000, 0), sink.Name)] = 1,
         }));
     }
 
@@ -168,7 +168,7 @@ public class StoreTests
         Thread.Sleep(TimeSpan.FromSeconds(2.2));
         var report = second.Store.RunMaintenance();
 
-        Assert.That(report.DroppedFamilies, Is.EqualTo(new[] { FamilyName.For(1, name) }));
+        Assert.That(report.DroppedFamilies, Is.EqualTo(new[] { FamilyName.For(new(1, 0), name) }));
         Assert.That(second.Messages("c"), Is.EqualTo(new[] { "from the second configuration" }));
     }
 
@@ -178,7 +178,7 @@ public class StoreTests
         using var sink = StoreSink.Open(_folder.Path);
         sink.Log("damaged", "good before");
         sink.Facade.Flush();
-        var family = sink.Store.Database.Family(86_400, sink.Name);
+        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name);
         var prefix = StoreKey.Prefix("damaged");
         sink.Store.Database.Database.Put(StoreKey.Key(prefix, 1_000), Encoding.UTF8.GetBytes("not an event at all"), family);
         var truncated = StoredEventCodec.Encode(Some.Event(), DateTimeOffset.UtcNow.AddHours(1))[..20];

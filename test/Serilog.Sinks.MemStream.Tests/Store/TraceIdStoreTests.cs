@@ -190,7 +190,7 @@ public class TraceIdStoreTests
         });
         sink.Facade.Flush();
         var database = sink.Store.Database;
-        var family = database.Family(86_400, sink.Name);
+        var family = database.Family(new(86_400, 0), sink.Name);
         var first = sink.Facade.QueryPage("c")[0].Sequence;
         database.Database.Remove(StoreKey.Key(StoreKey.Prefix("c"), first), family);
         database.Database.Put(StoreKey.Key(StoreKey.TracePrefix(trace), first + 100), new byte[] { 2, 2, 0, 0 }, family);
@@ -261,7 +261,7 @@ public class TraceIdStoreTests
         var other = InTrace(() => sink.Log("d", "another trace's"));
         sink.Facade.Flush();
         var database = sink.Store.Database.Database;
-        var family = sink.Store.Database.Family(86_400, sink.Name);
+        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name);
         var stranger = StoreKey.Key(StoreKey.Prefix("d"), sink.Facade.QueryPage("d")[0].Sequence);
         byte[] Entry(params byte[][] items) => [2, 0, .. BitConverter.GetBytes(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()), .. items.SelectMany(i => i)];
         byte[] Item(byte level, byte[] key) => [level, (byte)key.Length, (byte)(key.Length >> 8), .. key];

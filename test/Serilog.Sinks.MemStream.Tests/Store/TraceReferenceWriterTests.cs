@@ -30,13 +30,13 @@ public class TraceReferenceWriterTests
             var keyLength = correlationId is null ? StoreKey.WriteUncorrelated(key, sequence) : StoreKey.Write(key, correlationId, sequence);
             var indexKeyLength = trace is { } t ? StoreKey.WriteTrace(indexKey, t, sequence) : 0;
             var value = StoredEventCodec.Encode(Some.Event(level: ttl == 60 ? LogEventLevel.Information : LogEventLevel.Error), DateTimeOffset.UtcNow.AddSeconds(ttl));
-            queue.Add(key[..keyLength], value, indexKey[..indexKeyLength], ttl);
+            queue.Add(key[..keyLength], value, indexKey[..indexKeyLength], new StoreFamily(ttl, 0));
         }
         var chunk = queue.Take(100)!;
 
         using (var batch = new WriteBatch())
         {
-            new TraceReferenceWriter().AddTo(batch, chunk, familyByTtl);
+            new TraceReferenceWriter().AddTo(batch, chunk, familyByTtl.ToDictionary(f => new StoreFamily(f.Key, 0), f => f.Value));
             Assert.That(batch.Count(), Is.EqualTo(3), "first in each family, second: one entry each");
             database.Write(batch);
         }

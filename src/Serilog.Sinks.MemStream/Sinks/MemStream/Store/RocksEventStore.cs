@@ -29,7 +29,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
     readonly TraceReferenceWriter _traceReferences = new();
-    Dictionary<int, ColumnFamilyHandle> _familyByTtl;
+    Dictionary<StoreFamily, ColumnFamilyHandle> _families;
     int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
     long _highestSequence;
@@ -39,7 +39,6 @@ internal sealed class RocksEventStore : IEventStore
     string? _failure;
     string? _damage;
     int _disposed;
-    int _sequenceExhausted;
 
     internal RocksEventStore(SharedDatabase database, StoreSettings settings)
     {
@@ -54,16 +53,19 @@ internal sealed class RocksEventStore : IEventStore
         _overflow = new OverflowReporter(
             $"MemStream: the store's queue is full ({settings.QueueLimit} events waiting for the disk); events are not stored until it drains",
             "MemStream: the store's queue drained; {0} events were not stored while it was full");
-        // Maintenance drops only families of earlier configurations, so these handles stay valid until
+        // Maintenance drops only families of earlier configurations and epochs, so these handles stay valid until
         // a damaged database is replaced by a fresh one (a new generation), which has families of the same names.
-        _familyByTtl = settings.Retention.DistinctTtlSeconds.ToDictionary(ttl => ttl, ttl => _database.Family(ttl, settings.SinkName));
+        // A new epoch's families are added by the writer when its first event comes.
+        var epoch = KeyEpoch.Of(LastSequence + 1);
+        _families = settings.Retention.DistinctTtlSeconds.Select(ttl => new StoreFamily(ttl, epoch))
+            .ToDictionary(family => family, family => _database.Family(family, settings.SinkName));
         // The first write looks the handles up again under the lock: another sink may start afresh in between.
         _familiesGeneration = -1;
 
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
         _queries = new StoreQueries(database, settings);
-        _maintenance = new StoreMaintenance(database, settings);
+        _maintenance = new StoreMaintenance(database, settings, () => KeyEpoch.Of(Volatile.Read(ref _highestSequence) + 1));
     }
 
     public long LastSequence { get; }
@@ -91,18 +93,6 @@ internal sealed class RocksEventStore : IEventStore
             MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "store-damaged"));
             return;
         }
-        if (memStreamEvent.Sequence > StoreKey.MaxSequence)
-        {
-            // Keys hold ten digits, and the sink numbers every event it takes: an app logging 10,000 events a
-            // second gets there in about 12 days (continued across restarts). Said once, counted always.
-            Interlocked.Increment(ref _writeFailures);
-            MemStreamMetrics.StoreDrops.Add(1, _sinkTag, new KeyValuePair<string, object?>("reason", "sequence-exhausted"));
-            if (Interlocked.Exchange(ref _sequenceExhausted, 1) == 0)
-                SelfLog.WriteLine("MemStream: the store at {0} holds sequence numbers of at most ten digits, and this sink has passed {1}; events are no longer stored. Move the store aside to start numbering afresh.",
-                    _database.Path, StoreKey.MaxSequence);
-            return;
-        }
-
         if (_pending.IsFull)
         {
             // Not encoded: during a full disk that would be work only to drop it.
@@ -115,13 +105,15 @@ internal sealed class RocksEventStore : IEventStore
         // Encoded here, on the sink's worker, into the queue's slabs rather than queued as a LogEvent
         // graph: a backlog of millions then costs the GC little.
         var ttl = _settings.Retention.TtlSeconds(logEvent.Level);
-        var sequence = memStreamEvent.Sequence;
+        // Keys hold ten digits: the number within the sequence's epoch, whose families the event goes to.
+        var sequence = KeyEpoch.InKey(memStreamEvent.Sequence);
+        var family = new StoreFamily(ttl, KeyEpoch.Of(memStreamEvent.Sequence));
         Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
         Span<byte> indexKey = stackalloc byte[StoreKey.MaxKeyBytes];
         var keyLength = correlationId is not null ? StoreKey.Write(key, correlationId, sequence) : StoreKey.WriteUncorrelated(key, sequence);
         var indexKeyLength = traceId is { } indexed ? StoreKey.WriteTrace(indexKey, indexed, sequence) : 0;
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
-        _pending.Add(key[..keyLength], value, indexKey[..indexKeyLength], ttl);
+        _pending.Add(key[..keyLength], value, indexKey[..indexKeyLength], family);
     }
 
     /// <summary>
@@ -262,6 +254,7 @@ internal sealed class RocksEventStore : IEventStore
         generation = -1;
         try
         {
+            AddNewFamilies(chunk);
             using var batch = new WriteBatch();
             using (_database.Reading())
             {
@@ -270,12 +263,12 @@ internal sealed class RocksEventStore : IEventStore
                     return new StoreLostException(_database.Path);
                 if (_familiesGeneration != generation)
                 {
-                    _familyByTtl = _familyByTtl.Keys.ToDictionary(ttl => ttl, ttl => _database.Database.GetColumnFamily(FamilyName.For(ttl, _settings.SinkName)));
+                    _families = _families.Keys.ToDictionary(family => family, family => _database.Database.GetColumnFamily(FamilyName.For(family, _settings.SinkName)));
                     _familiesGeneration = generation;
                 }
                 foreach (var pending in chunk)
-                    batch.Put(pending.Key, pending.Value, _familyByTtl[pending.TtlSeconds]);
-                _traceReferences.AddTo(batch, chunk, _familyByTtl);
+                    batch.Put(pending.Key, pending.Value, _families[pending.Family]);
+                _traceReferences.AddTo(batch, chunk, _families);
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }
@@ -288,6 +281,22 @@ internal sealed class RocksEventStore : IEventStore
         MemStreamMetrics.EventsStored.Add(chunk.Length, _sinkTag);
         MemStreamMetrics.StoreWriteDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, _sinkTag);
         return null;
+    }
+
+    /// <summary>
+    /// Creates the families of a chunk's events that do not exist yet (a new epoch's), before the write takes
+    /// the database's read lock: creating a family takes its write lock.
+    /// </summary>
+    void AddNewFamilies(PendingWrite[] chunk)
+    {
+        foreach (var pending in chunk)
+        {
+            if (_families.ContainsKey(pending.Family))
+                continue;
+            _families = new Dictionary<StoreFamily, ColumnFamilyHandle>(_families) { [pending.Family] = _database.Family(pending.Family, _settings.SinkName) };
+            SelfLog.WriteLine("MemStream (debug): the store at {0} began key epoch {1} (sequence numbers above {2})",
+                _database.Path, pending.Family.Epoch, pending.Family.Epoch * KeyEpoch.Length);
+        }
     }
 
     long ReadSequence()

@@ -121,7 +121,7 @@ internal sealed class SharedDatabase : IDisposable
 
         // A fresh store gets the families of the one it replaces, so every sink finds its families by name.
         var existing = RocksDb.TryListColumnFamilies(options, path, out var names) ? names : [DefaultFamily, .. _familyNames];
-        var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var ttl, out _) ? ttl : 0)).ToList();
+        var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var family, out _) ? family.TtlSeconds : 0)).ToList();
         if (!existing.Contains(DefaultFamily))
             families.Insert(0, (DefaultFamily, NewFamilyOptions(), 0));
 
@@ -133,10 +133,11 @@ internal sealed class SharedDatabase : IDisposable
 
     public IDisposable Reading() => new ReadLock(_familiesLock);
 
-    /// <summary>The family for this TTL and sink, created if it does not exist.</summary>
-    public ColumnFamilyHandle Family(int ttlSeconds, string? sinkName)
+    /// <summary>The family for this TTL and epoch and sink, created if it does not exist.</summary>
+    public ColumnFamilyHandle Family(StoreFamily family, string? sinkName)
     {
-        var name = FamilyName.For(ttlSeconds, sinkName);
+        var ttlSeconds = family.TtlSeconds;
+        var name = FamilyName.For(family, sinkName);
         using (Reading())
         {
             if (Database.TryGetColumnFamily(name, out var existing))
@@ -160,16 +161,16 @@ internal sealed class SharedDatabase : IDisposable
         }
     }
 
-    /// <summary>The families of one sink, current and left over from earlier configurations.</summary>
-    public List<(string Name, ColumnFamilyHandle Handle)> FamiliesOf(string? sinkName)
+    /// <summary>The families of one sink, current and left over from earlier configurations and epochs.</summary>
+    public List<(string Name, ColumnFamilyHandle Handle, StoreFamily Family)> FamiliesOf(string? sinkName)
     {
         using (Reading())
         {
-            var result = new List<(string, ColumnFamilyHandle)>();
+            var result = new List<(string, ColumnFamilyHandle, StoreFamily)>();
             foreach (var name in _familyNames)
             {
-                if (FamilyName.BelongsTo(name, sinkName) && Database.TryGetColumnFamily(name, out var handle))
-                    result.Add((name, handle));
+                if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName && Database.TryGetColumnFamily(name, out var handle))
+                    result.Add((name, handle, family));
             }
             return result;
         }

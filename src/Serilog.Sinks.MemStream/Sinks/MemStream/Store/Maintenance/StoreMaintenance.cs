@@ -7,22 +7,27 @@ namespace Serilog.Sinks.MemStream.Store;
 /// The store's periodic upkeep: deletes entries that cannot be decoded (a trace's references are
 /// decodable when each reads; one whose event was deleted is skipped by queries and expires with it), compacts each family so
 /// that RocksDB's TTL filter removes expired entries and returns their disk space, and drops
-/// families of an earlier configuration once they are empty.
+/// families of an earlier configuration or an earlier <see cref="KeyEpoch"/> once they are empty.
 /// </summary>
 internal sealed class StoreMaintenance : IDisposable
 {
     readonly SharedDatabase _database;
     readonly StoreSettings _settings;
+    readonly Func<int> _currentEpoch;
     readonly Timer _timer;
     readonly object _running = new();
     long _expiredRemoved;
     long _corruptRemoved;
     bool _disposed;
 
-    public StoreMaintenance(SharedDatabase database, StoreSettings settings)
+    /// <param name="database">The database the sink's families are in.</param>
+    /// <param name="settings">The sink's store settings (its retentions name its current families).</param>
+    /// <param name="currentEpoch">The epoch the store writes in now: its families are kept, empty or not.</param>
+    public StoreMaintenance(SharedDatabase database, StoreSettings settings, Func<int> currentEpoch)
     {
         _database = database;
         _settings = settings;
+        _currentEpoch = currentEpoch;
         _timer = new Timer(_ => RunOnSchedule(), null, settings.MaintenanceInterval, settings.MaintenanceInterval);
     }
 
@@ -68,12 +73,13 @@ internal sealed class StoreMaintenance : IDisposable
     {
         var database = _database;
         var sinkName = _settings.SinkName;
-        var current = _settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(ttl, sinkName)).ToHashSet();
+        var epoch = _currentEpoch();
+        var current = _settings.Retention.DistinctTtlSeconds.Select(ttl => FamilyName.For(new StoreFamily(ttl, epoch), sinkName)).ToHashSet();
         long expired = 0, corrupt = 0;
         var drained = new List<string>();
         var generation = database.Generation;
 
-        foreach (var (name, family) in database.FamiliesOf(sinkName))
+        foreach (var (name, family, _) in database.FamiliesOf(sinkName))
         {
             if (database.Generation != generation)
                 break; // a damaged database was replaced: these handles are gone

@@ -18,7 +18,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     {
         using (_database.Reading())
         {
-            var families = _database.FamiliesOf(_settings.SinkName).Select(f => f.Handle).ToList();
+            var families = _database.FamiliesOf(_settings.SinkName).Select(f => (f.Handle, f.Family.Epoch)).ToList();
             return Scan(_database.Database, families, id, minLevel, after, limit, maxBytes, suffixBytes: 0);
         }
     }
@@ -29,14 +29,12 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// or above a level, across the given families, in write order, at most <paramref name="limit"/> events and
     /// about <paramref name="maxBytes"/> bytes of stored values (at least one event, however large). The
     /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
-    /// is what RocksDB's TTL appended to each (0 through a database opened with TTL).
+    /// is what RocksDB's TTL appended to each (0 through a database opened with TTL). Each family is given
+    /// with its <see cref="KeyEpoch"/>, which turns its keys' numbers into sequence numbers.
     /// </summary>
-    public static StoredPage Scan(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, string id,
+    public static StoredPage Scan(RocksDb database, IReadOnlyList<(ColumnFamilyHandle Handle, int Epoch)> families, string id,
         LogEventLevel minLevel, long after, int limit, long maxBytes, int suffixBytes)
     {
-        // Keys hold ten digits: no event comes after the largest such number.
-        if (after >= StoreKey.MaxSequence)
-            return StoredPage.Empty;
         var bound = new PageBound(limit, maxBytes);
         var found = ScanPrefix(database, families, StoreKey.Prefix(id), trace: null, minLevel, after, bound, suffixBytes);
         if (TraceIdText.TryParse(id, out var traceId))
@@ -56,10 +54,9 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// sequence order, so the scan starts at the first key above <paramref name="after"/> and stops at
     /// the page's bound in each family. Values are decoded where RocksDB holds them, without a copy.
     /// </summary>
-    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<ColumnFamilyHandle> families, byte[] prefix,
+    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<(ColumnFamilyHandle Handle, int Epoch)> families, byte[] prefix,
         System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, PageBound bound, int suffixBytes)
     {
-        var seekKey = StoreKey.Key(prefix, after + 1);
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
         // instead of reading on into the next id's block.
         var upperBound = (byte[])prefix.Clone();
@@ -67,8 +64,11 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         var readOptions = new ReadOptions().SetIterateUpperBound(upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var perFamily = new List<List<PageBound.Sized>>();
-        foreach (var family in families)
+        foreach (var (family, epoch) in families)
         {
+            if (KeyEpoch.AfterInKeys(epoch, after) is not { } afterInKeys)
+                continue; // the whole epoch lies at or before 'after'
+            var seekKey = StoreKey.Key(prefix, afterInKeys + 1);
             var events = new List<PageBound.Sized>();
             var scan = bound.StartScan();
             using var iterator = database.NewIterator(family, readOptions);
@@ -79,17 +79,17 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
                 if (trace is null)
                 {
-                    if (sequence > after)
-                        AddIfLive(events, ref scan, sequence, value, trace, minLevel, now);
+                    if (sequence > afterInKeys)
+                        AddIfLive(events, ref scan, KeyEpoch.FromKey(epoch, sequence), value, trace, minLevel, now);
                     continue;
                 }
                 if (!StoredReference.TryRead(value, out _, out var references))
                     continue; // damaged: maintenance removes it
                 while (!scan.IsFull && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
                 {
-                    if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > after
+                    if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > afterInKeys
                         && database.Get(eventKey.ToArray(), family) is { } referencedValue)
-                        AddIfLive(events, ref scan, referenced, WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
+                        AddIfLive(events, ref scan, KeyEpoch.FromKey(epoch, referenced), WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
                 }
             }
             perFamily.Add(events);
@@ -121,7 +121,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
         using (_database.Reading())
         {
-            foreach (var (_, family) in _database.FamiliesOf(_settings.SinkName))
+            foreach (var (_, family, _) in _database.FamiliesOf(_settings.SinkName))
             {
                 // The other key forms sort after every correlation id's: the scan stops where they begin.
                 using var iterator = _database.Database.NewIterator(family, correlationKeysOnly);

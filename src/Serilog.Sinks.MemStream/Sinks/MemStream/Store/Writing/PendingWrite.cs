@@ -2,9 +2,9 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// One encoded event waiting for the store's writer: where its key, value and trace-index key (empty
-/// when it has none) lie in a slab, and its TTL (which names its family).
+/// when it has none) lie in a slab, and the family it goes to.
 /// </summary>
-internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, int IndexKeyLength, int TtlSeconds)
+internal readonly record struct PendingWrite(byte[] Slab, int Offset, int KeyLength, int ValueLength, int IndexKeyLength, StoreFamily Family)
 {
     public ReadOnlySpan<byte> Key => Slab.AsSpan(Offset, KeyLength);
 

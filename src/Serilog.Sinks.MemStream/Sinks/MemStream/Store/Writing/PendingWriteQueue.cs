@@ -35,12 +35,12 @@ internal sealed class PendingWriteQueue(int limit)
     public bool IsClosed => _closed;
 
     /// <summary>Queues a copy of a key, value and trace-index key (or none). Only the producer calls this, after finding the queue not full.</summary>
-    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey, int ttlSeconds)
+    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey, StoreFamily family)
     {
         var (slab, offset) = _slabs.Copy(key, value, indexKey);
         // Counted first, so that a write taken and done at once never makes Pending negative.
         Volatile.Write(ref _enqueued, _enqueued + 1);
-        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, indexKey.Length, ttlSeconds));
+        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, indexKey.Length, family));
         // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
         if (Volatile.Read(ref _writerWaiting) == 1 && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
         {

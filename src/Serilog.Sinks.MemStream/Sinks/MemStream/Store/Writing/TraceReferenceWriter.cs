@@ -3,7 +3,7 @@ using RocksDbSharp;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// Adds a chunk's trace references to its write batch: one entry per trace (and family) holding a
+/// Adds a chunk's trace references to its write batch: one entry per trace (and family: retention and epoch) holding a
 /// reference to each of that trace's events in the chunk, keyed by the trace and the last of their
 /// sequence numbers. Every event of a later chunk has a higher sequence number, so a trace's entries,
 /// read in key order, give its events in write order, and a scan can start at the first key above the
@@ -11,12 +11,12 @@ namespace Serilog.Sinks.MemStream.Store;
 /// </summary>
 internal sealed class TraceReferenceWriter
 {
-    readonly Dictionary<(TraceForm Trace, int TtlSeconds), int> _groupOf = [];
+    readonly Dictionary<(TraceForm Trace, StoreFamily Family), int> _groupOf = [];
     readonly List<(int First, int Last)> _groups = [];
     int[] _next = new int[1024];
     byte[] _value = new byte[4096];
 
-    public void AddTo(WriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<int, ColumnFamilyHandle> familyByTtl)
+    public void AddTo(WriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<StoreFamily, ColumnFamilyHandle> families)
     {
         _groupOf.Clear();
         _groups.Clear();
@@ -27,7 +27,7 @@ internal sealed class TraceReferenceWriter
             if (chunk[i].IndexKeyLength == 0)
                 continue;
             _next[i] = -1;
-            var group = (new TraceForm(chunk[i]), chunk[i].TtlSeconds);
+            var group = (new TraceForm(chunk[i]), chunk[i].Family);
             if (_groupOf.TryGetValue(group, out var index))
             {
                 _next[_groups[index].Last] = i;
@@ -43,7 +43,7 @@ internal sealed class TraceReferenceWriter
         foreach (var (first, last) in _groups)
         {
             var length = Encode(chunk, first);
-            batch.Put(chunk[last].IndexKey, _value.AsSpan(0, length), familyByTtl[chunk[first].TtlSeconds]);
+            batch.Put(chunk[last].IndexKey, _value.AsSpan(0, length), families[chunk[first].Family]);
         }
     }
 
