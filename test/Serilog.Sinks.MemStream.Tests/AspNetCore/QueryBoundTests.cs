@@ -81,10 +81,44 @@ public class QueryBoundTests
     }
 
     /// <summary>
-    /// 32 maximal queries at once (each a 4 MiB page of 1 MB events): at most MaxConcurrentQueries (4) are answered
-    /// at a time, the rest get 503 at once with the reason, and the app's own endpoint keeps answering meanwhile.
-    /// The bound for it, 2 s, is generous for a loaded 2-core machine: measured here it answered in under 50 ms
-    /// with the limit, while without one (the probe against 23ec1ea) /health took 1-3 s.
+    /// With every place taken (four downloads whose readers stall, so each holds its place), 32 maximal queries
+    /// at once are all refused at once with the reason, and the app's own endpoint keeps answering; once the
+    /// downloads go, queries are answered again.
+    /// </summary>
+    [Test]
+    public async Task QueriesBeyondTheLimitAreRefusedAtOnceWhileTheAppsOwnRequestsAreAnswered()
+    {
+        await using var server = await StartWithLargeEventsAsync(count: 20);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(120) };
+        var stalled = new List<HttpResponseMessage>();
+        for (var i = 0; i < 4; i++)
+            stalled.Add(await http.GetAsync($"{server.BaseUrl}/memstream/query?correlationId=huge&format=clef", HttpCompletionOption.ResponseHeadersRead));
+        Assert.That(stalled.Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.OK), "the downloads began (20 MB each: they cannot finish unread)");
+
+        var clock = Stopwatch.StartNew();
+        var refused = await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => http.GetAsync($"{server.BaseUrl}/memstream/query?correlationId=huge&limit=10000")));
+        var refusedWithin = clock.Elapsed;
+        using var own = await http.GetAsync($"{server.BaseUrl}/own/status");
+
+        Assert.That(refused.Select(r => r.StatusCode), Has.All.EqualTo(HttpStatusCode.ServiceUnavailable));
+        Assert.That(await refused[0].Content.ReadAsStringAsync(), Does.Contain("4 queries of stored events are under way"));
+        Assert.That(refusedWithin, Is.LessThan(TimeSpan.FromSeconds(10)), "refused at once, not queued");
+        Assert.That(own.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        foreach (var download in stalled)
+            download.Dispose();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpStatusCode again;
+        while ((again = (await http.GetAsync($"{server.BaseUrl}/memstream/query?correlationId=huge")).StatusCode) != HttpStatusCode.OK && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.That(again, Is.EqualTo(HttpStatusCode.OK), "the places are given back when the downloads go");
+    }
+
+    /// <summary>
+    /// 32 maximal queries at once (each a 4 MiB page of 1 MB events): each is answered or refused with 503, and
+    /// the app's own endpoint keeps answering meanwhile. The bound, 2 s, is generous for a loaded 2-core machine:
+    /// measured here the slowest answer was 170 ms (16 answered, 16 refused), while without the limit (the probe against 23ec1ea)
+    /// /health took 1-3 s.
     /// </summary>
     [Test]
     public async Task ThirtyTwoConcurrentMaximalQueriesLeaveTheAppsOwnRequestsAnswered()
@@ -108,15 +142,10 @@ public class QueryBoundTests
         }
         var answers = await Task.WhenAll(queries);
 
+        TestContext.Out.WriteLine($"slowest own request {slowest.TotalMilliseconds:F0} ms over {probes} probes; answered {answers.Count(a => a.StatusCode == HttpStatusCode.OK)}, refused {answers.Count(a => a.StatusCode == HttpStatusCode.ServiceUnavailable)}");
         Assert.That(slowest, Is.LessThan(TimeSpan.FromSeconds(2)), $"the app's own request while queries ran ({probes} probes)");
-        var refused = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.That(answers.Select(a => a.StatusCode), Has.All.AnyOf(HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable));
         Assert.That(answers.Count(a => a.StatusCode == HttpStatusCode.OK), Is.GreaterThanOrEqualTo(4), "at least the limit's worth answered");
-        Assert.That(refused, Is.Not.Empty, "32 at once cannot all run");
-        Assert.That(answers.All(a => a.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable));
-        Assert.That(await refused[0].Content.ReadAsStringAsync(), Does.Contain("queries of stored events are under way"));
-
-        using var after = await http.GetAsync($"{server.BaseUrl}/memstream/query?correlationId=huge");
-        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.OK), "places are given back");
     }
 
     [Test]
