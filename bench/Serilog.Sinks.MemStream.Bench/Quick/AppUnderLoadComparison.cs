@@ -10,7 +10,10 @@ namespace Serilog.Sinks.MemStream.Bench.Quick;
 /// Comparison 5: what a sink costs a real web app. The LoadApp project runs as a process of its own per
 /// set-up (Kestrel on 127.0.0.1, 4 events per request with a correlation id and a trace id), and
 /// Debian's <c>wrk</c> drives it from outside (<c>-t1 -c16</c>). Rounds alternate between the set-ups so
-/// that drift on a shared machine hits them alike; each figure is the median of its rounds.
+/// that drift on a shared machine hits them alike; each figure is the median of its rounds. Besides the
+/// rate and latency: the process's CPU per request (all its threads, steadier than requests/s on a shared
+/// machine), and its memory at rest: the resident set after it started and answered 2,000 requests one
+/// at a time, then idled a second, before the load.
 /// </summary>
 internal static partial class AppUnderLoadComparison
 {
@@ -37,21 +40,28 @@ internal static partial class AppUnderLoadComparison
         }
 
         var table = new MarkdownTable($"App under HTTP load (wrk -t1 -c16, {rounds} alternating rounds of {duration.TotalSeconds:0} s, medians)",
-            "set-up", "requests/s", "× File", "p50 µs", "p99 µs", "p99 × File", "GC pause ms/s", "peak working set MiB", "+ MiB over File", "events stored", "dropped (sink / store queue)");
+            "set-up", "requests/s", "× File", "CPU µs/request", "CPU × File", "p50 µs", "p99 µs", "p99 × File", "GC pause ms/s", "peak working set MiB", "+ MiB over File",
+            "at rest MiB", "at rest + MiB over File", "events stored", "dropped (sink / store queue)");
         double Median(string setup, Func<Round, double> figure) => Stats.Median(results[setup].Select(figure));
         foreach (var (setup, label) in Setups)
         {
             table.Add(label, Median(setup, r => r.RequestsPerSecond), Median(setup, r => r.RequestsPerSecond) / Median("file", r => r.RequestsPerSecond),
+                Median(setup, r => r.CpuMicrosecondsPerRequest), Median(setup, r => r.CpuMicrosecondsPerRequest) / Median("file", r => r.CpuMicrosecondsPerRequest),
                 Median(setup, r => r.P50Microseconds), Median(setup, r => r.P99Microseconds), Median(setup, r => r.P99Microseconds) / Median("file", r => r.P99Microseconds),
                 Median(setup, r => r.GcPauseMsPerSecond), Median(setup, r => r.PeakWorkingSetMiB), Median(setup, r => r.PeakWorkingSetMiB) - Median("file", r => r.PeakWorkingSetMiB),
+                Median(setup, r => r.AtRestMiB), Median(setup, r => r.AtRestMiB) - Median("file", r => r.AtRestMiB),
                 results[setup].Sum(r => r.Stored), $"{results[setup].Sum(r => r.SinkDrops):N0} / {results[setup].Sum(r => r.StoreDrops):N0}");
         }
         return table.ToString();
     }
 
-    sealed record Round(double RequestsPerSecond, double P50Microseconds, double P99Microseconds, double GcPauseMsPerSecond, double PeakWorkingSetMiB, long Stored, long SinkDrops, long StoreDrops);
+    sealed record Round(double RequestsPerSecond, double CpuMicrosecondsPerRequest, double P50Microseconds, double P99Microseconds, double GcPauseMsPerSecond,
+        double PeakWorkingSetMiB, double AtRestMiB, long Stored, long SinkDrops, long StoreDrops);
 
-    sealed record AppStats(double GcPauseMilliseconds, long PeakWorkingSetBytes, long SinkQueueDrops, long StoreQueueDrops, long StoreWriteFailures, long StoredEvents);
+    sealed record AppStats(double GcPauseMilliseconds, long PeakWorkingSetBytes, long SinkQueueDrops, long StoreQueueDrops, long StoreWriteFailures, long StoredEvents,
+        double CpuMilliseconds, long WorkingSetBytes);
+
+    const int AtRestRequests = 2_000;
 
     static async Task<Round> MeasureAsync(string setup, TimeSpan duration)
     {
@@ -59,16 +69,25 @@ internal static partial class AppUnderLoadComparison
         using var http = new HttpClient();
         try
         {
+            // At rest: what an app that started and served a little holds, before any load.
+            for (var i = 0; i < AtRestRequests; i++)
+                (await http.GetAsync($"{baseUrl}/orders/{i}")).Dispose();
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var atRest = (await http.GetFromJsonAsync<AppStats>($"{baseUrl}/stats"))!;
             // Warm-up: JIT, tiered compilation, the connection pool and the store's first files.
             await Wrk($"{baseUrl}/orders/42", TimeSpan.FromSeconds(2));
             var before = (await http.GetFromJsonAsync<AppStats>($"{baseUrl}/stats"))!;
             var output = await Wrk($"{baseUrl}/orders/42", duration);
             var after = (await http.GetFromJsonAsync<AppStats>($"{baseUrl}/stats"))!;
+            var requests = long.Parse(RequestsDone().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
             return new Round(
                 double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
+                // The /stats requests between are two among tens of thousands.
+                (after.CpuMilliseconds - before.CpuMilliseconds) * 1000 / requests,
                 LatencyMicroseconds(output, "50%"), LatencyMicroseconds(output, "99%"),
                 (after.GcPauseMilliseconds - before.GcPauseMilliseconds) / duration.TotalSeconds,
                 after.PeakWorkingSetBytes / (1024.0 * 1024.0),
+                atRest.WorkingSetBytes / (1024.0 * 1024.0),
                 after.StoredEvents - before.StoredEvents,
                 after.SinkQueueDrops, after.StoreQueueDrops + after.StoreWriteFailures);
         }
@@ -120,6 +139,9 @@ internal static partial class AppUnderLoadComparison
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in ")]
+    private static partial Regex RequestsDone();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: \d+")]
     private static partial Regex NonSuccess();
