@@ -104,7 +104,7 @@ public class FleetTests : FleetTestBase
         await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(1));
         // The demo app as a process of its own, in the fleet through its configuration (as the README starts it).
         using var child = DemoProcess.Start(null, "--MemStream:Fleet:Redis=" + Fleet.Redis.Configuration, "--MemStream:Fleet:App=" + Fleet.App,
-            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:01");
+            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:02");
         await WaitForInstancesAsync(a, "a", "child");
         using var http = new HttpClient();
         using (var request = new HttpRequestMessage(HttpMethod.Get, child.BaseUrl + "/api/orders/7"))
@@ -128,7 +128,8 @@ public class FleetTests : FleetTestBase
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }));
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "child" }), "its heartbeat is still fresh: it is reported, not forgotten");
         Assert.That(answer.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()), Has.All.EqualTo("a"));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        // Its heartbeats (every 2 s, so that a busy machine cannot let the last one lapse before the query above) expire after 6 s.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
         while (Strings(JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("instances"), "instance").Contains("child"))
         {
             Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the killed instance never left /instances");
@@ -241,6 +242,33 @@ public class FleetTests : FleetTestBase
         Assert.That(events.Select(e => e.GetProperty("timestamp").GetDateTimeOffset()), Is.Ordered, "merged by time, without a hole");
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a", "b" }));
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("truncated")), Is.EqualTo(new[] { "a", "b" }), "each had more than fits");
+    }
+
+    [Test]
+    public async Task HeartbeatsFarInTheFutureAreGhostsThatNeitherBreakNorDelayTheFleet()
+    {
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(5));
+        await WaitForInstancesAsync(a, "a");
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var instances = $"memstream:{{{Fleet.App}}}:instances";
+        // Scores MemStream never writes: past what a date holds, infinite, and a year ahead.
+        await redis.GetDatabase().ExecuteAsync("ZADD", instances, "1e20", "ghost-huge", "+inf", "ghost-infinite",
+            DateTimeOffset.UtcNow.AddYears(1).ToUnixTimeMilliseconds(), "ghost-next-year");
+        a.Logger.ForContext("CorrelationId", "order-1").Information("real");
+        a.Facade.Flush();
+        using var http = new HttpClient();
+
+        var listed = await http.GetAsync(a.BaseUrl + "/memstream/instances");
+        var started = DateTime.UtcNow;
+        var query = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true")).RootElement;
+        var took = DateTime.UtcNow - started;
+
+        Assert.That(listed.StatusCode, Is.EqualTo(HttpStatusCode.OK), await listed.Content.ReadAsStringAsync());
+        Assert.That(await listed.Content.ReadAsStringAsync(), Does.Not.Contain("ghost"));
+        Assert.That(Strings(query.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }));
+        Assert.That(Strings(query.GetProperty("instances").GetProperty("missing")), Is.Empty, "no ghost is waited for");
+        Assert.That(took, Is.LessThan(TimeSpan.FromSeconds(4)), "answered without waiting out the query timeout");
+        await WaitUntilAsync(async () => await redis.GetDatabase().SortedSetLengthAsync(instances) == 1, "the ghosts removed by the next heartbeat");
     }
 
     [Test]

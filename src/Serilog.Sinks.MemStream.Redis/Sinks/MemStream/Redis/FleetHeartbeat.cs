@@ -16,6 +16,13 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
     /// <summary>How long an instance counts as live after its last heartbeat.</summary>
     public static TimeSpan Lifetime(MemStreamFleetOptions options) => options.HeartbeatInterval * 3;
 
+    /// <summary>
+    /// How far ahead of Redis's clock a heartbeat may be stamped and still count. MemStream stamps with that
+    /// clock, so a score further ahead (a year, 1e20, +inf) was written by something else: it is ignored and
+    /// removed, instead of keeping a ghost live forever (or, past what a date holds, breaking every reader).
+    /// </summary>
+    public static TimeSpan FutureTolerance(MemStreamFleetOptions options) => Lifetime(options) + TimeSpan.FromMinutes(1);
+
     public async Task RunAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(options.HeartbeatInterval);
@@ -59,6 +66,7 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
             ]),
             batch.KeyExpireAsync(instanceKey, Lifetime(options)),
             batch.SortedSetRemoveRangeByScoreAsync(keys.Instances, double.NegativeInfinity, (now - Lifetime(options)).ToUnixTimeMilliseconds()),
+            batch.SortedSetRemoveRangeByScoreAsync(keys.Instances, (now + FutureTolerance(options)).ToUnixTimeMilliseconds(), double.PositiveInfinity, Exclude.Start),
         };
         batch.Execute();
         await Task.WhenAll(writes);
@@ -78,8 +86,9 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
     /// <summary>The instances whose last heartbeat is recent enough, with it.</summary>
     public static async Task<IReadOnlyList<(string Instance, DateTimeOffset LastHeartbeat)>> LiveAsync(IDatabase database, FleetKeys keys, MemStreamFleetOptions options)
     {
-        var since = (await FleetClock.NowAsync(database) - Lifetime(options)).ToUnixTimeMilliseconds();
-        var live = await database.SortedSetRangeByScoreWithScoresAsync(keys.Instances, since, double.PositiveInfinity);
+        var now = await FleetClock.NowAsync(database);
+        var live = await database.SortedSetRangeByScoreWithScoresAsync(keys.Instances,
+            (now - Lifetime(options)).ToUnixTimeMilliseconds(), (now + FutureTolerance(options)).ToUnixTimeMilliseconds());
         return live.Select(entry => ((string)entry.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score))).ToList();
     }
 }
