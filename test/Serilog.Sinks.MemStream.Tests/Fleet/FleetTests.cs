@@ -101,10 +101,16 @@ public class FleetTests : FleetTestBase
     [Test]
     public async Task AKilledInstanceProcessIsReportedMissingByQueriesThenLeavesInstances()
     {
-        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(1));
+        // An instance judges others live for three of its own heartbeat intervals: 3 s here, so that the child's
+        // last heartbeat (every second) cannot lapse before the query below on a busy machine.
+        await using var a = await Fleet.StartInstanceAsync("a", o =>
+        {
+            o.QueryTimeout = TimeSpan.FromSeconds(1);
+            o.HeartbeatInterval = TimeSpan.FromSeconds(1);
+        });
         // The demo app as a process of its own, in the fleet through its configuration (as the README starts it).
         using var child = DemoProcess.Start(null, "--MemStream:Fleet:Redis=" + Fleet.Redis.Configuration, "--MemStream:Fleet:App=" + Fleet.App,
-            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:02");
+            "--MemStream:Fleet:InstanceId=child", "--MemStream:Fleet:HeartbeatInterval=00:00:01");
         await WaitForInstancesAsync(a, "a", "child");
         using var http = new HttpClient();
         using (var request = new HttpRequestMessage(HttpMethod.Get, child.BaseUrl + "/api/orders/7"))
@@ -128,7 +134,6 @@ public class FleetTests : FleetTestBase
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }));
         Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "child" }), "its heartbeat is still fresh: it is reported, not forgotten");
         Assert.That(answer.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()), Has.All.EqualTo("a"));
-        // Its heartbeats (every 2 s, so that a busy machine cannot let the last one lapse before the query above) expire after 6 s.
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (Strings(JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("instances"), "instance").Contains("child"))
         {
