@@ -335,6 +335,23 @@ public class FleetTailTests : FleetTestBase
     }
 
     /// <summary>Frames until <paramref name="count"/> events arrived, single or batched.</summary>
+    [Test]
+    public async Task ATailResumedAfterAnIdAheadOfTheStreamIsToldSoAndGoesOnWithNewEvents()
+    {
+        await using var a = await StartInstanceAsync("a");
+        a.Logger.Information("before");
+        await WaitForStreamLengthAsync(1);
+
+        using var resumed = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true&afterId=99999999999999-0"));
+        var notice = (await resumed.ReceiveAsync())!.Value;
+        a.Logger.Information("after");
+        var events = Flatten(await ReceiveAsync(resumed, 1));
+
+        Assert.That(notice.Type(), Is.EqualTo("missed"));
+        Assert.That(notice.GetProperty("message").GetString(), Does.Contain("ahead of the newest"));
+        Assert.That(events.Select(e => e.Text()), Is.EqualTo(new[] { "after\n" }), "new events arrive; the one before is not replayed");
+    }
+
     static async Task<List<JsonElement>> ReceiveAsync(TailClient client, int count)
     {
         var frames = new List<JsonElement>();

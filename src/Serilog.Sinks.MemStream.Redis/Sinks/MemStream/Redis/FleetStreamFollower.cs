@@ -61,9 +61,20 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
             // Redis trims a stream from its oldest end: while it still holds the entry resumed after, it holds
             // everything after it. (Trimming does not move XINFO's max-deleted-entry-id, so that cannot tell.)
             var held = (await database.StreamRangeAsync(keys.Events, afterId, afterId, 1)).Length > 0;
+            var position = StreamPosition.Parse(afterId);
             if (!held)
+            {
                 missed = $"The fleet's stream no longer holds the event {afterId} (it keeps about its newest StreamLength, and only while Redis keeps it); it goes on from the oldest it holds after it.";
-            client = new FleetTailClient(subscription, minLevel, capacity, StreamPosition.Parse(afterId), held);
+                // An id ahead of the newest entry was never written by this stream: resumed after it, the tail
+                // would wait for ever. It goes on from the newest entry instead, and says so.
+                var newest = await database.StreamRangeAsync(keys.Events, "-", "+", 1, Order.Descending);
+                if (newest.Length > 0 && StreamPosition.Parse(newest[0].Id) is var last && position > last)
+                {
+                    missed = $"The fleet's stream holds no event {afterId}: it is ahead of the newest the stream holds ({last}); the tail goes on with the events published from now on.";
+                    position = last;
+                }
+            }
+            client = new FleetTailClient(subscription, minLevel, capacity, position, held);
         }
         Add(client);
         return new FleetTail(subscription, missed, client.Notices);
