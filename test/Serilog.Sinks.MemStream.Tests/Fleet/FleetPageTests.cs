@@ -39,6 +39,30 @@ public class FleetPageTests : FleetTestBase
     }
 
     [Test]
+    public async Task AnEntryInRedisThatIsNotAnEventCostsOnlyItsOwnRowNotTheBatch()
+    {
+        await using var a = await StartInstanceAsync("a");
+        using var chromium = OpenLive(a);
+        chromium.WaitUntil(d => d.FindElement(By.Id("fleet-switch")).Displayed, "the fleet switch");
+        chromium.Driver.FindElement(By.Id("fleet")).Click();
+        chromium.WaitUntil(d => d.FindElement(By.Id("status")).Text == "live", "the fleet tail");
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+
+        // Written by something else than MemStream, between two real events: a number where the template belongs.
+        a.Logger.Information("real before");
+        chromium.WaitUntil(d => Shows(d, "real before"), "the first real event");
+        await redis.GetDatabase().StreamAddAsync(Fleet.EventsKey, [
+            new("instance", "forger"), new("seq", 1), new("level", "Information"), new("text", "forged\n"),
+            new("clef", $"{{\"@t\":\"{DateTimeOffset.UtcNow:O}\",\"@mt\":42,\"@r\":[7],\"@x\":{{\"a\":1}}}}"),
+        ]);
+        a.Logger.Information("real after");
+
+        chromium.WaitUntil(d => Shows(d, "real after"), "the real event after the forged entry");
+        Assert.That(Rows(chromium.Driver).Select(r => r.Text), Has.Some.Contains("real before").And.Some.Contains("real after"));
+        Assert.That(chromium.Driver.FindElement(By.Id("error")).Displayed, Is.False, "no error for one odd entry");
+    }
+
+    [Test]
     public async Task WithoutAFleetThePageOffersNoSwitch()
     {
         await using var server = await TailServer.StartAsync();
