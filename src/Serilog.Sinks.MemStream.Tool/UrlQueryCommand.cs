@@ -51,12 +51,15 @@ static class UrlQueryCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>The query endpoint's URL: 32 hex digits are asked as a trace id (which also finds a correlation id of that text), anything else as a correlation id.</summary>
+    /// <summary>The query endpoint's URL: 32 hex digits or a traceparent are asked as a trace id (which also finds a correlation id of that text), anything else as a correlation id.</summary>
     static Uri QueryUri(Uri url, string id, LogEventLevel minLevel, bool fleet, long after)
     {
         var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
         builder.Path = builder.Path is "" or "/" ? "/memstream/query" : builder.Path.TrimEnd('/') + "/query";
-        var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
+        // A trace id, or a whole traceparent (as a ProblemDetails body shows it), is asked as the trace id it names.
+        var query = TraceIdText.TryParseTraceIdOrTraceparent(id, out var traceId)
+            ? $"traceId={traceId.ToHexString()}&minLevel={minLevel}"
+            : $"correlationId={Uri.EscapeDataString(id)}&minLevel={minLevel}";
         builder.Query = query + (fleet ? $"&fleet=true&limit={FleetLimit}" : after > 0 ? $"&after={after}" : "");
         return builder.Uri;
     }

@@ -40,6 +40,28 @@ public class StoreCommandTests
     }
 
     [Test]
+    public async Task QueryByAWholeTraceparentFindsItsTraceInTheStoreAndThroughTheApp()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        System.Diagnostics.ActivityTraceId trace;
+        using (var activity = new System.Diagnostics.Activity("request").SetIdFormat(System.Diagnostics.ActivityIdFormat.W3C).Start())
+        {
+            trace = activity.TraceId;
+            server.Logger.Information("in the request");
+            var traceparent = activity.Id!;
+            server.Facade.Flush();
+
+            var viaUrl = await ToolRun.RunAsync("query", "--url", server.BaseUrl, traceparent);
+            var viaFacade = server.Facade.Query(traceparent);
+
+            Assert.That(traceparent, Does.StartWith("00-" + trace.ToHexString()), "a whole traceparent, as ProblemDetails show it");
+            Assert.That(viaUrl.ExitCode, Is.Zero, viaUrl.Error);
+            Assert.That(viaUrl.Printed, Does.Contain("in the request"));
+            Assert.That(viaFacade.Select(e => e.RenderMessage()), Is.EqualTo(new[] { "in the request" }));
+        }
+    }
+
+    [Test]
     public async Task QueryCanPrintClefAndFilterByLevel()
     {
         string name;
