@@ -1,5 +1,6 @@
 using Serilog.Events;
 using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
 using Spectre.Console;
 
 namespace Serilog.Sinks.MemStream.Tool;
@@ -12,6 +13,8 @@ namespace Serilog.Sinks.MemStream.Tool;
 sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
 {
     readonly CompactJsonFormatter _clef = new();
+    // Strings as they are, structures as JSON: as the live-tail page shows a message.
+    readonly MessageTemplateTextFormatter _message = new("{Message:lj}", System.Globalization.CultureInfo.InvariantCulture);
     readonly Lock _printing = new();
 
     public void Print(LogEvent logEvent, string? instance = null)
@@ -23,7 +26,9 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
             PrintJson(text.ToString().TrimEnd());
             return;
         }
-        Print(logEvent.Timestamp, logEvent.Level.ToString(), logEvent.RenderMessage() + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception), instance);
+        var message = new StringWriter();
+        _message.Format(logEvent, message);
+        Print(logEvent.Timestamp, logEvent.Level.ToString(), message + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception), instance);
     }
 
     public void Print(DateTimeOffset timestamp, string level, string text, string? instance = null)

@@ -99,10 +99,15 @@ sealed class TailCommand(TailSettings settings, EventPrinter printer)
                     _lastId = id.GetString();
                     instance = frame.GetProperty("instance").GetString();
                 }
+                // Asked as CLEF always: a line is the event's own time, level and message, not the app's rendering
+                // of them (whose output template repeats the time and level).
+                var clef = frame.GetProperty("clef").GetRawText();
                 if (settings.Clef)
-                    _printer.PrintJson(frame.GetProperty("clef").GetRawText());
+                    _printer.PrintJson(clef);
+                else if (ClefEventReader.TryRead(clef, out var logEvent))
+                    _printer.Print(logEvent!, instance);
                 else
-                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, frame.GetProperty("text").GetString()!, instance);
+                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, clef, instance);
                 break;
             case "dropped":
                 Notice($"{frame.GetProperty("count").GetInt64()} events dropped: this terminal fell behind the application");
@@ -186,7 +191,7 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
         var builder = new UriBuilder(Url) { Scheme = Url.Scheme is "https" or "wss" ? "wss" : "ws" };
         if (builder.Path is "" or "/")
             builder.Path = "/memstream/ws";
-        var query = new List<string> { "format=" + (Clef ? "clef" : "text"), "batch=true" };
+        var query = new List<string> { "format=clef", "batch=true" };
         if (MinLevel is not null) query.Add("minLevel=" + Uri.EscapeDataString(MinLevel));
         if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));
         if (TraceId is not null) query.Add("traceId=" + Uri.EscapeDataString(TraceId));

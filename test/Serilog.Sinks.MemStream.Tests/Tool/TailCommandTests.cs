@@ -22,6 +22,28 @@ public class TailCommandTests
     }
 
     [Test]
+    public async Task ALineShowsTheTimeAndLevelOnceAndStringsAsTheyAreInTailAndQuery()
+    {
+        // The app's own output template repeats the time and level: the tool must not print them twice.
+        await using var server = await TailServer.StartAsync(durable: true, outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message}{NewLine}");
+        server.Logger.ForContext("CorrelationId", "order-13").Warning("Order {OrderId} for {Customer} failed", 13, "alice");
+        server.Facade.Flush();
+        using var stop = new CancellationTokenSource();
+
+        var (tail, exit) = ToolRun.Start(stop.Token, "tail", server.BaseUrl);
+        await tail.WaitForOutputAsync("failed");
+        stop.Cancel();
+        await exit.WaitAsync(TimeSpan.FromSeconds(10));
+        var query = await ToolRun.RunAsync("query", "--url", server.BaseUrl, "order-13");
+
+        foreach (var (command, printed) in new[] { ("tail", tail.Printed), ("query", query.Printed) })
+        {
+            var line = printed.Split('\n').Single(l => l.Contains("failed"));
+            Assert.That(line, Does.Match(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WRN Order 13 for alice failed$"), $"{command}: one time, one level, the string as it is");
+        }
+    }
+
+    [Test]
     public async Task TailAppliesTheEndpointsFilters()
     {
         await using var server = await TailServer.StartAsync();
