@@ -151,6 +151,26 @@ public class LiveTailPageTests
     }
 
     [Test]
+    public async Task AFilterThatDoesNotCompileKeepsTheRowsAndTheFilterThatRuns()
+    {
+        await using var server = await TailServer.StartAsync();
+        using var chromium = OpenLive(server);
+        server.Logger.Information("before the typo");
+        chromium.WaitUntil(d => Shows(d, "before the typo"), "the first event");
+
+        chromium.Driver.FindElement(By.Id("filter")).SendKeys("Foo(1)");
+        chromium.Driver.FindElement(By.Id("apply")).Click();
+        chromium.WaitUntil(d => d.FindElement(By.Id("error")).Text.Contains("Not applied"), "the refusal beside the box");
+        server.Logger.Information("after the typo");
+
+        chromium.WaitUntil(d => Shows(d, "after the typo"), "the tail going on with the filter it had");
+        Assert.That(Shows(chromium.Driver, "before the typo"), Is.True, "the rows stay");
+        Assert.That(chromium.Driver.FindElement(By.Id("error")).Text, Does.Contain("Foo"));
+        Assert.That(chromium.Driver.FindElement(By.Id("filter")).GetAttribute("value"), Is.EqualTo("Foo(1)"), "what was typed stays, to be mended");
+        Assert.That(chromium.Driver.FindElement(By.Id("status")).Text, Is.EqualTo("live"));
+    }
+
+    [Test]
     public async Task AnInvalidFilterFromTheUrlIsShownAndNotRetried()
     {
         await using var server = await TailServer.StartAsync();
