@@ -13,7 +13,7 @@ static class StoreCommands
         using var store = StoreReader.Open(storePath, sinkName);
         var printer = new EventPrinter(console, json, raw);
         var printed = 0;
-        foreach (var (_, logEvent) in store.Query(id, minLevel))
+        foreach (var (_, logEvent) in store.Query(TraceIdArgument.Normalize(id), minLevel))
         {
             printer.Print(logEvent);
             printed++;

@@ -56,10 +56,8 @@ static class UrlQueryCommand
     {
         var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
         builder.Path = builder.Path is "" or "/" ? "/memstream/query" : builder.Path.TrimEnd('/') + "/query";
-        // A trace id, or a whole traceparent (as a ProblemDetails body shows it), is asked as the trace id it names.
-        var query = TraceIdText.TryParseTraceIdOrTraceparent(id, out var traceId)
-            ? $"traceId={traceId.ToHexString()}&minLevel={minLevel}"
-            : $"correlationId={Uri.EscapeDataString(id)}&minLevel={minLevel}";
+        id = TraceIdArgument.Normalize(id);
+        var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
         builder.Query = query + (fleet ? $"&fleet=true&limit={FleetLimit}" : after > 0 ? $"&after={after}" : "");
         return builder.Uri;
     }

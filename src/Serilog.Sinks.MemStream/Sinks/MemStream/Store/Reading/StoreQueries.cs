@@ -25,7 +25,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
 
     /// <summary>
     /// The live events whose correlation id is exactly <paramref name="id"/> or, when it is a W3C trace id
-    /// (32 hexadecimal digits, in any case, or a whole traceparent), whose trace id is that one: each event once, after a sequence number and at
+    /// (32 hexadecimal digits, in any case), whose trace id is that one: each event once, after a sequence number and at
     /// or above a level, across the given families, in write order, at most <paramref name="limit"/> events and
     /// about <paramref name="maxBytes"/> bytes of stored values (at least one event, however large). The
     /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
@@ -37,8 +37,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     {
         var bound = new PageBound(limit, maxBytes);
         var found = ScanPrefix(database, families, StoreKey.Prefix(id), trace: null, minLevel, after, bound, suffixBytes);
-        // A whole traceparent (as a ProblemDetails body shows it) finds its trace too.
-        if (TraceIdText.TryParseTraceIdOrTraceparent(id, out var traceId))
+        if (TraceIdText.TryParse(id, out var traceId))
         {
             // An event whose correlation id is its own trace id is found both ways.
             var traced = ScanPrefix(database, families, StoreKey.TracePrefix(traceId), traceId, minLevel, after, bound, suffixBytes);
