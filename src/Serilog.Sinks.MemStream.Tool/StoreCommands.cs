@@ -8,9 +8,22 @@ namespace Serilog.Sinks.MemStream.Tool;
 /// <summary><c>query</c>, <c>ids</c> and <c>stats</c>: reading a store directory, never writing it.</summary>
 static class StoreCommands
 {
+    /// <summary>The store, read-only, through the core's reader; a store that cannot be read is bad input, said in one line.</summary>
+    static ReadOnlyStore Open(string storePath, string? sinkName)
+    {
+        try
+        {
+            return ReadOnlyStore.Open(storePath, sinkName);
+        }
+        catch (StoreUnreadableException ex)
+        {
+            throw new ToolException("memstream: " + ex.Message);
+        }
+    }
+
     public static int Query(IAnsiConsole console, string storePath, string? sinkName, string id, LogEventLevel minLevel, bool json, bool raw)
     {
-        using var store = StoreReader.Open(storePath, sinkName);
+        using var store = Open(storePath, sinkName);
         var printer = new EventPrinter(console, json, raw);
         var printed = 0;
         foreach (var (_, logEvent) in store.Query(TraceIdArgument.Normalize(id), minLevel))
@@ -25,7 +38,7 @@ static class StoreCommands
 
     public static int Ids(IAnsiConsole console, string storePath, string? sinkName, string correlationIdProperty)
     {
-        using var store = StoreReader.Open(storePath, sinkName);
+        using var store = Open(storePath, sinkName);
         var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
         foreach (var entry in store.Entries())
         {
@@ -50,7 +63,7 @@ static class StoreCommands
 
     public static int Stats(IAnsiConsole console, string storePath, string? sinkName)
     {
-        using var store = StoreReader.Open(storePath, sinkName);
+        using var store = Open(storePath, sinkName);
         var perFamily = store.Families.ToDictionary(f => f.Name, _ => (Live: 0, Expired: 0, Damaged: 0, References: 0));
         DateTimeOffset? oldest = null, newest = null;
         foreach (var entry in store.Entries())

@@ -1,22 +1,22 @@
 using RocksDbSharp;
 using Serilog.Events;
-using Serilog.Sinks.MemStream.Store;
 
-namespace Serilog.Sinks.MemStream.Tool;
+namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// A MemStream store opened read-only, so it can be read while the application runs (RocksDB lets a
 /// read-only instance open a locked database) or after it is gone, and is never modified. Values are
 /// read raw: a database written with TTL appends a 4-byte write time to each value, which is dropped here.
+/// The one place outside the sink that knows the store's layout: the <c>memstream</c> tool reads stores through it.
 /// </summary>
-sealed class StoreReader : IDisposable
+internal sealed class ReadOnlyStore : IDisposable
 {
     const int TtlSuffixLength = 4;
     const int PageEvents = 1000;
     readonly RocksDb _database;
     readonly List<(string Name, StoreFamily Family, ColumnFamilyHandle Handle)> _families;
 
-    StoreReader(string path, RocksDb database, List<(string, StoreFamily, ColumnFamilyHandle)> families)
+    ReadOnlyStore(string path, RocksDb database, List<(string, StoreFamily, ColumnFamilyHandle)> families)
     {
         Path = path;
         _database = database;
@@ -27,13 +27,14 @@ sealed class StoreReader : IDisposable
 
     public IReadOnlyList<(string Name, int TtlSeconds)> Families => _families.Select(f => (f.Name, f.Family.TtlSeconds)).ToList();
 
-    public static StoreReader Open(string path, string? sinkName)
+    /// <summary>Opens the store at <paramref name="path"/> read-only, for one sink's part of it; <see cref="StoreUnreadableException"/> says why it cannot.</summary>
+    public static ReadOnlyStore Open(string path, string? sinkName)
     {
         var full = System.IO.Path.GetFullPath(path);
         if (!Directory.Exists(full))
-            throw new ToolException($"memstream: {full} does not exist. Pass the directory the application's storePath names (by default <temp>/memstream/<application name>).");
+            throw new StoreUnreadableException($"{full} does not exist. Pass the directory the application's storePath names (by default <temp>/memstream/<application name>).");
         if (!File.Exists(System.IO.Path.Combine(full, "CURRENT")))
-            throw new ToolException($"memstream: {full} is not a MemStream store (it holds no RocksDB database). Pass the directory the application's storePath names.");
+            throw new StoreUnreadableException($"{full} is not a MemStream store (it holds no RocksDB database). Pass the directory the application's storePath names.");
 
         try
         {
@@ -46,11 +47,11 @@ sealed class StoreReader : IDisposable
                 .Where(name => FamilyName.BelongsTo(name, sinkName))
                 .Select(name => (name, FamilyName.TryParse(name, out var family, out _) ? family : default, database.GetColumnFamily(name)))
                 .ToList();
-            return new StoreReader(full, database, own);
+            return new ReadOnlyStore(full, database, own);
         }
         catch (RocksDbException ex)
         {
-            throw new ToolException($"memstream: the store at {full} cannot be read: {ex.Message}. If another program holds it in a way RocksDB forbids, try again once it has stopped.");
+            throw new StoreUnreadableException($"the store at {full} cannot be read: {ex.Message}. If another program holds it in a way RocksDB forbids, try again once it has stopped.");
         }
     }
 
@@ -92,23 +93,4 @@ sealed class StoreReader : IDisposable
     public void Dispose() => _database.Dispose();
 
     static byte[] WithoutTtlSuffix(byte[] value) => value.Length >= TtlSuffixLength ? value[..^TtlSuffixLength] : [];
-}
-
-/// <summary>One stored entry as read from disk.</summary>
-sealed record StoredEntry(string Family, byte[] IdForm, long Sequence, byte[] Value)
-{
-    public bool IsValid => StoredEventCodec.TryReadHeader(Value, out _, out _);
-
-    /// <summary>True for a trace's entry that refers to its events (stored under their own keys).</summary>
-    public bool IsReference => StoredReference.TryRead(Value, out _, out _);
-
-    /// <summary>True for an entry keyed by a correlation id (not a trace's references, nor an event with no correlation id).</summary>
-    public bool IsCorrelationKeyed => StoreKey.IsCorrelationIdForm(IdForm);
-
-    public LogEventLevel Level => StoredEventCodec.TryReadHeader(Value, out var level, out _) ? level : LogEventLevel.Verbose;
-
-    public bool IsLive => (StoredEventCodec.TryReadHeader(Value, out _, out var expiresAt) || StoredReference.TryRead(Value, out expiresAt, out _))
-        && expiresAt > DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-
-    public bool TryDecode(out LogEvent? logEvent) => StoredEventCodec.TryDecode(Value, out logEvent);
 }
