@@ -1,4 +1,3 @@
-using System.Text;
 using Serilog.Events;
 using Serilog.Sinks.MemStream.Store;
 using Spectre.Console;
@@ -39,22 +38,9 @@ static class StoreCommands
     public static int Ids(IAnsiConsole console, string storePath, string? sinkName, string correlationIdProperty)
     {
         using var store = Open(storePath, sinkName);
-        var ids = new Dictionary<string, (int Count, DateTimeOffset First, DateTimeOffset Last)>(StringComparer.Ordinal);
-        foreach (var entry in store.Entries())
-        {
-            if (!entry.IsCorrelationKeyed || !entry.IsLive || !entry.TryDecode(out var logEvent))
-                continue;
-            // A long id is shortened in its key; the event itself holds it whole, read by the sink's own rule.
-            var id = StoreKey.IsShortened(entry.IdForm) && CorrelationIdText.Of(logEvent!, correlationIdProperty) is { } full
-                ? full
-                : Encoding.UTF8.GetString(entry.IdForm);
-            ids[id] = ids.TryGetValue(id, out var seen)
-                ? (seen.Count + 1, Min(seen.First, logEvent!.Timestamp), Max(seen.Last, logEvent!.Timestamp))
-                : (1, logEvent!.Timestamp, logEvent!.Timestamp);
-        }
-
+        var ids = store.Ids(correlationIdProperty);
         var table = new Table().AddColumns("Correlation id", "Events", "First", "Last");
-        foreach (var (id, (count, first, last)) in ids.OrderBy(i => i.Value.First))
+        foreach (var (id, count, first, last) in ids)
             table.AddRow(Markup.Escape(TerminalText.Line(id)), count.ToString(), $"{first:yyyy-MM-dd HH:mm:ss}", $"{last:yyyy-MM-dd HH:mm:ss}");
         console.Write(table);
         console.MarkupLine($"[grey]{ids.Count} correlation ids with live events in {Markup.Escape(store.Path)}[/]");
@@ -64,41 +50,20 @@ static class StoreCommands
     public static int Stats(IAnsiConsole console, string storePath, string? sinkName)
     {
         using var store = Open(storePath, sinkName);
-        var perFamily = store.Families.ToDictionary(f => f.Name, _ => (Live: 0, Expired: 0, Damaged: 0, References: 0));
-        DateTimeOffset? oldest = null, newest = null;
-        foreach (var entry in store.Entries())
-        {
-            var counts = perFamily[entry.Family];
-            if (entry.IsReference)
-                counts.References++;
-            else if (!entry.IsValid || !entry.TryDecode(out var logEvent))
-                counts.Damaged++;
-            else if (!entry.IsLive)
-                counts.Expired++;
-            else
-            {
-                counts.Live++;
-                oldest = oldest is null ? logEvent!.Timestamp : Min(oldest.Value, logEvent!.Timestamp);
-                newest = newest is null ? logEvent.Timestamp : Max(newest.Value, logEvent.Timestamp);
-            }
-            perFamily[entry.Family] = counts;
-        }
-
+        var families = store.Count();
         console.MarkupLine($"Store [bold]{Markup.Escape(store.Path)}[/]: {store.SizeOnDisk():N0} bytes on disk");
-        var table = new Table().AddColumns("Family", "Retention", "Live", "Expired (awaiting compaction)", "Undecodable", "Trace references");
-        foreach (var (name, ttl) in store.Families)
+        var table = new Table().AddColumns("Family", "Retention", "Live events", "Expired (awaiting compaction)", "Undecodable entries", "Trace references", "Entries");
+        foreach (var family in families)
         {
-            var counts = perFamily[name];
-            table.AddRow(Markup.Escape(name), TimeSpan.FromSeconds(ttl).ToString(), counts.Live.ToString(), counts.Expired.ToString(), counts.Damaged.ToString(), counts.References.ToString());
+            table.AddRow(Markup.Escape(family.Name), TimeSpan.FromSeconds(family.TtlSeconds).ToString(), family.LiveEvents.ToString(), family.ExpiredEvents.ToString(),
+                family.Damaged.ToString(), family.References.ToString(), family.Entries.ToString());
         }
         console.Write(table);
+        var oldest = families.Select(f => f.Oldest).Where(t => t is not null).Min();
+        var newest = families.Select(f => f.Newest).Where(t => t is not null).Max();
         console.MarkupLine(oldest is null
             ? "No live entries."
             : $"Oldest live entry {oldest:yyyy-MM-dd HH:mm:ss.fff zzz}, newest {newest:yyyy-MM-dd HH:mm:ss.fff zzz}");
         return ExitCodes.Success;
     }
-
-    static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
-
-    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

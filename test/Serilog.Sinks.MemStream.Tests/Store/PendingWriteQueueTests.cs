@@ -16,7 +16,7 @@ public class PendingWriteQueueTests
             {
                 while (queue.IsFull)
                     Thread.Yield();
-                queue.Add(KeyOf(i), ValueOf(i), [], default);
+                queue.Add(i, KeyOf(i), ValueOf(i), [], default);
             }
             queue.Close();
         });

@@ -9,7 +9,7 @@ namespace Serilog.Sinks.MemStream.Store;
 /// <summary>
 /// One sink's part of a <see cref="SharedDatabase"/>: its own TTL families and sequence number.
 /// Events with a correlation id or (with <see cref="StoreSettings.IndexTraceId"/>) a trace id are encoded, queued (bounded, <see cref="PendingWriteQueue"/>) and
-/// written by a background thread in WriteBatches, each of which also records the sink's sequence
+/// written by a background thread in WriteBatches, grouped by id (<see cref="GroupedBatchWriter"/>); each batch also records the sink's sequence
 /// number, atomically.
 /// </summary>
 internal sealed class RocksEventStore : IEventStore
@@ -28,7 +28,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly Thread _writer;
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
-    readonly TraceReferenceWriter _traceReferences = new();
+    readonly GroupedBatchWriter _groups = new();
     Dictionary<StoreFamily, ColumnFamilyHandle> _families;
     int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
@@ -74,8 +74,9 @@ internal sealed class RocksEventStore : IEventStore
 
     /// <summary>
     /// Queues the event's write if it has a correlation id or a trace id to be indexed. An event is kept
-    /// once, under its correlation id or, without one, under its sequence number; its trace id (if
-    /// indexed) gets a <see cref="StoredReference"/> to it. Called only by the sink's worker.
+    /// once, under its correlation id or, without one, under its trace id; with both, its trace id (if
+    /// indexed) gets a <see cref="StoredReference"/> to it. The writer groups a chunk's events by those keys
+    /// (<see cref="GroupedBatchWriter"/>). Called only by the sink's worker.
     /// </summary>
     public void Add(MemStreamEvent memStreamEvent)
     {
@@ -110,10 +111,17 @@ internal sealed class RocksEventStore : IEventStore
         var family = new StoreFamily(ttl, KeyEpoch.Of(memStreamEvent.Sequence));
         Span<byte> key = stackalloc byte[StoreKey.MaxKeyBytes];
         Span<byte> indexKey = stackalloc byte[StoreKey.MaxKeyBytes];
-        var keyLength = correlationId is not null ? StoreKey.Write(key, correlationId, sequence) : StoreKey.WriteUncorrelated(key, sequence);
-        var indexKeyLength = traceId is { } indexed ? StoreKey.WriteTrace(indexKey, indexed, sequence) : 0;
+        int keyLength, indexKeyLength = 0;
+        if (correlationId is not null)
+        {
+            keyLength = StoreKey.Write(key, correlationId, sequence);
+            if (traceId is { } indexed)
+                indexKeyLength = StoreKey.WriteTrace(indexKey, indexed, sequence);
+        }
+        else
+            keyLength = StoreKey.WriteTrace(key, traceId!.Value, sequence);
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
-        _pending.Add(key[..keyLength], value, indexKey[..indexKeyLength], family);
+        _pending.Add(sequence, key[..keyLength], value, indexKey[..indexKeyLength], family);
     }
 
     /// <summary>
@@ -266,9 +274,7 @@ internal sealed class RocksEventStore : IEventStore
                     _families = _families.Keys.ToDictionary(family => family, family => _database.Database.GetColumnFamily(FamilyName.For(family, _settings.SinkName)));
                     _familiesGeneration = generation;
                 }
-                foreach (var pending in chunk)
-                    batch.Put(pending.Key, pending.Value, _families[pending.Family]);
-                _traceReferences.AddTo(batch, chunk, _families);
+                _groups.AddTo(batch, chunk, _families);
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
                 _database.Database.Write(batch, Unsynced);
             }

@@ -11,9 +11,10 @@ namespace Serilog.Sinks.MemStream.Store;
 /// whatever characters ids hold. Ids longer than <see cref="MaxIdBytes"/> UTF-8 bytes are keyed by
 /// their start plus a SHA-256 of the whole id: still exact, and such a key is never a short id's.
 /// Two more key forms start with a byte that never occurs in UTF-8, so no correlation id's key looks like
-/// them and they sort after every correlation id's: an event with no correlation id is kept under
-/// <c>\xFEevent:&lt;sequence:D10&gt;</c>, and a trace's references to its events under
-/// <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>.
+/// them and they sort after every correlation id's: a trace's entries (its events that have no correlation id,
+/// and its references to those that have one) under <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>;
+/// and, in stores of format 1 only, an event with no correlation id under <c>\xFEevent:&lt;sequence:D10&gt;</c>
+/// (read through the references that name it; nothing writes it now).
 /// </summary>
 internal static class StoreKey
 {
@@ -26,7 +27,6 @@ internal static class StoreKey
     const byte Separator = (byte)':';
     const byte EventMarker = 0xFE;
     const byte TraceMarker = 0xFF;
-    static ReadOnlySpan<byte> EventTag => [EventMarker, (byte)'e', (byte)'v', (byte)'e', (byte)'n', (byte)'t', (byte)':'];
     static ReadOnlySpan<byte> TraceTag => [TraceMarker, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
     const int TraceHexDigits = 32;
 
@@ -83,14 +83,6 @@ internal static class StoreKey
         destination[formLength] = Separator;
         WriteSequence(destination[(formLength + 1)..], sequence);
         return formLength + 1 + SequenceDigits;
-    }
-
-    /// <summary>Writes the key of an event that has no correlation id (a trace's references find it).</summary>
-    public static int WriteUncorrelated(Span<byte> destination, long sequence)
-    {
-        EventTag.CopyTo(destination);
-        WriteSequence(destination[EventTag.Length..], sequence);
-        return EventTag.Length + SequenceDigits;
     }
 
     /// <summary>True when an id's key form is a correlation id's (not a trace's, nor that of events with no correlation id).</summary>

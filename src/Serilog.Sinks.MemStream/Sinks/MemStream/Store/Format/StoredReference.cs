@@ -4,9 +4,10 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The value under a trace key: references to the events of that trace that one write batch stored, in
-/// sequence order, each as its level and key (the event itself is stored once, under its own key, and a
-/// query reads its expiry there).
+/// The value under a trace key: references to the entries that hold that trace's events of one write batch,
+/// each as the highest level of the trace's events there and the entry's key (an event is stored once, under its
+/// correlation id's key, and a query reads its expiry there). In format 2 an entry referred to is a
+/// <see cref="StoredGroup"/>, which may also hold events of other traces; in format 1 it was a single event.
 /// One entry per trace (and family) per batch rather than one per event keeps the index's cost to the
 /// store small. The header is laid out like an event's: kind 2 where an event has its format version, 1;
 /// a byte that is 0 (an event's level); the latest expiry of the items, which maintenance counts by.
@@ -28,10 +29,10 @@ internal static class StoredReference
         return StoredEventCodec.HeaderLength;
     }
 
-    /// <summary>Writes a reference to the event whose encoded value and key are given; returns its length.</summary>
-    public static int WriteItem(Span<byte> destination, ReadOnlySpan<byte> eventValue, ReadOnlySpan<byte> eventKey)
+    /// <summary>Writes a reference to the entry whose key is given, where the trace's events reach <paramref name="level"/>; returns its length.</summary>
+    public static int WriteItem(Span<byte> destination, LogEventLevel level, ReadOnlySpan<byte> eventKey)
     {
-        destination[0] = eventValue[1]; // the event's level, as its header holds it
+        destination[0] = (byte)level;
         BinaryPrimitives.WriteUInt16LittleEndian(destination[1..], (ushort)eventKey.Length);
         eventKey.CopyTo(destination[ItemHeaderLength..]);
         return ItemHeaderLength + eventKey.Length;

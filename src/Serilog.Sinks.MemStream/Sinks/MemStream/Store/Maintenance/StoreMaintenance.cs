@@ -4,8 +4,8 @@ using Serilog.Debugging;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The store's periodic upkeep: deletes entries that cannot be decoded (a trace's references are
-/// decodable when each reads; one whose event was deleted is skipped by queries and expires with it), compacts each family so
+/// The store's periodic upkeep: deletes entries that cannot be decoded (<see cref="StoredEntryClassifier"/>: a trace's references are
+/// decodable when each reads; one whose group was deleted is skipped by queries and expires with it), compacts each family so
 /// that RocksDB's TTL filter removes expired entries and returns their disk space, and drops
 /// families of an earlier configuration or an earlier <see cref="KeyEpoch"/> once they are empty.
 /// </summary>
@@ -94,19 +94,19 @@ internal sealed class StoreMaintenance : IDisposable
                 {
                     for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                     {
-                        var value = iterator.Value();
-                        var isReference = StoredReference.TryRead(value, out var referenceExpiresAt, out _);
-                        if (!StoreKey.TrySplit(iterator.Key(), out _, out _) || !(isReference ? StoredReference.IsWellFormed(value) : StoredEventCodec.TryDecode(value, out _)))
+                        switch (StoredEntryClassifier.Classify(iterator.GetKeySpan(), iterator.GetValueSpan(), now, out var events))
                         {
-                            damaged.Delete(iterator.Key(), family);
-                            corrupt++;
+                            case StoredEntryKind.Damaged:
+                                damaged.Delete(iterator.Key(), family);
+                                corrupt++;
+                                break;
+                            case StoredEntryKind.Expired:
+                                expired += events;
+                                break;
+                            case StoredEntryKind.Live or StoredEntryKind.LiveReferences:
+                                live++; // a trace's references keep their family; their expiry is counted by their events
+                                break;
                         }
-                        else if (isReference)
-                            live += referenceExpiresAt > now ? 1 : 0; // keeps its family; its expiry is counted by its events
-                        else if (StoredEventCodec.TryReadHeader(value, out _, out var expiresAt) && expiresAt <= now)
-                            expired++;
-                        else
-                            live++;
                     }
                 }
                 database.Database.Write(damaged);

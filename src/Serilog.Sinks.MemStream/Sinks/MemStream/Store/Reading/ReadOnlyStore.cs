@@ -1,3 +1,4 @@
+using System.Text;
 using RocksDbSharp;
 using Serilog.Events;
 
@@ -24,8 +25,6 @@ internal sealed class ReadOnlyStore : IDisposable
     }
 
     public string Path { get; }
-
-    public IReadOnlyList<(string Name, int TtlSeconds)> Families => _families.Select(f => (f.Name, f.Family.TtlSeconds)).ToList();
 
     /// <summary>Opens the store at <paramref name="path"/> read-only, for one sink's part of it; <see cref="StoreUnreadableException"/> says why it cannot.</summary>
     public static ReadOnlyStore Open(string path, string? sinkName)
@@ -55,17 +54,91 @@ internal sealed class ReadOnlyStore : IDisposable
         }
     }
 
-    /// <summary>Every entry of the sink's families, in key order per family.</summary>
-    public IEnumerable<StoredEntry> Entries()
+    /// <summary>The correlation ids that have live events, in the order of their first event.</summary>
+    public IReadOnlyList<StoredIdSummary> Ids(string correlationIdProperty)
     {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = new Dictionary<string, StoredIdSummary>(StringComparer.Ordinal);
+        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
+        foreach (var (_, _, handle) in _families)
+        {
+            using var iterator = _database.NewIterator(handle, correlationKeysOnly);
+            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+            {
+                if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence)
+                    || !StoredEvents.TryOpen(WithoutTtlSuffix(iterator.GetValueSpan()), keySequence, out var events, out _, out _))
+                    continue;
+                while (events.TryNext(out _, out var eventValue))
+                {
+                    if (!StoredEventCodec.TryReadHeader(eventValue, out _, out var expiresAt) || expiresAt <= now
+                        || !StoredEventCodec.TryDecode(eventValue, out var logEvent))
+                        continue;
+                    // A long id is shortened in its key; the event itself holds it whole, read by the sink's own rule.
+                    var id = StoreKey.IsShortened(idForm) && CorrelationIdText.Of(logEvent!, correlationIdProperty) is { } full
+                        ? full
+                        : Encoding.UTF8.GetString(idForm);
+                    var time = logEvent!.Timestamp;
+                    ids[id] = ids.TryGetValue(id, out var seen)
+                        ? seen with { Events = seen.Events + 1, First = time < seen.First ? time : seen.First, Last = time > seen.Last ? time : seen.Last }
+                        : new StoredIdSummary(id, 1, time, time);
+                }
+            }
+        }
+        GC.KeepAlive(correlationKeysOnly);
+        return [.. ids.Values.OrderBy(i => i.First)];
+    }
+
+    /// <summary>What each of the sink's families holds, every entry classified as maintenance classifies it.</summary>
+    public IReadOnlyList<StoredFamilyCounts> Count()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var counted = new List<StoredFamilyCounts>();
         foreach (var (name, family, handle) in _families)
         {
+            var counts = new StoredFamilyCounts(name, family.TtlSeconds);
             using var iterator = _database.NewIterator(handle);
             for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
             {
-                var key = iterator.Key();
-                if (StoreKey.TrySplit(key, out var idForm, out var sequence))
-                    yield return new StoredEntry(name, idForm.ToArray(), KeyEpoch.FromKey(family.Epoch, sequence), WithoutTtlSuffix(iterator.Value()));
+                counts.Entries++;
+                var value = WithoutTtlSuffix(iterator.GetValueSpan());
+                switch (StoredEntryClassifier.Classify(iterator.GetKeySpan(), value, now, out var events))
+                {
+                    case StoredEntryKind.Damaged:
+                        counts.Damaged++;
+                        break;
+                    case StoredEntryKind.LiveReferences or StoredEntryKind.ExpiredReferences:
+                        counts.References++;
+                        break;
+                    case StoredEntryKind.Expired:
+                        counts.ExpiredEvents += events;
+                        break;
+                    case StoredEntryKind.Live:
+                        CountLive(counts, iterator.GetKeySpan(), value, now);
+                        break;
+                }
+            }
+            counted.Add(counts);
+        }
+        return counted;
+    }
+
+    static void CountLive(StoredFamilyCounts counts, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long now)
+    {
+        StoreKey.TrySplit(key, out _, out var keySequence);
+        StoredEvents.TryOpen(value, keySequence, out var events, out _, out _);
+        while (events.TryNext(out _, out var eventValue))
+        {
+            StoredEventCodec.TryReadHeader(eventValue, out _, out var expiresAt);
+            if (expiresAt <= now)
+            {
+                counts.ExpiredEvents++;
+                continue;
+            }
+            counts.LiveEvents++;
+            if (StoredEventCodec.TryDecode(eventValue, out var logEvent))
+            {
+                counts.Oldest = counts.Oldest is { } oldest && oldest < logEvent!.Timestamp ? oldest : logEvent!.Timestamp;
+                counts.Newest = counts.Newest is { } newest && newest > logEvent.Timestamp ? newest : logEvent.Timestamp;
             }
         }
     }
@@ -92,5 +165,5 @@ internal sealed class ReadOnlyStore : IDisposable
 
     public void Dispose() => _database.Dispose();
 
-    static byte[] WithoutTtlSuffix(byte[] value) => value.Length >= TtlSuffixLength ? value[..^TtlSuffixLength] : [];
+    static ReadOnlySpan<byte> WithoutTtlSuffix(ReadOnlySpan<byte> value) => value.Length >= TtlSuffixLength ? value[..^TtlSuffixLength] : [];
 }

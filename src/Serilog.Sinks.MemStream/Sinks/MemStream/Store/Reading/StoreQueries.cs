@@ -48,11 +48,12 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>
-    /// The live events of one key prefix (an id's keys and nothing else): a correlation id's events, or,
-    /// with <paramref name="trace"/>, that trace's references followed to the events they name (and only
-    /// to events of that trace, whatever a damaged value says). Keys and the references in each are in
-    /// sequence order, so the scan starts at the first key above <paramref name="after"/> and stops at
-    /// the page's bound in each family. Values are decoded where RocksDB holds them, without a copy.
+    /// The live events of one key prefix (an id's keys and nothing else): a correlation id's groups, or,
+    /// with <paramref name="trace"/>, that trace's own groups and the groups its references name (only
+    /// their events of that trace, whatever a damaged value says). An id has one entry per write batch (a trace
+    /// two: its group and its references), keyed by its first event, so the scan starts at the last entry
+    /// that begins at or before the event after <paramref name="after"/> (a trace's, one more back), and stops
+    /// at the page's bound in each family. Values are decoded where RocksDB holds them, without a copy.
     /// </summary>
     static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<(ColumnFamilyHandle Handle, int Epoch)> families, byte[] prefix,
         System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, PageBound bound, int suffixBytes)
@@ -61,54 +62,69 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         // instead of reading on into the next id's block.
         var upperBound = (byte[])prefix.Clone();
         upperBound[^1]++;
-        var readOptions = new ReadOptions().SetIterateUpperBound(upperBound);
+        var readOptions = new ReadOptions().SetIterateLowerBound(prefix).SetIterateUpperBound(upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var perFamily = new List<List<PageBound.Sized>>();
+        var found = new List<PageBound.Sized>();
         foreach (var (family, epoch) in families)
         {
             if (KeyEpoch.AfterInKeys(epoch, after) is not { } afterInKeys)
                 continue; // the whole epoch lies at or before 'after'
-            var seekKey = StoreKey.Key(prefix, afterInKeys + 1);
-            var events = new List<PageBound.Sized>();
             var scan = bound.StartScan();
+            var filter = new EventFilter(epoch, afterInKeys, trace, minLevel, now);
             using var iterator = database.NewIterator(family, readOptions);
-            for (iterator.Seek(seekKey); iterator.Valid() && !scan.IsFull; iterator.Next())
+            iterator.SeekForPrev(StoreKey.Key(prefix, afterInKeys + 1));
+            if (trace is not null && iterator.Valid())
+                iterator.Prev();
+            if (!iterator.Valid())
+                iterator.Seek(prefix);
+            for (; iterator.Valid(); iterator.Next())
             {
-                if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var sequence))
+                if (!StoreKey.TryMatch(iterator.GetKeySpan(), prefix, out var keySequence))
                     continue; // another id that starts with this one and a colon
+                if (scan.StopsBefore(KeyEpoch.FromKey(epoch, keySequence)))
+                    break;
                 var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
-                if (trace is null)
+                if (trace is null || !StoredReference.TryRead(value, out _, out var references))
                 {
-                    if (sequence > afterInKeys)
-                        AddIfLive(events, ref scan, KeyEpoch.FromKey(epoch, sequence), value, trace, minLevel, now);
+                    filter.AddEvents(found, scan, keySequence, value);
                     continue;
                 }
-                if (!StoredReference.TryRead(value, out _, out var references))
-                    continue; // damaged: maintenance removes it
-                while (!scan.IsFull && StoredReference.TryReadItem(ref references, out var level, out var eventKey))
+                while (StoredReference.TryReadItem(ref references, out var level, out var entryKey))
                 {
-                    if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced) && referenced > afterInKeys
-                        && database.Get(eventKey.ToArray(), family) is { } referencedValue)
-                        AddIfLive(events, ref scan, KeyEpoch.FromKey(epoch, referenced), WithoutSuffix(referencedValue, suffixBytes), trace, minLevel, now);
+                    if (level >= minLevel && StoreKey.TrySplit(entryKey, out _, out var referenced)
+                        && database.Get(entryKey.ToArray(), family) is { } referencedValue)
+                        filter.AddEvents(found, scan, referenced, WithoutSuffix(referencedValue, suffixBytes));
                 }
             }
-            perFamily.Add(events);
         }
-        // The bound lives in unmanaged memory that the options free when they are finalized.
+        // The bounds live in unmanaged memory that the options free when they are finalized.
         GC.KeepAlive(readOptions);
 
-        // Each family is in write order already; events of several families (retention by level) are merged.
-        return perFamily.Count == 1 ? perFamily[0] : [.. perFamily.SelectMany(f => f).OrderBy(e => e.Event.Sequence)];
+        // A family's entries may interleave (a trace's), and families (retention by level, epochs) are merged.
+        found.Sort((a, b) => a.Event.Sequence.CompareTo(b.Event.Sequence));
+        return found;
     }
 
-    static void AddIfLive(List<PageBound.Sized> events, ref PageBound.Scan scan, long sequence, ReadOnlySpan<byte> value,
-        System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long now)
+    /// <summary>Which events of an entry a scan takes: after a sequence number, at or above a level, not expired, of the trace if one is given.</summary>
+    readonly struct EventFilter(int epoch, long afterInKeys, System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long now)
     {
-        if (StoredEventCodec.TryReadHeader(value, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
-            && StoredEventCodec.TryDecode(value, out var logEvent) && (trace is null || logEvent!.TraceId == trace))
+        public void AddEvents(List<PageBound.Sized> found, PageBound.Scan scan, long keySequence, ReadOnlySpan<byte> value)
         {
-            events.Add(new(new MemStreamStoredEvent(sequence, logEvent!), value.Length));
-            scan.Took(value.Length);
+            if (!StoredEvents.TryOpen(value, keySequence, out var events, out var highestLevel, out var latestExpiry)
+                || highestLevel < minLevel || latestExpiry <= now)
+                return;
+            while (events.TryNext(out var inKey, out var eventValue))
+            {
+                if (inKey > afterInKeys
+                    && StoredEventCodec.TryReadHeader(eventValue, out var level, out var expiresAt) && level >= minLevel && expiresAt > now
+                    && StoredEventCodec.TryDecode(eventValue, out var logEvent) && (trace is null || logEvent!.TraceId == trace)
+                    && scan.Wants(KeyEpoch.FromKey(epoch, inKey)))
+                {
+                    var sequence = KeyEpoch.FromKey(epoch, inKey);
+                    found.Add(new(new MemStreamStoredEvent(sequence, logEvent!), eventValue.Length));
+                    scan.Took(sequence, eventValue.Length);
+                }
+            }
         }
     }
 
@@ -127,15 +143,14 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 using var iterator = _database.Database.NewIterator(family, correlationKeysOnly);
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                 {
-                    var key = iterator.Key();
-                    var value = iterator.Value();
-                    if (!StoreKey.TrySplit(key, out var idForm, out _)
-                        || !StoredEventCodec.TryReadHeader(value, out _, out var expiresAt)
-                        || expiresAt <= now)
+                    if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence)
+                        || !StoredEvents.TryOpen(iterator.GetValueSpan(), keySequence, out var events, out _, out var latestExpiry)
+                        || latestExpiry <= now)
                         continue;
                     if (!StoreKey.IsShortened(idForm))
                         ids.Add(Encoding.UTF8.GetString(idForm));
-                    else if (StoredEventCodec.TryDecode(value, out var logEvent) && CorrelationIdText.Of(logEvent!, _settings.CorrelationIdProperty) is { } longId)
+                    else if (events.TryNext(out _, out var first) && StoredEventCodec.TryDecode(first, out var logEvent)
+                        && CorrelationIdText.Of(logEvent!, _settings.CorrelationIdProperty) is { } longId)
                         ids.Add(longId);
                 }
             }

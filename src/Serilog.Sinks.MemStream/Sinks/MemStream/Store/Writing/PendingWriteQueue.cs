@@ -8,6 +8,9 @@ namespace Serilog.Sinks.MemStream.Store;
 /// lock per event, shared with the writer, cost the worker more than encoding the event. An idle
 /// writer polls for 20 ms before it blocks, so a steady stream does not pay a wake-up per event, and a
 /// blocked writer is woken once. Anyone waiting for writes to land waits on the same monitor.
+/// While events keep coming, the writer takes a chunk at most every <see cref="GatherWindow"/> (unless it is full
+/// or someone waits for it to land): a request's events arrive over a millisecond or more, and the longer a
+/// chunk gathers, the more of an id's events share one RocksDB entry (<see cref="GroupedBatchWriter"/>).
 /// </summary>
 internal sealed class PendingWriteQueue(int limit)
 {
@@ -15,12 +18,15 @@ internal sealed class PendingWriteQueue(int limit)
     // The producer wakes a blocked writer; this timeout is only a safety net.
     static readonly TimeSpan WriterIdleCheck = TimeSpan.FromSeconds(1);
     const int PollsBeforeBlocking = 20;
+    static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(10);
     readonly ConcurrentQueue<PendingWrite> _queue = new();
     readonly WriteSlabs _slabs = new();
     readonly object _gate = new();
     long _enqueued;
     long _written;
     int _writerWaiting;
+    int _flushWaiters;
+    long _lastTake;
     volatile bool _closed;
 
     public int Limit { get; } = limit;
@@ -35,12 +41,12 @@ internal sealed class PendingWriteQueue(int limit)
     public bool IsClosed => _closed;
 
     /// <summary>Queues a copy of a key, value and trace-index key (or none). Only the producer calls this, after finding the queue not full.</summary>
-    public void Add(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey, StoreFamily family)
+    public void Add(long sequence, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ReadOnlySpan<byte> indexKey, StoreFamily family)
     {
         var (slab, offset) = _slabs.Copy(key, value, indexKey);
         // Counted first, so that a write taken and done at once never makes Pending negative.
         Volatile.Write(ref _enqueued, _enqueued + 1);
-        _queue.Enqueue(new PendingWrite(slab, offset, key.Length, value.Length, indexKey.Length, family));
+        _queue.Enqueue(new PendingWrite(sequence, slab, offset, key.Length, value.Length, indexKey.Length, family));
         // Enqueue is a full fence, as is the writer's announcement that it waits: one of the two sees the other.
         if (Volatile.Read(ref _writerWaiting) == 1 && Interlocked.Exchange(ref _writerWaiting, 0) == 1)
         {
@@ -58,9 +64,20 @@ internal sealed class PendingWriteQueue(int limit)
             var count = Math.Min(max, _queue.Count);
             if (count > 0)
             {
+                var gathered = System.Diagnostics.Stopwatch.GetElapsedTime(_lastTake);
+                if (count < max && gathered < GatherWindow && !_closed && Volatile.Read(ref _flushWaiters) == 0)
+                {
+                    lock (_gate)
+                    {
+                        if (!_closed && _flushWaiters == 0)
+                            Monitor.Wait(_gate, GatherWindow - gathered);
+                    }
+                    continue;
+                }
                 var chunk = new PendingWrite[count];
                 for (var i = 0; i < count; i++)
                     _queue.TryDequeue(out chunk[i]);
+                _lastTake = System.Diagnostics.Stopwatch.GetTimestamp();
                 return chunk;
             }
             if (polls++ < PollsBeforeBlocking && !_closed)
@@ -99,9 +116,19 @@ internal sealed class PendingWriteQueue(int limit)
     {
         lock (_gate)
         {
-            while (_written < target && canProgress())
-                Monitor.Wait(_gate, IdleCheck);
-            return _written >= target;
+            // Tells a gathering writer to take what it has now.
+            _flushWaiters++;
+            Monitor.PulseAll(_gate);
+            try
+            {
+                while (_written < target && canProgress())
+                    Monitor.Wait(_gate, IdleCheck);
+                return _written >= target;
+            }
+            finally
+            {
+                _flushWaiters--;
+            }
         }
     }
 
