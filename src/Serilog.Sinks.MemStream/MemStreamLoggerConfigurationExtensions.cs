@@ -4,6 +4,7 @@ using Serilog.Events;
 using Serilog.Formatting;
 using Serilog.Sinks.MemStream;
 using Serilog.Sinks.MemStream.Rendering;
+using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog;
 
@@ -36,6 +37,7 @@ public static class MemStreamLoggerConfigurationExtensions
     /// <param name="storeQueueLimit">The most events waiting to be written to the store; beyond it events are not stored, counted and reported to SelfLog. Default 100000.</param>
     /// <param name="moveDamagedStoreAside">When the store's files are damaged, move the directory aside (to <c>&lt;storePath&gt;.damaged-&lt;time&gt;</c>) and start a fresh store, instead of running in memory only; at opening, or when RocksDB finds the damage while the sink runs (queued events then go to the fresh store). Default false.</param>
     /// <param name="indexTraceId">Also keep, and find by its W3C trace id, every event logged inside an <c>Activity</c> (an ASP.NET Core request, for one), even without a correlation id. Default true. With false, only events with a correlation id are stored.</param>
+    /// <param name="storeMemoryBudget">The most memory, in bytes, the store's database keeps for its write buffers and block cache together (RocksDB's write buffer manager charged to one cache), shared by every sink of its path and set by the first that opens it. Default 16777216 (16 MiB), at least 4194304 (4 MiB).</param>
     /// <returns>Configuration object allowing method chaining.</returns>
     public static LoggerConfiguration MemStream(
         this LoggerSinkConfiguration writeTo,
@@ -55,7 +57,8 @@ public static class MemStreamLoggerConfigurationExtensions
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
         bool moveDamagedStoreAside = false,
-        bool indexTraceId = true)
+        bool indexTraceId = true,
+        long storeMemoryBudget = StoreMemory.DefaultBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(outputTemplate);
@@ -64,15 +67,15 @@ public static class MemStreamLoggerConfigurationExtensions
         if (formatProvider is not null and not System.Globalization.CultureInfo)
             formatter = new WorkerOnlyFormatter(formatter);
         return writeTo.MemStream(formatter, bufferSize, durable, storePath, retention, correlationIdProperty,
-            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId);
+            restrictedToMinimumLevel, levelSwitch, name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId, storeMemoryBudget);
     }
 
     /// <summary>
     /// Writes events to a MemStream sink that renders them with <paramref name="formatter"/>, for
     /// example <c>new CompactJsonFormatter()</c>; otherwise the same as the output-template overload.
     /// </summary>
-    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool)" path="/param"/>
-    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool)" path="/returns"/>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool, long)" path="/param"/>
+    /// <inheritdoc cref="MemStream(LoggerSinkConfiguration, string, int, bool, string?, TimeSpan?, string, LogEventLevel, LoggingLevelSwitch?, IFormatProvider?, string?, int, int, Dictionary{LogEventLevel, TimeSpan}?, TimeSpan?, int, bool, bool, long)" path="/returns"/>
     /// <param name="formatter">Renders each event to text. Serilog's formatters, Serilog.Expressions templates and CLEF may render on the logging threads when the sink's worker lags; any other formatter renders on the worker only.</param>
 #pragma warning disable CS1573 // The other parameters' docs come from the output-template overload through <inheritdoc>, which the compiler does not read.
     public static LoggerConfiguration MemStream(
@@ -92,13 +95,14 @@ public static class MemStreamLoggerConfigurationExtensions
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = MemStreamSinkOptions.DefaultStoreQueueLimit,
         bool moveDamagedStoreAside = false,
-        bool indexTraceId = true)
+        bool indexTraceId = true,
+        long storeMemoryBudget = StoreMemory.DefaultBudgetBytes)
     {
         ArgumentNullException.ThrowIfNull(writeTo);
         ArgumentNullException.ThrowIfNull(formatter);
         // MemStreamSinkOptions holds the defaults and validates every argument, naming the one it rejects.
         var options = new MemStreamSinkOptions(bufferSize, durable, storePath, retention, correlationIdProperty,
-            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId);
+            name, queueLimit, subscriberCapacity, retentionByLevel, maintenanceInterval, storeQueueLimit, moveDamagedStoreAside, indexTraceId, storeMemoryBudget);
         return writeTo.Sink(new MemStreamSink(options, formatter), restrictedToMinimumLevel, levelSwitch);
     }
 #pragma warning restore CS1573

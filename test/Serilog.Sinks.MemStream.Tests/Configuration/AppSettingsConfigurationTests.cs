@@ -112,6 +112,23 @@ public class AppSettingsConfigurationTests
         Assert.That(MemStream.Named(name).Query("r1").Single().RenderMessage(), Is.EqualTo("kept a week"));
     }
 
+    [Test]
+    public void TheStoreMemoryBudgetIsReadFromJsonAndSizesTheSharedCache()
+    {
+        var name = Some.UniqueName();
+        var storePath = _folder.Combine("store").Replace("\\", "/");
+        using var logger = LoggerFrom($$"""
+            { "Serilog": {
+                "Using": ["Serilog.Sinks.MemStream"],
+                "WriteTo": [ { "Name": "MemStream", "Args": { "name": "{{name}}", "storePath": "{{storePath}}", "storeMemoryBudget": 50331648 } } ] } }
+            """);
+
+        var database = ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).Database;
+        Assert.That(database.MemoryBudget, Is.EqualTo(48L * 1024 * 1024));
+        // RocksDB's own account of the block cache that every family's tables and memtables are charged to.
+        Assert.That(database.Database.GetProperty("rocksdb.block-cache-capacity"), Is.EqualTo((48L * 1024 * 1024).ToString()));
+    }
+
     [TestCase("false", 0)]
     [TestCase("true", 1)]
     public void IndexTraceIdIsReadFromJson(string value, int stored)
@@ -163,6 +180,8 @@ public class AppSettingsConfigurationTests
     [TestCase("name", "\" \"")]
     [TestCase("maintenanceInterval", "\"-00:01:00\"")]
     [TestCase("storeQueueLimit", "0")]
+    [TestCase("storeMemoryBudget", "4194303")]
+    [TestCase("storeMemoryBudget", "-1")]
     [TestCase("retentionByLevel", "{ \"Error\": \"-1.00:00:00\" }")]
     public void BadJsonArgumentsFailAtConfigurationTimeNamingTheArgument(string argument, string value)
     {

@@ -33,13 +33,17 @@ internal sealed class MemStreamSinkOptions
         TimeSpan? maintenanceInterval = null,
         int storeQueueLimit = DefaultStoreQueueLimit,
         bool moveDamagedStoreAside = false,
-        bool indexTraceId = true)
+        bool indexTraceId = true,
+        long storeMemoryBudget = StoreMemory.DefaultBudgetBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(queueLimit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(queueLimit, MaxQueueLimit);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(subscriberCapacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(storeQueueLimit);
+        if (storeMemoryBudget is < StoreMemory.MinBudgetBytes or > StoreMemory.MaxBudgetBytes)
+            throw new ArgumentOutOfRangeException(nameof(storeMemoryBudget), storeMemoryBudget,
+                $"The store's memory budget is in bytes, from {StoreMemory.MinBudgetBytes} (4 MiB) to {StoreMemory.MaxBudgetBytes} (64 GiB); the default is {StoreMemory.DefaultBudgetBytes} (16 MiB).");
         if (maintenanceInterval is { } interval && interval <= TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(maintenanceInterval), interval, "The maintenance interval must be a positive time span, such as \"01:00:00\".");
         foreach (var (level, levelRetention) in retentionByLevel ?? new Dictionary<LogEventLevel, TimeSpan>())
@@ -68,6 +72,7 @@ internal sealed class MemStreamSinkOptions
         StoreQueueLimit = storeQueueLimit;
         MoveDamagedStoreAside = moveDamagedStoreAside;
         IndexTraceId = indexTraceId;
+        StoreMemoryBudget = storeMemoryBudget;
     }
 
     public int BufferSize { get; }
@@ -96,6 +101,8 @@ internal sealed class MemStreamSinkOptions
 
     public bool IndexTraceId { get; }
 
+    public long StoreMemoryBudget { get; }
+
     /// <summary>The store's part of these settings, with the default path resolved.</summary>
     public StoreSettings StoreSettings() => new(
         StorePath ?? StoreDirectory.DefaultPath(),
@@ -105,5 +112,6 @@ internal sealed class MemStreamSinkOptions
         StoreQueueLimit,
         MaintenanceInterval,
         MoveDamagedStoreAside,
-        IndexTraceId);
+        IndexTraceId,
+        StoreMemoryBudget);
 }

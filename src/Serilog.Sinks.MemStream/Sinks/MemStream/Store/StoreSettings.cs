@@ -9,4 +9,5 @@ internal sealed record StoreSettings(
     int QueueLimit,
     TimeSpan MaintenanceInterval,
     bool MoveDamagedStoreAside = false,
-    bool IndexTraceId = true);
+    bool IndexTraceId = true,
+    long MemoryBudget = StoreMemory.DefaultBudgetBytes);

@@ -9,7 +9,8 @@ internal static class DatabaseRegistry
     static readonly object Gate = new();
     static readonly Dictionary<string, (SharedDatabase Database, int Users)> Open = new(StringComparer.Ordinal);
 
-    public static SharedDatabase Acquire(string path, bool moveDamagedStoreAside = false)
+    /// <summary>The database at <paramref name="path"/>, opened with <paramref name="memoryBudget"/> by its first user (later users share it as it is).</summary>
+    public static SharedDatabase Acquire(string path, bool moveDamagedStoreAside = false, long memoryBudget = StoreMemory.DefaultBudgetBytes)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         lock (Gate)
@@ -23,7 +24,7 @@ internal static class DatabaseRegistry
                 return entry.Database;
             }
 
-            var database = SharedDatabase.Open(fullPath);
+            var database = SharedDatabase.Open(fullPath, memoryBudget);
             database.MoveDamagedStoreAside = moveDamagedStoreAside;
             Open[fullPath] = (database, 1);
             return database;

@@ -11,18 +11,17 @@ namespace Serilog.Sinks.MemStream.Store;
 internal sealed class SharedDatabase : IDisposable
 {
     const string DefaultFamily = "default";
-    // After a disk-full error RocksDB resumes writing by itself only once the free space is at least
-    // the largest write buffer; RocksDB's 64 MB default would keep a nearly full disk failing for good.
-    const ulong WriteBufferBytes = 8 * 1024 * 1024;
+    readonly StoreMemory _memory;
     readonly ReaderWriterLockSlim _familiesLock = new(LockRecursionPolicy.SupportsRecursion);
     readonly HashSet<string> _familyNames;
 
     List<ColumnFamilyOptions> _familyOptions = [];
     int _generation;
 
-    SharedDatabase(string path)
+    SharedDatabase(string path, long memoryBudget)
     {
         Path = path;
+        _memory = new StoreMemory(memoryBudget);
         _familyNames = [];
         Database = null!;
     }
@@ -41,10 +40,21 @@ internal sealed class SharedDatabase : IDisposable
     /// <summary>The family that holds each sink's sequence number; it never expires.</summary>
     public ColumnFamilyHandle MetadataFamily => Database.GetDefaultColumnFamily();
 
-    public static SharedDatabase Open(string path)
+    /// <summary>The bytes of memory the database's write buffers and block cache share.</summary>
+    public long MemoryBudget => _memory.BudgetBytes;
+
+    public static SharedDatabase Open(string path, long memoryBudget)
     {
-        var shared = new SharedDatabase(path);
-        shared.OpenAt(path);
+        var shared = new SharedDatabase(path, memoryBudget);
+        try
+        {
+            shared.OpenAt(path);
+        }
+        catch
+        {
+            shared._memory.Dispose();
+            throw;
+        }
         return shared;
     }
 
@@ -113,8 +123,7 @@ internal sealed class SharedDatabase : IDisposable
 
     void OpenAt(string path)
     {
-        var options = new DbOptions()
-            .SetWriteBufferSize(WriteBufferBytes)
+        var options = _memory.Apply(new DbOptions())
             .SetCreateIfMissing(true)
             .SetCreateMissingColumnFamilies(true)
             .SetKeepLogFileNum(2);
@@ -198,6 +207,7 @@ internal sealed class SharedDatabase : IDisposable
         {
             if (!IsLost)
                 Database.Dispose();
+            _memory.Dispose();
         }
         finally
         {
@@ -206,8 +216,7 @@ internal sealed class SharedDatabase : IDisposable
         _familiesLock.Dispose();
     }
 
-    static ColumnFamilyOptions NewFamilyOptions() =>
-        new ColumnFamilyOptions().SetCompression(Compression.Lz4).SetWriteBufferSize(WriteBufferBytes);
+    ColumnFamilyOptions NewFamilyOptions() => _memory.Apply(new ColumnFamilyOptions().SetCompression(Compression.Lz4));
 
     sealed class ReadLock : IDisposable
     {

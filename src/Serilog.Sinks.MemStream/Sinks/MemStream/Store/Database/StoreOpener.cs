@@ -32,7 +32,7 @@ internal static class StoreOpener
     {
         try
         {
-            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside);
+            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside, settings.MemoryBudget);
         }
         catch (Exception ex) when (settings.MoveDamagedStoreAside && StoreFailure.IsDamage(ex))
         {
@@ -40,7 +40,7 @@ internal static class StoreOpener
             Directory.Move(settings.Path, aside);
             SelfLog.WriteLine("MemStream: the store at {0} was damaged ({1}); it was moved to {2} and a fresh store started", settings.Path, ex.Message, aside);
             StoreDirectory.Create(settings.Path);
-            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside);
+            return DatabaseRegistry.Acquire(settings.Path, settings.MoveDamagedStoreAside, settings.MemoryBudget);
         }
     }
 

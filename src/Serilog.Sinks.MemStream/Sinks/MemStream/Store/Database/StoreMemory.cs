@@ -1,0 +1,68 @@
+using RocksDbSharp;
+
+namespace Serilog.Sinks.MemStream.Store;
+
+/// <summary>
+/// One memory budget for a whole database, as RocksDB documents it: every family's memtables are charged,
+/// through one write buffer manager, to the one block cache that also holds the data, index and filter
+/// blocks, so memtables and cache together stay within <see cref="BudgetBytes"/>. Without it each family
+/// took an 8 MiB write buffer (two while one flushes), index and filter blocks lived outside any cache, and
+/// RocksDB's own 32 MiB block cache came on top. One flush and one compaction at a time, in the background.
+/// Lives as long as its database (and the fresh ones that replace a damaged one).
+/// </summary>
+internal sealed class StoreMemory : IDisposable
+{
+    /// <summary>The smallest budget that leaves each family a useful write buffer.</summary>
+    public const long MinBudgetBytes = 4 * 1024 * 1024;
+
+    /// <summary>The default: 16 MiB.</summary>
+    public const long DefaultBudgetBytes = 16 * 1024 * 1024;
+
+    /// <summary>The largest budget taken: beyond it RocksDB's own limits and the machine's memory decide anyway.</summary>
+    public const long MaxBudgetBytes = 64L * 1024 * 1024 * 1024;
+
+    // A memtable larger than this gains nothing for log-sized writes, and after a disk-full error RocksDB
+    // resumes only once the free space is at least the largest write buffer.
+    const long MaxWriteBufferBytes = 8 * 1024 * 1024;
+
+    readonly Cache _cache;
+    readonly IntPtr _writeBufferManager;
+
+    public StoreMemory(long budgetBytes)
+    {
+        BudgetBytes = budgetBytes;
+        _cache = Cache.CreateLru((ulong)budgetBytes);
+        // Half the budget for memtables, charged to the cache; no stall: the writer is off the app's threads anyway.
+        _writeBufferManager = Native.Instance.rocksdb_write_buffer_manager_create_with_cache((UIntPtr)(ulong)(budgetBytes / 2), _cache.Handle, 0);
+        WriteBufferBytes = (ulong)Math.Min(MaxWriteBufferBytes, budgetBytes / 4);
+    }
+
+    public long BudgetBytes { get; }
+
+    /// <summary>One family's memtable size: a quarter of the budget, at most 8 MiB.</summary>
+    public ulong WriteBufferBytes { get; }
+
+    /// <summary>The database's options: the shared write buffer manager, one flush and one compaction at a time.</summary>
+    public DbOptions Apply(DbOptions options)
+    {
+        Native.Instance.rocksdb_options_set_write_buffer_manager(options.Handle, _writeBufferManager);
+        Native.Instance.rocksdb_options_set_max_background_jobs(options.Handle, 2);
+        return options.SetWriteBufferSize(WriteBufferBytes);
+    }
+
+    /// <summary>A family's options: its write buffer and tables whose blocks, index and filters all live in the shared cache.</summary>
+    public ColumnFamilyOptions Apply(ColumnFamilyOptions options)
+    {
+        var tables = new BlockBasedTableOptions()
+            .SetBlockCache(_cache)
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetPinL0FilterAndIndexBlocksInCache(true);
+        return options.SetWriteBufferSize(WriteBufferBytes).SetBlockBasedTableFactory(tables);
+    }
+
+    public void Dispose()
+    {
+        Native.Instance.rocksdb_write_buffer_manager_destroy(_writeBufferManager);
+        GC.KeepAlive(_cache);
+    }
+}
