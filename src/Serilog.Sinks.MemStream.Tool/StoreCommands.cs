@@ -52,11 +52,11 @@ static class StoreCommands
         using var store = Open(storePath, sinkName);
         var families = store.Count();
         console.MarkupLine($"Store [bold]{Markup.Escape(store.Path)}[/]: {store.SizeOnDisk():N0} bytes on disk");
-        var table = new Table().AddColumns("Family", "Retention", "Live events", "Expired (awaiting compaction)", "Undecodable entries", "Trace references", "Entries");
+        var table = new Table().AddColumns("Family", "Retention", "Live events", "Expired (awaiting compaction)", "Undecodable entries", "Index entries", "Entries");
         foreach (var family in families)
         {
             table.AddRow(Markup.Escape(family.Name), TimeSpan.FromSeconds(family.TtlSeconds).ToString(), family.LiveEvents.ToString(), family.ExpiredEvents.ToString(),
-                family.Damaged.ToString(), family.References.ToString(), family.Entries.ToString());
+                family.Damaged.ToString(), family.IndexEntries.ToString(), family.Entries.ToString());
         }
         console.Write(table);
         var oldest = families.Select(f => f.Oldest).Where(t => t is not null).Min();

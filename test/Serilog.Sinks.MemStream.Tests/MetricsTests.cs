@@ -55,7 +55,7 @@ public class MetricsTests
             sink.Log("m", $"stored {i}");
         sink.Facade.Flush();
         sink.Store.Database.Database.Put(Serilog.Sinks.MemStream.Store.StoreKey.Key(Serilog.Sinks.MemStream.Store.StoreKey.Prefix("m"), 999), new byte[] { 1, 2, 3 },
-            sink.Store.Database.Family(new(86_400, 0), sink.Name));
+            sink.Store.Database.Family(new(86_400, 0), sink.Name).Index);
         sink.Store.RunMaintenance();
 
         Assert.That(metrics.Total("memstream.store.events.stored"), Is.EqualTo(20));

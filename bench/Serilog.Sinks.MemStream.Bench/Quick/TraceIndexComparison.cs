@@ -74,7 +74,11 @@ internal static class TraceIndexComparison
         var database = Compactions.DatabaseOf(name);
         database.CompactRange((byte[]?)null, null);
         foreach (var family in ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).Database.FamiliesOf(name))
-            database.CompactRange((byte[]?)null, null, family.Handle);
+        {
+            database.CompactRange((byte[]?)null, null, family.Index);
+            if (family.Log is { } log)
+                database.CompactRange((byte[]?)null, null, log);
+        }
         Compactions.WaitUntilSettled(database, TimeSpan.FromSeconds(20));
         var bytes = new DirectoryInfo(directory.Path).EnumerateFiles("*.sst").Sum(f => f.Length);
 

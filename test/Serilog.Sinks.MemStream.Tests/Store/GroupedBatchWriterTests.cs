@@ -6,7 +6,7 @@ using Serilog.Sinks.MemStream.Tests.Support;
 
 namespace Serilog.Sinks.MemStream.Tests.Store;
 
-/// <summary>The writer's grouping, on one chunk of writes into a real RocksDB: one group per id and family, one reference entry per trace and family.</summary>
+/// <summary>The writer's grouping, on one chunk of writes into a real RocksDB: one logged group per id and family, indexed by a pointer or a trace's references.</summary>
 public class GroupedBatchWriterTests
 {
     static readonly ActivityTraceId First = ActivityTraceId.CreateRandom();
@@ -21,36 +21,41 @@ public class GroupedBatchWriterTests
     ];
 
     [Test]
-    public void AChunkGetsOneGroupPerIdAndFamilyAndOneReferenceEntryPerTraceAndFamily()
+    public void AChunkGetsOneLoggedGroupPerIdAndFamilyAPointerPerCorrelationIdAndOneReferenceEntryPerTrace()
     {
         using var folder = new TempFolder();
-        var families = new ColumnFamilies { { "short", new ColumnFamilyOptions() }, { "long", new ColumnFamilyOptions() } };
+        var names = new[] { "short", "short-log", "long", "long-log" };
+        var families = new ColumnFamilies();
+        foreach (var name in names)
+            families.Add(name, new ColumnFamilyOptions());
         using var database = RocksDb.Open(new DbOptions().SetCreateIfMissing().SetCreateMissingColumnFamilies(), folder.Path, families);
-        var (shortFamily, longFamily) = (database.GetColumnFamily("short"), database.GetColumnFamily("long"));
+        var (shortFamily, longFamily) = (new FamilyHandles(database.GetColumnFamily("short"), database.GetColumnFamily("short-log")),
+            new FamilyHandles(database.GetColumnFamily("long"), database.GetColumnFamily("long-log")));
 
         using (var batch = new WriteBatch())
         {
             var entries = new GroupedBatchWriter().AddTo(batch, Chunk(),
-                new Dictionary<StoreFamily, ColumnFamilyHandle> { [new(60, 0)] = shortFamily, [new(3600, 0)] = longFamily });
-            // Groups: a, b, c, First's own, Second's own (short); a (long). References: First, Second (short); First (long).
-            Assert.That(entries, Is.EqualTo(9));
-            Assert.That(batch.Count(), Is.EqualTo(9));
+                new Dictionary<StoreFamily, FamilyHandles> { [new(60, 0)] = shortFamily, [new(3600, 0)] = longFamily });
+            // Groups: a, Second's own, b, First's own, c (short); a (long). Pointers: a, b, c, a. References: First (short and long), Second.
+            Assert.That(entries, Is.EqualTo(13));
+            Assert.That(batch.Count(), Is.EqualTo(13));
             database.Write(batch);
         }
 
-        Assert.That(Groups(database, shortFamily, StoreKey.Prefix("a")), Is.EqualTo(new[] { (1L, new[] { 1L, 7, 8 }) }));
-        Assert.That(Groups(database, longFamily, StoreKey.Prefix("a")), Is.EqualTo(new[] { (5L, new[] { 5L }) }));
-        Assert.That(Groups(database, shortFamily, StoreKey.Prefix("b")), Is.EqualTo(new[] { (3L, new[] { 3L }) }));
-        // A trace's events with no correlation id are grouped under the trace; its references name the groups of the others once each.
-        Assert.That(Groups(database, shortFamily, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (4L, new[] { 4L }) }));
-        Assert.That(References(database, shortFamily, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (1L, new[] { (1L, LogEventLevel.Information) }) }));
-        Assert.That(References(database, longFamily, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error) }) }));
-        Assert.That(Groups(database, shortFamily, StoreKey.TracePrefix(Second)), Is.EqualTo(new[] { (2L, new[] { 2L, 9 }) }));
-        Assert.That(References(database, shortFamily, StoreKey.TracePrefix(Second)),
-            Is.EqualTo(new[] { (6L, new[] { (6L, LogEventLevel.Information), (1L, LogEventLevel.Warning) }) }));
+        Assert.That(Log(database, shortFamily.Log), Is.EqualTo(new[] { (1L, new[] { 1L, 7, 8 }), (2L, new[] { 2L, 9 }), (3L, new[] { 3L }), (4L, new[] { 4L }), (6L, new[] { 6L }) }));
+        Assert.That(Log(database, longFamily.Log), Is.EqualTo(new[] { (5L, new[] { 5L }) }));
+        Assert.That(Pointers(database, shortFamily.Index, StoreKey.Prefix("a")), Is.EqualTo(new[] { (1L, LogEventLevel.Warning) }));
+        Assert.That(Pointers(database, longFamily.Index, StoreKey.Prefix("a")), Is.EqualTo(new[] { (5L, LogEventLevel.Error) }));
+        Assert.That(Pointers(database, shortFamily.Index, StoreKey.Prefix("b")), Is.EqualTo(new[] { (3L, LogEventLevel.Information) }));
+        // A trace's events with no correlation id are grouped under the trace, and only its references name the group.
+        Assert.That(References(database, shortFamily.Index, StoreKey.TracePrefix(First)),
+            Is.EqualTo(new[] { (1L, new[] { (1L, LogEventLevel.Information), (4L, LogEventLevel.Information) }) }));
+        Assert.That(References(database, longFamily.Index, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error) }) }));
+        Assert.That(References(database, shortFamily.Index, StoreKey.TracePrefix(Second)),
+            Is.EqualTo(new[] { (2L, new[] { (2L, LogEventLevel.Information), (6L, LogEventLevel.Information), (1L, LogEventLevel.Warning) }) }));
     }
 
-    /// <summary>The writes as the store queues them: correlated events under their id (trace in the index key), the others under their trace.</summary>
+    /// <summary>The writes as RocksEventStore.Add queues them: under the correlation id or else the trace, with the trace (if any) as the index key.</summary>
     static PendingWrite[] Chunk()
     {
         var queue = new PendingWriteQueue(100);
@@ -59,7 +64,7 @@ public class GroupedBatchWriterTests
         foreach (var (sequence, trace, ttl, correlationId) in Writes)
         {
             var keyLength = correlationId is null ? StoreKey.WriteTrace(key, trace!.Value, sequence) : StoreKey.Write(key, correlationId, sequence);
-            var indexKeyLength = trace is { } t && correlationId is not null ? StoreKey.WriteTrace(indexKey, t, sequence) : 0;
+            var indexKeyLength = trace is { } t ? StoreKey.WriteTrace(indexKey, t, sequence) : 0;
             var level = ttl == 3600 ? LogEventLevel.Error : sequence == 8 ? LogEventLevel.Warning : LogEventLevel.Information;
             var value = StoredEventCodec.Encode(Some.Event(level: level), DateTimeOffset.UtcNow.AddSeconds(ttl));
             queue.Add(sequence, key[..keyLength], value, indexKey[..indexKeyLength], new StoreFamily(ttl, 0));
@@ -67,42 +72,52 @@ public class GroupedBatchWriterTests
         return queue.Take(100)!;
     }
 
-    /// <summary>Each group under the prefix: its key's sequence number and those of its events, every one of which decodes.</summary>
-    static List<(long Key, long[] Events)> Groups(RocksDb database, ColumnFamilyHandle family, byte[] prefix) =>
-        Entries(database, family, prefix, (keySequence, value) =>
+    /// <summary>Each group in a log family: its key's sequence number and those of its events, every one of which decodes.</summary>
+    static List<(long Key, long[] Events)> Log(RocksDb database, ColumnFamilyHandle log)
+    {
+        var groups = new List<(long, long[])>();
+        using var iterator = database.NewIterator(log);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
         {
-            Assert.That(StoredGroup.IsWellFormed(value), "a well-formed group");
-            Assert.That(StoredEvents.TryOpen(value, keySequence, out var events, out _, out _));
+            Assert.That(StoreKey.TryParseLogKey(iterator.Key(), out var keySequence), "a log key");
+            Assert.That(StoredGroup.IsWellFormed(iterator.Value()), "a well-formed group");
+            Assert.That(StoredEvents.TryOpen(iterator.Value(), keySequence, out var events, out _, out _));
             var sequences = new List<long>();
             while (events.TryNext(out var sequence, out _))
                 sequences.Add(sequence);
-            return sequences.ToArray();
-        }, isGroup: true);
+            groups.Add((keySequence, sequences.ToArray()));
+        }
+        return groups;
+    }
+
+    /// <summary>Each pointer under the prefix: its key's sequence number (its group's) and the group's highest level.</summary>
+    static List<(long Key, LogEventLevel Level)> Pointers(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+        Entries(database, index, prefix, (keySequence, value) =>
+        {
+            Assert.That(GroupPointer.TryRead(value, out var level, out _), "a pointer");
+            return level;
+        });
 
     /// <summary>Each reference entry under the prefix: its key's sequence number and the groups it names, with their level.</summary>
-    static List<(long Key, (long Group, LogEventLevel Level)[] Groups)> References(RocksDb database, ColumnFamilyHandle family, byte[] prefix) =>
-        Entries(database, family, prefix, (keySequence, value) =>
+    static List<(long Key, (long Group, LogEventLevel Level)[] Groups)> References(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+        Entries(database, index, prefix, (keySequence, value) =>
         {
-            Assert.That(StoredReference.TryRead(value, out _, out var items));
+            Assert.That(GroupReferences.TryRead(value, out _, out var items));
             var groups = new List<(long, LogEventLevel)>();
-            while (StoredReference.TryReadItem(ref items, out var level, out var groupKey))
-            {
-                Assert.That(StoreKey.TrySplit(groupKey, out _, out var sequence));
-                groups.Add((sequence, level));
-            }
+            while (GroupReferences.TryReadItem(ref items, out var level, out var groupSequence))
+                groups.Add((groupSequence, level));
             Assert.That(items.IsEmpty, "every item read");
             return groups.ToArray();
-        }, isGroup: false);
+        });
 
-    static List<(long, T)> Entries<T>(RocksDb database, ColumnFamilyHandle family, byte[] prefix, Func<long, byte[], T> read, bool isGroup)
+    static List<(long, T)> Entries<T>(RocksDb database, ColumnFamilyHandle family, byte[] prefix, Func<long, byte[], T> read)
     {
         var entries = new List<(long, T)>();
         using var iterator = database.NewIterator(family);
         for (iterator.Seek(prefix); iterator.Valid() && iterator.Key().AsSpan().StartsWith(prefix); iterator.Next())
         {
             Assert.That(StoreKey.TryMatch(iterator.Key(), prefix, out var keySequence));
-            if (StoredGroup.IsGroup(iterator.Value()) == isGroup)
-                entries.Add((keySequence, read(keySequence, iterator.Value())));
+            entries.Add((keySequence, read(keySequence, iterator.Value())));
         }
         return entries;
     }

@@ -102,7 +102,7 @@ public class GroupedStoreTests
     static void WriteFormatOneEntries(StoreSink sink, ActivityTraceId trace)
     {
         var database = sink.Store.Database;
-        var family = database.Family(new StoreFamily(86_400, 0), sink.Name);
+        var family = database.Family(new StoreFamily(86_400, 0), sink.Name).Index;
         var expires = DateTimeOffset.UtcNow.AddDays(1);
         var firstKey = StoreKey.Key(StoreKey.Prefix("old"), 1);
         var uncorrelatedKey = Encoding.UTF8.GetBytes("?event:0000000002");

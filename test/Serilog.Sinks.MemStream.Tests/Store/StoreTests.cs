@@ -144,7 +144,7 @@ public class StoreTests
         sink.Log("r", "fatal", LogEventLevel.Fatal);
         sink.Facade.Flush();
 
-        var counts = sink.Store.Database.FamiliesOf(sink.Name).ToDictionary(f => f.Name, f => CountEntries(sink.Store.Database, f.Handle));
+        var counts = sink.Store.Database.FamiliesOf(sink.Name).ToDictionary(f => f.Name, f => CountEntries(sink.Store.Database, f.Index));
         Assert.That(counts, Is.EquivalentTo(new Dictionary<string, int>
         {
             [FamilyName.For(new(86_400, 0), sink.Name)] = 1,
@@ -178,7 +178,7 @@ public class StoreTests
         using var sink = StoreSink.Open(_folder.Path);
         sink.Log("damaged", "good before");
         sink.Facade.Flush();
-        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name);
+        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name).Index;
         var prefix = StoreKey.Prefix("damaged");
         sink.Store.Database.Database.Put(StoreKey.Key(prefix, 1_000), Encoding.UTF8.GetBytes("not an event at all"), family);
         var truncated = StoredEventCodec.Encode(Some.Event(), DateTimeOffset.UtcNow.AddHours(1))[..20];

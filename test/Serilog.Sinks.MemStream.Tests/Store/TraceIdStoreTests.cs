@@ -194,8 +194,8 @@ public class TraceIdStoreTests
         var database = sink.Store.Database;
         var family = database.Family(new(86_400, 0), sink.Name);
         var first = sink.Facade.QueryPage("c")[0].Sequence;
-        database.Database.Remove(StoreKey.Key(StoreKey.Prefix("c"), first), family);
-        database.Database.Put(StoreKey.Key(StoreKey.TracePrefix(trace), first + 100), new byte[] { 2, 2, 0, 0 }, family);
+        database.Database.Remove(StoreKey.LogKey(first), family.Log);
+        database.Database.Put(StoreKey.Key(StoreKey.TracePrefix(trace), first + 100), new byte[] { 2, 2, 0, 0 }, family.Index);
 
         Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "still here" }));
         var report = sink.Store.RunMaintenance();
@@ -263,8 +263,9 @@ public class TraceIdStoreTests
         var other = InTrace(() => sink.Log("d", "another trace's"));
         sink.Facade.Flush();
         var database = sink.Store.Database.Database;
-        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name);
-        var stranger = StoreKey.Key(StoreKey.Prefix("d"), sink.Facade.QueryPage("d")[0].Sequence);
+        var family = sink.Store.Database.Family(new(86_400, 0), sink.Name).Index;
+        var strangerSequence = sink.Facade.QueryPage("d")[0].Sequence;
+        var stranger = StoreKey.Key(StoreKey.Prefix("d"), strangerSequence);
         byte[] Entry(params byte[][] items) => [2, 0, .. BitConverter.GetBytes(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()), .. items.SelectMany(i => i)];
         byte[] Item(byte level, byte[] key) => [level, (byte)key.Length, (byte)(key.Length >> 8), .. key];
         var prefix = StoreKey.TracePrefix(trace);
@@ -272,6 +273,8 @@ public class TraceIdStoreTests
         database.Put(StoreKey.Key(prefix, 9_001), Entry([2, 0xFF, 0x7F, .. stranger]), family);            // a key longer than the value
         database.Put(StoreKey.Key(prefix, 9_002), Entry(Item(2, stranger)), family);                       // well formed, but another trace's event
         database.Put(StoreKey.Key(StoreKey.Prefix("c"), 9_003), Entry(Item(2, stranger)), family);         // a reference where an event belongs
+        byte[] GroupEntry(params byte[] items) => [5, 0, .. BitConverter.GetBytes(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds()), .. items];
+        database.Put(StoreKey.Key(prefix, 9_004), GroupEntry(2, (byte)strangerSequence), family);              // format 2: well formed, but another trace's group
 
         Assert.That(sink.Messages(trace.ToHexString()), Is.EqualTo(new[] { "mine" }));
         Assert.That(sink.Messages("c"), Is.EqualTo(new[] { "mine" }));
@@ -306,9 +309,11 @@ public class TraceIdStoreTests
         Assert.That(ids.Printed, Does.Contain("order-9").And.Contain("1 correlation ids"));
         Assert.That(ids.Printed, Does.Not.Contain(trace.ToHexString()));
         Assert.That(stats.ExitCode, Is.Zero, stats.Error);
-        Assert.That(stats.Printed, Does.Contain("Trace references"));
+        Assert.That(stats.Printed, Does.Contain("Index entries"));
         var row = stats.Printed.Split('\n').Single(line => line.Contains("ttl-86400s", StringComparison.Ordinal)).Split('│').Select(c => c.Trim()).Where(c => c.Length > 0).ToList();
         Assert.That(row[^5..^2], Is.EqualTo(new[] { "2", "0", "0" }), "live events (one under its correlation id, one under its trace), expired, undecodable");
-        Assert.That(row[^2..], Is.EqualTo(new[] { "1", "3" }), "one trace reference (to the correlation id's group); entries: two groups and the reference");
+        var (index, entries) = (int.Parse(row[^2]), int.Parse(row[^1]));
+        Assert.That(index, Is.InRange(2, 3), "the correlation id's pointer and the trace's references, one entry per write batch its two events went in");
+        Assert.That(entries, Is.EqualTo(index + 2), "the index entries and the two groups in the log");
     }
 }

@@ -29,7 +29,7 @@ internal sealed class RocksEventStore : IEventStore
     readonly StoreMaintenance _maintenance;
     readonly StoreQueries _queries;
     readonly GroupedBatchWriter _groups = new();
-    Dictionary<StoreFamily, ColumnFamilyHandle> _families;
+    Dictionary<StoreFamily, FamilyHandles> _families;
     int _familiesGeneration;
     readonly KeyValuePair<string, object?> _sinkTag;
     long _highestSequence;
@@ -65,7 +65,7 @@ internal sealed class RocksEventStore : IEventStore
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = $"MemStream store writer ({settings.SinkName ?? "default"})" };
         _writer.Start();
         _queries = new StoreQueries(database, settings);
-        _maintenance = new StoreMaintenance(database, settings, () => KeyEpoch.Of(Volatile.Read(ref _highestSequence) + 1));
+        _maintenance = new StoreMaintenance(database, settings, () => KeyEpoch.Of(Volatile.Read(ref _highestSequence) + 1), DamageFound);
     }
 
     public long LastSequence { get; }
@@ -74,9 +74,9 @@ internal sealed class RocksEventStore : IEventStore
 
     /// <summary>
     /// Queues the event's write if it has a correlation id or a trace id to be indexed. An event is kept
-    /// once, under its correlation id or, without one, under its trace id; with both, its trace id (if
-    /// indexed) gets a <see cref="StoredReference"/> to it. The writer groups a chunk's events by those keys
-    /// (<see cref="GroupedBatchWriter"/>). Called only by the sink's worker.
+    /// once, in a group of its correlation id or, without one, of its trace id; its trace id (if indexed) gets a
+    /// reference to that group. The writer groups a chunk's events by those keys (<see cref="GroupedBatchWriter"/>).
+    /// Called only by the sink's worker.
     /// </summary>
     public void Add(MemStreamEvent memStreamEvent)
     {
@@ -119,7 +119,11 @@ internal sealed class RocksEventStore : IEventStore
                 indexKeyLength = StoreKey.WriteTrace(indexKey, indexed, sequence);
         }
         else
-            keyLength = StoreKey.WriteTrace(key, traceId!.Value, sequence);
+        {
+            // Grouped under the trace, and found through the trace's references like the trace's other events.
+            keyLength = indexKeyLength = StoreKey.WriteTrace(key, traceId!.Value, sequence);
+            key[..keyLength].CopyTo(indexKey);
+        }
         var value = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UtcNow.AddSeconds(ttl));
         _pending.Add(sequence, key[..keyLength], value, indexKey[..indexKeyLength], family);
     }
@@ -244,6 +248,13 @@ internal sealed class RocksEventStore : IEventStore
         }
     }
 
+    /// <summary>Damage that a read found (maintenance): as when a write finds it, start afresh if a sink opted in, else give the store up.</summary>
+    void DamageFound(Exception damage)
+    {
+        if (!_database.StartFresh(_database.Generation, damage))
+            GiveUp([], damage);
+    }
+
     void GiveUp(PendingWrite[] chunk, Exception failure)
     {
         Interlocked.Add(ref _writeFailures, chunk.Length);
@@ -271,7 +282,9 @@ internal sealed class RocksEventStore : IEventStore
                     return new StoreLostException(_database.Path);
                 if (_familiesGeneration != generation)
                 {
-                    _families = _families.Keys.ToDictionary(family => family, family => _database.Database.GetColumnFamily(FamilyName.For(family, _settings.SinkName)));
+                    _families = _families.Keys.ToDictionary(family => family, family => new FamilyHandles(
+                        _database.Database.GetColumnFamily(FamilyName.For(family, _settings.SinkName)),
+                        _database.Database.GetColumnFamily(FamilyName.ForLog(family, _settings.SinkName))));
                     _familiesGeneration = generation;
                 }
                 _groups.AddTo(batch, chunk, _families);
@@ -299,7 +312,7 @@ internal sealed class RocksEventStore : IEventStore
         {
             if (_families.ContainsKey(pending.Family))
                 continue;
-            _families = new Dictionary<StoreFamily, ColumnFamilyHandle>(_families) { [pending.Family] = _database.Family(pending.Family, _settings.SinkName) };
+            _families = new Dictionary<StoreFamily, FamilyHandles>(_families) { [pending.Family] = _database.Family(pending.Family, _settings.SinkName) };
             SelfLog.WriteLine("MemStream (debug): the store at {0} began key epoch {1} (sequence numbers above {2})",
                 _database.Path, pending.Family.Epoch, pending.Family.Epoch * KeyEpoch.Length);
         }

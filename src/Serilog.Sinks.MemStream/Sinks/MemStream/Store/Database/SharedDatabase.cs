@@ -130,7 +130,7 @@ internal sealed class SharedDatabase : IDisposable
 
         // A fresh store gets the families of the one it replaces, so every sink finds its families by name.
         var existing = RocksDb.TryListColumnFamilies(options, path, out var names) ? names : [DefaultFamily, .. _familyNames];
-        var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var family, out _) ? family.TtlSeconds : 0)).ToList();
+        var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var family, out _, out _) ? family.TtlSeconds : 0)).ToList();
         if (!existing.Contains(DefaultFamily))
             families.Insert(0, (DefaultFamily, NewFamilyOptions(), 0));
 
@@ -142,11 +142,12 @@ internal sealed class SharedDatabase : IDisposable
 
     public IDisposable Reading() => new ReadLock(_familiesLock);
 
-    /// <summary>The family for this TTL and epoch and sink, created if it does not exist.</summary>
-    public ColumnFamilyHandle Family(StoreFamily family, string? sinkName)
+    /// <summary>The index and log families for this TTL and epoch and sink, created if they do not exist.</summary>
+    public FamilyHandles Family(StoreFamily family, string? sinkName) =>
+        new(Create(FamilyName.For(family, sinkName), family.TtlSeconds), Create(FamilyName.ForLog(family, sinkName), family.TtlSeconds));
+
+    ColumnFamilyHandle Create(string name, int ttlSeconds)
     {
-        var ttlSeconds = family.TtlSeconds;
-        var name = FamilyName.For(family, sinkName);
         using (Reading())
         {
             if (Database.TryGetColumnFamily(name, out var existing))
@@ -170,28 +171,34 @@ internal sealed class SharedDatabase : IDisposable
         }
     }
 
-    /// <summary>The families of one sink, current and left over from earlier configurations and epochs.</summary>
-    public List<(string Name, ColumnFamilyHandle Handle, StoreFamily Family)> FamiliesOf(string? sinkName)
+    /// <summary>The families of one sink, current and left over from earlier configurations and epochs, each with its log family if it has one.</summary>
+    public List<OpenFamily> FamiliesOf(string? sinkName)
     {
         using (Reading())
         {
-            var result = new List<(string, ColumnFamilyHandle, StoreFamily)>();
+            var result = new List<OpenFamily>();
             foreach (var name in _familyNames)
             {
                 if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName && Database.TryGetColumnFamily(name, out var handle))
-                    result.Add((name, handle, family));
+                    result.Add(new OpenFamily(name, family, handle, Database.TryGetColumnFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
             }
             return result;
         }
     }
 
-    public void Drop(string familyName)
+    /// <summary>Drops a sink's family and its log family.</summary>
+    public void Drop(OpenFamily family, string? sinkName)
     {
         _familiesLock.EnterWriteLock();
         try
         {
-            TtlDatabase.DropFamily(Database, familyName);
-            _familyNames.Remove(familyName);
+            foreach (var name in new[] { family.Name, FamilyName.ForLog(family.Family, sinkName) })
+            {
+                if (!_familyNames.Contains(name))
+                    continue;
+                TtlDatabase.DropFamily(Database, name);
+                _familyNames.Remove(name);
+            }
         }
         finally
         {

@@ -111,6 +111,28 @@ internal static class StoreKey
         return key;
     }
 
+    /// <summary>The key of a group in a log family: its first event's sequence number, ten digits, so the log is written in key order.</summary>
+    public static byte[] LogKey(long sequence)
+    {
+        var key = new byte[SequenceDigits];
+        WriteSequence(key, sequence);
+        return key;
+    }
+
+    /// <summary>Writes <see cref="LogKey"/> into <paramref name="destination"/>; returns its length.</summary>
+    public static int WriteLogKey(Span<byte> destination, long sequence)
+    {
+        WriteSequence(destination, sequence);
+        return SequenceDigits;
+    }
+
+    /// <summary>True when <paramref name="key"/> is a log family's key, with its sequence number.</summary>
+    public static bool TryParseLogKey(ReadOnlySpan<byte> key, out long sequence)
+    {
+        sequence = 0;
+        return key.Length == SequenceDigits && TryParseSequence(key, out sequence);
+    }
+
     static void WriteSequence(Span<byte> target, long sequence) =>
         Utf8Formatter.TryFormat(sequence, target, out _, new System.Buffers.StandardFormat('D', SequenceDigits));
 

@@ -4,10 +4,11 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// The value of a group (format 2): the events of one id that one write batch stored, in sequence order,
-/// under the key of the first of them. One RocksDB entry per id per batch instead of one per event is
-/// what makes the store cheap: RocksDB's cost (memtable inserts, flushes, compaction, the TTL filter)
-/// goes by entries as much as by bytes. The header is laid out like an event's: kind 3 where an event has
+/// The value of a group (format 2): the events of one id that one write batch stored, in sequence order, in
+/// the log family under the first one's sequence number (<see cref="StoreKey.LogKey"/>); the id's index entry
+/// (<see cref="GroupPointer"/>) or its trace's (<see cref="GroupReferences"/>) point to it. One entry per id per batch
+/// instead of one per event, in a family written in key order, is what makes the store cheap: RocksDB moves such
+/// files down its levels without rewriting them, so compaction works on the small index alone. The header is laid out like an event's: kind 3 where an event has
 /// its format version, 1; the highest level of the events, so a level filter skips a group without reading
 /// it; the latest expiry of the events, which maintenance counts by. Then each event: its sequence number
 /// less the key's and its length (7-bit varints), and the event as <see cref="StoredEventCodec"/> encodes
@@ -16,10 +17,9 @@ namespace Serilog.Sinks.MemStream.Store;
 internal static class StoredGroup
 {
     const byte Kind = 3;
-    const int MaxVarintBytes = 10;
 
     /// <summary>The most bytes an event of this length takes in a group.</summary>
-    public static int MaxItemLength(int eventLength) => 2 * MaxVarintBytes + eventLength;
+    public static int MaxItemLength(int eventLength) => 2 * Varint.MaxBytes + eventLength;
 
     /// <summary>Writes the group's header; returns its length.</summary>
     public static int WriteHeader(Span<byte> destination, LogEventLevel highestLevel, long latestExpiry)
@@ -33,8 +33,8 @@ internal static class StoredGroup
     /// <summary>Writes one event, <paramref name="offset"/> above the key's sequence number; returns the bytes written.</summary>
     public static int WriteItem(Span<byte> destination, long offset, ReadOnlySpan<byte> eventValue)
     {
-        var at = WriteVarint(destination, (ulong)offset);
-        at += WriteVarint(destination[at..], (ulong)eventValue.Length);
+        var at = Varint.Write(destination, (ulong)offset);
+        at += Varint.Write(destination[at..], (ulong)eventValue.Length);
         eventValue.CopyTo(destination[at..]);
         return at + eventValue.Length;
     }
@@ -61,7 +61,7 @@ internal static class StoredGroup
     {
         eventValue = default;
         var rest = items;
-        if (!TryReadVarint(ref rest, out var rawOffset) || !TryReadVarint(ref rest, out var length)
+        if (!Varint.TryRead(ref rest, out var rawOffset) || !Varint.TryRead(ref rest, out var length)
             || rawOffset > long.MaxValue || length > (ulong)rest.Length)
         {
             offset = 0;
@@ -86,32 +86,5 @@ internal static class StoredGroup
             previous = offset;
         }
         return true;
-    }
-
-    static int WriteVarint(Span<byte> destination, ulong value)
-    {
-        var at = 0;
-        while (value >= 0x80)
-        {
-            destination[at++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        destination[at++] = (byte)value;
-        return at;
-    }
-
-    static bool TryReadVarint(ref ReadOnlySpan<byte> data, out ulong value)
-    {
-        value = 0;
-        for (var i = 0; i < MaxVarintBytes && i < data.Length; i++)
-        {
-            value |= (ulong)(data[i] & 0x7F) << (7 * i);
-            if (data[i] < 0x80)
-            {
-                data = data[(i + 1)..];
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -14,6 +14,7 @@ internal sealed class StoreMaintenance : IDisposable
     readonly SharedDatabase _database;
     readonly StoreSettings _settings;
     readonly Func<int> _currentEpoch;
+    readonly Action<Exception> _damageFound;
     readonly Timer _timer;
     readonly object _running = new();
     long _expiredRemoved;
@@ -23,8 +24,11 @@ internal sealed class StoreMaintenance : IDisposable
     /// <param name="database">The database the sink's families are in.</param>
     /// <param name="settings">The sink's store settings (its retentions name its current families).</param>
     /// <param name="currentEpoch">The epoch the store writes in now: its families are kept, empty or not.</param>
-    public StoreMaintenance(SharedDatabase database, StoreSettings settings, Func<int> currentEpoch)
+    /// <param name="damageFound">Told when reading the families found damaged files. A log family's files are moved down
+    /// RocksDB's levels without being read again, so this pass, which reads every entry, is where such damage shows.</param>
+    public StoreMaintenance(SharedDatabase database, StoreSettings settings, Func<int> currentEpoch, Action<Exception> damageFound)
     {
+        _damageFound = damageFound;
         _database = database;
         _settings = settings;
         _currentEpoch = currentEpoch;
@@ -79,44 +83,53 @@ internal sealed class StoreMaintenance : IDisposable
         var drained = new List<string>();
         var generation = database.Generation;
 
-        foreach (var (name, family, _) in database.FamiliesOf(sinkName))
+        foreach (var family in database.FamiliesOf(sinkName))
         {
             if (database.Generation != generation)
                 break; // a damaged database was replaced: these handles are gone
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             var live = 0;
+            Exception? damage = null;
             using (database.Reading())
             {
                 if (database.Generation != generation)
                     break;
-                using var damaged = new WriteBatch();
-                using (var iterator = database.Database.NewIterator(family))
+                try
                 {
-                    for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+                    var index = Sweep(database, family.Index, now);
+                    // The index is small: compacting it whole lets RocksDB's TTL filter drop what expired.
+                    database.Database.CompactRange((byte[]?)null, null, family.Index);
+                    live += index.Live;
+                    expired += index.Expired;
+                    corrupt += index.Corrupt;
+                    if (family.Log is { } log)
                     {
-                        switch (StoredEntryClassifier.Classify(iterator.GetKeySpan(), iterator.GetValueSpan(), now, out var events))
-                        {
-                            case StoredEntryKind.Damaged:
-                                damaged.Delete(iterator.Key(), family);
-                                corrupt++;
-                                break;
-                            case StoredEntryKind.Expired:
-                                expired += events;
-                                break;
-                            case StoredEntryKind.Live or StoredEntryKind.LiveReferences:
-                                live++; // a trace's references keep their family; their expiry is counted by their events
-                                break;
-                        }
+                        var groups = Sweep(database, log, now);
+                        // The log is in write order, so what expired is a prefix of it: only that range is rewritten.
+                        if (groups.ExpiredUntil is { } end)
+                            database.Database.CompactRange(null, end, log);
+                        live += groups.Live;
+                        expired += groups.Expired;
+                        corrupt += groups.Corrupt;
                     }
                 }
-                database.Database.Write(damaged);
-                database.Database.CompactRange((byte[]?)null, null, family);
+                catch (RocksDbException ex) when (StoreFailure.IsDamage(ex))
+                {
+                    damage = ex;
+                }
+            }
+            if (damage is not null)
+            {
+                // Outside the read lock: starting afresh takes the write side.
+                _damageFound(damage);
+                break;
             }
 
-            if (live == 0 && !current.Contains(name) && IsEmpty(database, family, generation))
+            if (live == 0 && !current.Contains(family.Name) && IsEmpty(database, family.Index, generation)
+                && (family.Log is null || IsEmpty(database, family.Log, generation)))
             {
-                database.Drop(name);
-                drained.Add(name);
+                database.Drop(family, sinkName);
+                drained.Add(family.Name);
             }
         }
 
@@ -126,6 +139,44 @@ internal sealed class StoreMaintenance : IDisposable
         MemStreamMetrics.ExpiredRemoved.Add(expired, sinkTag);
         MemStreamMetrics.CorruptRemoved.Add(corrupt, sinkTag);
         return new MaintenanceReport(expired, corrupt, drained);
+    }
+
+    /// <summary>What one family holds, its damaged entries deleted; for a log, the key below which every group has expired (null if none has).</summary>
+    static (int Live, long Expired, long Corrupt, byte[]? ExpiredUntil) Sweep(SharedDatabase database, ColumnFamilyHandle family, long now)
+    {
+        var live = 0;
+        long expired = 0, corrupt = 0;
+        byte[]? expiredUntil = null;
+        var allExpiredSoFar = true;
+        using var damaged = new WriteBatch();
+        using (var iterator = database.Database.NewIterator(family))
+        {
+            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+            {
+                var kind = StoredEntryClassifier.Classify(iterator.GetKeySpan(), iterator.GetValueSpan(), now, out var events);
+                if (kind == StoredEntryKind.Damaged)
+                {
+                    damaged.Delete(iterator.Key(), family);
+                    corrupt++;
+                    continue;
+                }
+                if (kind == StoredEntryKind.Expired)
+                    expired += events;
+                else if (kind is StoredEntryKind.Live or StoredEntryKind.LiveIndex)
+                    live++; // a live index entry keeps its family; expiry is counted by events
+                if (allExpiredSoFar && kind != StoredEntryKind.Expired)
+                {
+                    allExpiredSoFar = false;
+                    expiredUntil = expired > 0 ? iterator.Key() : null;
+                }
+            }
+            // An iterator stops at a block it cannot read; only its status says so.
+            Native.Instance.rocksdb_iter_get_error(iterator.Handle);
+        }
+        if (allExpiredSoFar && expired > 0)
+            expiredUntil = [0xFF]; // every group expired: above every log key
+        database.Database.Write(damaged);
+        return (live, expired, corrupt, expiredUntil);
     }
 
     static bool IsEmpty(SharedDatabase database, ColumnFamilyHandle family, int generation)

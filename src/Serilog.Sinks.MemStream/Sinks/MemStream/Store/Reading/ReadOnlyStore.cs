@@ -15,9 +15,9 @@ internal sealed class ReadOnlyStore : IDisposable
     const int TtlSuffixLength = 4;
     const int PageEvents = 1000;
     readonly RocksDb _database;
-    readonly List<(string Name, StoreFamily Family, ColumnFamilyHandle Handle)> _families;
+    readonly List<OpenFamily> _families;
 
-    ReadOnlyStore(string path, RocksDb database, List<(string, StoreFamily, ColumnFamilyHandle)> families)
+    ReadOnlyStore(string path, RocksDb database, List<OpenFamily> families)
     {
         Path = path;
         _database = database;
@@ -42,10 +42,13 @@ internal sealed class ReadOnlyStore : IDisposable
             foreach (var name in names.Where(n => n != "default"))
                 families.Add(name, new ColumnFamilyOptions());
             var database = RocksDb.OpenReadOnly(new DbOptions(), full, families, errIfLogFileExists: false);
-            var own = names
-                .Where(name => FamilyName.BelongsTo(name, sinkName))
-                .Select(name => (name, FamilyName.TryParse(name, out var family, out _) ? family : default, database.GetColumnFamily(name)))
-                .ToList();
+            var own = new List<OpenFamily>();
+            foreach (var name in names)
+            {
+                if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName)
+                    own.Add(new OpenFamily(name, family, database.GetColumnFamily(name),
+                        database.TryGetColumnFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
+            }
             return new ReadOnlyStore(full, database, own);
         }
         catch (RocksDbException ex)
@@ -60,13 +63,18 @@ internal sealed class ReadOnlyStore : IDisposable
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new Dictionary<string, StoredIdSummary>(StringComparer.Ordinal);
         var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
-        foreach (var (_, _, handle) in _families)
+        foreach (var family in _families)
         {
-            using var iterator = _database.NewIterator(handle, correlationKeysOnly);
+            using var iterator = _database.NewIterator(family.Index, correlationKeysOnly);
             for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
             {
-                if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence)
-                    || !StoredEvents.TryOpen(WithoutTtlSuffix(iterator.GetValueSpan()), keySequence, out var events, out _, out _))
+                if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence))
+                    continue;
+                var value = WithoutTtlSuffix(iterator.GetValueSpan());
+                var held = GroupPointer.TryRead(value, out _, out _)
+                    ? StoreQueries.ReadGroup(_database, family, keySequence, TtlSuffixLength)
+                    : value.ToArray();
+                if (held is null || !StoredEvents.TryOpen(held, keySequence, out var events, out _, out _))
                     continue;
                 while (events.TryNext(out _, out var eventValue))
                 {
@@ -93,38 +101,45 @@ internal sealed class ReadOnlyStore : IDisposable
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var counted = new List<StoredFamilyCounts>();
-        foreach (var (name, family, handle) in _families)
+        foreach (var family in _families)
         {
-            var counts = new StoredFamilyCounts(name, family.TtlSeconds);
-            using var iterator = _database.NewIterator(handle);
-            for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
-            {
-                counts.Entries++;
-                var value = WithoutTtlSuffix(iterator.GetValueSpan());
-                switch (StoredEntryClassifier.Classify(iterator.GetKeySpan(), value, now, out var events))
-                {
-                    case StoredEntryKind.Damaged:
-                        counts.Damaged++;
-                        break;
-                    case StoredEntryKind.LiveReferences or StoredEntryKind.ExpiredReferences:
-                        counts.References++;
-                        break;
-                    case StoredEntryKind.Expired:
-                        counts.ExpiredEvents += events;
-                        break;
-                    case StoredEntryKind.Live:
-                        CountLive(counts, iterator.GetKeySpan(), value, now);
-                        break;
-                }
-            }
+            var counts = new StoredFamilyCounts(family.Name, family.Family.TtlSeconds);
+            CountEntries(counts, family.Index, now);
+            if (family.Log is { } log)
+                CountEntries(counts, log, now);
             counted.Add(counts);
         }
         return counted;
     }
 
+    void CountEntries(StoredFamilyCounts counts, ColumnFamilyHandle handle, long now)
+    {
+        using var iterator = _database.NewIterator(handle);
+        for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
+        {
+            counts.Entries++;
+            var value = WithoutTtlSuffix(iterator.GetValueSpan());
+            switch (StoredEntryClassifier.Classify(iterator.GetKeySpan(), value, now, out var events))
+            {
+                case StoredEntryKind.Damaged:
+                    counts.Damaged++;
+                    break;
+                case StoredEntryKind.LiveIndex or StoredEntryKind.ExpiredIndex:
+                    counts.IndexEntries++;
+                    break;
+                case StoredEntryKind.Expired:
+                    counts.ExpiredEvents += events;
+                    break;
+                case StoredEntryKind.Live:
+                    CountLive(counts, iterator.GetKeySpan(), value, now);
+                    break;
+            }
+        }
+    }
+
     static void CountLive(StoredFamilyCounts counts, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, long now)
     {
-        StoreKey.TrySplit(key, out _, out var keySequence);
+        var keySequence = StoreKey.TryParseLogKey(key, out var logSequence) ? logSequence : StoreKey.TrySplit(key, out _, out var indexSequence) ? indexSequence : 0;
         StoredEvents.TryOpen(value, keySequence, out var events, out _, out _);
         while (events.TryNext(out _, out var eventValue))
         {
@@ -149,11 +164,10 @@ internal sealed class ReadOnlyStore : IDisposable
     /// </summary>
     public IEnumerable<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel)
     {
-        var families = _families.Select(f => (f.Handle, f.Family.Epoch)).ToList();
         var page = new StoredPage([], MayHaveMore: true);
         for (var after = 0L; page.MayHaveMore; after = page.Events[^1].Sequence)
         {
-            page = StoreQueries.Scan(_database, families, id, minLevel, after, limit: PageEvents, StoredPage.MaxBytes, TtlSuffixLength);
+            page = StoreQueries.Scan(_database, _families, id, minLevel, after, limit: PageEvents, StoredPage.MaxBytes, TtlSuffixLength);
             foreach (var storedEvent in page.Events)
                 yield return storedEvent;
             if (page.Events.Count == 0)

@@ -18,8 +18,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     {
         using (_database.Reading())
         {
-            var families = _database.FamiliesOf(_settings.SinkName).Select(f => (f.Handle, f.Family.Epoch)).ToList();
-            return Scan(_database.Database, families, id, minLevel, after, limit, maxBytes, suffixBytes: 0);
+            return Scan(_database.Database, _database.FamiliesOf(_settings.SinkName), id, minLevel, after, limit, maxBytes, suffixBytes: 0);
         }
     }
 
@@ -29,10 +28,10 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// or above a level, across the given families, in write order, at most <paramref name="limit"/> events and
     /// about <paramref name="maxBytes"/> bytes of stored values (at least one event, however large). The
     /// same scan serves the sink and the memstream tool, which reads raw values: <paramref name="suffixBytes"/>
-    /// is what RocksDB's TTL appended to each (0 through a database opened with TTL). Each family is given
-    /// with its <see cref="KeyEpoch"/>, which turns its keys' numbers into sequence numbers.
+    /// is what RocksDB's TTL appended to each (0 through a database opened with TTL). Each family's
+    /// <see cref="KeyEpoch"/> turns its keys' numbers into sequence numbers.
     /// </summary>
-    public static StoredPage Scan(RocksDb database, IReadOnlyList<(ColumnFamilyHandle Handle, int Epoch)> families, string id,
+    public static StoredPage Scan(RocksDb database, IReadOnlyList<OpenFamily> families, string id,
         LogEventLevel minLevel, long after, int limit, long maxBytes, int suffixBytes)
     {
         var bound = new PageBound(limit, maxBytes);
@@ -48,14 +47,13 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>
-    /// The live events of one key prefix (an id's keys and nothing else): a correlation id's groups, or,
-    /// with <paramref name="trace"/>, that trace's own groups and the groups its references name (only
-    /// their events of that trace, whatever a damaged value says). An id has one entry per write batch (a trace
-    /// two: its group and its references), keyed by its first event, so the scan starts at the last entry
-    /// that begins at or before the event after <paramref name="after"/> (a trace's, one more back), and stops
-    /// at the page's bound in each family. Values are decoded where RocksDB holds them, without a copy.
+    /// The live events of one key prefix (an id's index keys and nothing else): the groups a correlation id's
+    /// entries point to, or, with <paramref name="trace"/>, the groups a trace's entries name (only their events of
+    /// that trace, whatever a damaged value says); and entries of format 1. An id has one index entry per family per
+    /// write batch, keyed by its first event there, so the scan starts at the last entry that begins at or before
+    /// the event after <paramref name="after"/>, and stops at the page's bound in each family.
     /// </summary>
-    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<(ColumnFamilyHandle Handle, int Epoch)> families, byte[] prefix,
+    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<OpenFamily> families, byte[] prefix,
         System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, PageBound bound, int suffixBytes)
     {
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
@@ -65,16 +63,15 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         var readOptions = new ReadOptions().SetIterateLowerBound(prefix).SetIterateUpperBound(upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var found = new List<PageBound.Sized>();
-        foreach (var (family, epoch) in families)
+        foreach (var family in families)
         {
+            var epoch = family.Family.Epoch;
             if (KeyEpoch.AfterInKeys(epoch, after) is not { } afterInKeys)
                 continue; // the whole epoch lies at or before 'after'
             var scan = bound.StartScan();
             var filter = new EventFilter(epoch, afterInKeys, trace, minLevel, now);
-            using var iterator = database.NewIterator(family, readOptions);
+            using var iterator = database.NewIterator(family.Index, readOptions);
             iterator.SeekForPrev(StoreKey.Key(prefix, afterInKeys + 1));
-            if (trace is not null && iterator.Valid())
-                iterator.Prev();
             if (!iterator.Valid())
                 iterator.Seek(prefix);
             for (; iterator.Valid(); iterator.Next())
@@ -84,25 +81,56 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 if (scan.StopsBefore(KeyEpoch.FromKey(epoch, keySequence)))
                     break;
                 var value = WithoutSuffix(iterator.GetValueSpan(), suffixBytes);
-                if (trace is null || !StoredReference.TryRead(value, out _, out var references))
+                if (GroupPointer.TryRead(value, out var highestLevel, out var latestExpiry))
                 {
-                    filter.AddEvents(found, scan, keySequence, value);
-                    continue;
+                    if (highestLevel >= minLevel && latestExpiry > now && ReadGroup(database, family, keySequence, suffixBytes) is { } group)
+                        filter.AddEvents(found, scan, keySequence, group);
                 }
-                while (StoredReference.TryReadItem(ref references, out var level, out var entryKey))
+                else if (trace is not null && GroupReferences.TryRead(value, out latestExpiry, out var groups))
                 {
-                    if (level >= minLevel && StoreKey.TrySplit(entryKey, out _, out var referenced)
-                        && database.Get(entryKey.ToArray(), family) is { } referencedValue)
-                        filter.AddEvents(found, scan, referenced, WithoutSuffix(referencedValue, suffixBytes));
+                    while (latestExpiry > now && GroupReferences.TryReadItem(ref groups, out var level, out var groupSequence))
+                    {
+                        if (level >= minLevel && ReadGroup(database, family, groupSequence, suffixBytes) is { } group)
+                            filter.AddEvents(found, scan, groupSequence, group);
+                    }
                 }
+                else if (trace is not null && StoredReference.TryRead(value, out _, out var references))
+                {
+                    // Format 1: references to single events under their own keys in the index family.
+                    while (StoredReference.TryReadItem(ref references, out var level, out var eventKey))
+                    {
+                        if (level >= minLevel && StoreKey.TrySplit(eventKey, out _, out var referenced)
+                            && database.Get(eventKey.ToArray(), family.Index) is { } referencedValue)
+                            filter.AddEvents(found, scan, referenced, WithoutSuffix(referencedValue, suffixBytes));
+                    }
+                }
+                else
+                    filter.AddEvents(found, scan, keySequence, value); // format 1: a single event
             }
         }
         // The bounds live in unmanaged memory that the options free when they are finalized.
         GC.KeepAlive(readOptions);
 
-        // A family's entries may interleave (a trace's), and families (retention by level, epochs) are merged.
+        // A family's groups may interleave (a trace's), and families (retention by level, epochs) are merged.
         found.Sort((a, b) => a.Event.Sequence.CompareTo(b.Event.Sequence));
         return found;
+    }
+
+    /// <summary>The group stored in the family's log under this sequence number, without the TTL suffix; null when it is gone or cannot be read.</summary>
+    public static byte[]? ReadGroup(RocksDb database, OpenFamily family, long keySequence, int suffixBytes)
+    {
+        if (family.Log is not { } log)
+            return null;
+        byte[]? raw;
+        try
+        {
+            raw = database.Get(StoreKey.LogKey(keySequence), log);
+        }
+        catch (RocksDbException)
+        {
+            return null; // a damaged block: skipped, as an undecodable value is; maintenance reports the damage
+        }
+        return raw is null ? null : suffixBytes == 0 ? raw : WithoutSuffix(raw, suffixBytes).ToArray();
     }
 
     /// <summary>Which events of an entry a scan takes: after a sequence number, at or above a level, not expired, of the trace if one is given.</summary>
@@ -137,25 +165,35 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
         using (_database.Reading())
         {
-            foreach (var (_, family, _) in _database.FamiliesOf(_settings.SinkName))
+            foreach (var family in _database.FamiliesOf(_settings.SinkName))
             {
                 // The other key forms sort after every correlation id's: the scan stops where they begin.
-                using var iterator = _database.Database.NewIterator(family, correlationKeysOnly);
+                using var iterator = _database.Database.NewIterator(family.Index, correlationKeysOnly);
                 for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
                 {
-                    if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence)
-                        || !StoredEvents.TryOpen(iterator.GetValueSpan(), keySequence, out var events, out _, out var latestExpiry)
-                        || latestExpiry <= now)
+                    if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence) || !IsLive(iterator.GetValueSpan(), now))
                         continue;
                     if (!StoreKey.IsShortened(idForm))
                         ids.Add(Encoding.UTF8.GetString(idForm));
-                    else if (events.TryNext(out _, out var first) && StoredEventCodec.TryDecode(first, out var logEvent)
-                        && CorrelationIdText.Of(logEvent!, _settings.CorrelationIdProperty) is { } longId)
+                    else if (FirstEvent(_database.Database, family, keySequence, iterator.Value()) is { } logEvent
+                        && CorrelationIdText.Of(logEvent, _settings.CorrelationIdProperty) is { } longId)
                         ids.Add(longId);
                 }
             }
         }
         GC.KeepAlive(correlationKeysOnly);
         return ids.Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Whether a correlation id's index entry (a pointer, or an event of format 1) has a live event, by its header alone.</summary>
+    static bool IsLive(ReadOnlySpan<byte> value, long now) =>
+        (GroupPointer.TryRead(value, out _, out var latestExpiry) || StoredEventCodec.TryReadHeader(value, out _, out latestExpiry)) && latestExpiry > now;
+
+    /// <summary>The first event an index entry leads to (its group's, or the event of format 1 itself).</summary>
+    static LogEvent? FirstEvent(RocksDb database, OpenFamily family, long keySequence, byte[] value)
+    {
+        var events = GroupPointer.TryRead(value, out _, out _) ? ReadGroup(database, family, keySequence, suffixBytes: 0) : value;
+        return events is not null && StoredEvents.TryOpen(events, keySequence, out var items, out _, out _)
+            && items.TryNext(out _, out var first) && StoredEventCodec.TryDecode(first, out var logEvent) ? logEvent : null;
     }
 }

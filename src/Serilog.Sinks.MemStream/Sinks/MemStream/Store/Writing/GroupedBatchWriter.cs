@@ -4,34 +4,50 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// Turns a chunk of queued events into the entries of one write batch (format 2): one <see cref="StoredGroup"/> per
-/// id (and family: retention and epoch), under the key of its first event, and one <see cref="StoredReference"/> entry per
-/// trace (and family) naming the groups that hold its events, under the trace key of the first of them. Events
-/// with no correlation id are keyed by their trace, so they group under the trace itself and need no reference.
-/// A busy app's request then costs the store two entries per batch, however many events it logs. Used by the
-/// store's writer thread only; reuses its memory.
+/// Turns a chunk of queued events into the entries of one write batch (format 2). Each id's events (and family's:
+/// retention and epoch) become one <see cref="StoredGroup"/> in the log family under its first event's sequence
+/// number; a correlation id gets a <see cref="GroupPointer"/> under its key in the index family, and each trace one
+/// <see cref="GroupReferences"/> entry naming every group that holds its events (events with a trace id and no
+/// correlation id are grouped by their trace, and found only through it). A busy app's request then costs the
+/// store three small entries per batch, however many events it logs, and the big ones are appended in key order.
+/// Used by the store's writer thread only; reuses its memory.
 /// </summary>
 internal sealed class GroupedBatchWriter
 {
     readonly ChunkGroups _events = new();
     readonly ChunkGroups _traces = new();
     readonly List<(int Group, LogEventLevel Level)> _referenced = [];
+    readonly byte[] _logKey = new byte[16];
+    readonly byte[] _pointer = new byte[GroupPointer.Length];
     byte[] _value = new byte[64 * 1024];
 
     /// <summary>Adds the chunk's entries to the batch; returns how many.</summary>
-    public int AddTo(WriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<StoreFamily, ColumnFamilyHandle> families)
+    public int AddTo(WriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<StoreFamily, FamilyHandles> families)
     {
+        var entries = 0;
         _events.Build(chunk, byIndexKey: false);
         foreach (var (first, _) in _events.Groups)
-            batch.Put(chunk[first].Key, EncodeGroup(chunk, first), families[chunk[first].Family]);
+        {
+            var handles = families[chunk[first].Family];
+            var (group, highest, latestExpiry) = EncodeGroup(chunk, first);
+            batch.Put(_logKey.AsSpan(0, StoreKey.WriteLogKey(_logKey, chunk[first].Sequence)), group.Span, handles.Log);
+            entries++;
+            if (!StoreKey.IsCorrelationIdForm(StoreKey.WithoutSequence(chunk[first].Key)))
+                continue; // a trace's own events: its references name the group
+            batch.Put(chunk[first].Key, _pointer.AsSpan(0, GroupPointer.Write(_pointer, highest, latestExpiry)), handles.Index);
+            entries++;
+        }
 
         _traces.Build(chunk, byIndexKey: true);
         foreach (var (first, _) in _traces.Groups)
-            batch.Put(chunk[first].IndexKey, EncodeReferences(chunk, first), families[chunk[first].Family]);
-        return _events.Groups.Count + _traces.Groups.Count;
+        {
+            batch.Put(chunk[first].IndexKey, EncodeReferences(chunk, first), families[chunk[first].Family].Index);
+            entries++;
+        }
+        return entries;
     }
 
-    ReadOnlySpan<byte> EncodeGroup(PendingWrite[] chunk, int first)
+    (ReadOnlyMemory<byte> Value, LogEventLevel Highest, long LatestExpiry) EncodeGroup(PendingWrite[] chunk, int first)
     {
         var length = StoredEventCodec.HeaderLength;
         var highest = LogEventLevel.Verbose;
@@ -46,7 +62,7 @@ internal sealed class GroupedBatchWriter
         var at = StoredGroup.WriteHeader(value, highest, latestExpiry);
         for (var i = first; i >= 0; i = _events.Next(i))
             at += StoredGroup.WriteItem(value.AsSpan(at), chunk[i].Sequence - chunk[first].Sequence, chunk[i].Value);
-        return value.AsSpan(0, at);
+        return (value.AsMemory(0, at), highest, latestExpiry);
     }
 
     /// <summary>A trace's entry: each group holding its events once, with the highest level among them there.</summary>
@@ -65,13 +81,10 @@ internal sealed class GroupedBatchWriter
                 _referenced[known] = (group, LevelOf(chunk[i]));
         }
 
-        var length = StoredEventCodec.HeaderLength;
-        foreach (var (group, _) in _referenced)
-            length += StoredReference.ItemLength(chunk[_events.Groups[group].First].KeyLength);
-        var value = Scratch(length);
-        var at = StoredReference.WriteHeader(value, latestExpiry);
+        var value = Scratch(GroupReferences.MaxLength(_referenced.Count));
+        var at = GroupReferences.WriteHeader(value, latestExpiry);
         foreach (var (group, level) in _referenced)
-            at += StoredReference.WriteItem(value.AsSpan(at), level, chunk[_events.Groups[group].First].Key);
+            at += GroupReferences.WriteItem(value.AsSpan(at), level, chunk[_events.Groups[group].First].Sequence);
         return value.AsSpan(0, at);
     }
 
