@@ -28,6 +28,14 @@ internal sealed class BoundedEventArray
 
     public int Count { get; private set; }
 
+    /// <summary>
+    /// The bytes left for the events of an answer of at most <paramref name="answerBytes"/> whose other fields hold
+    /// <paramref name="texts"/>: an allowance for field names, numbers and punctuation, and six bytes a character
+    /// (the most JSON escaping makes of one) for each text with its quotes and separator. The one rule every
+    /// bounded answer (a query page, a fleet instance's answer, the merged fleet answer) sizes itself by.
+    /// </summary>
+    public static long RoomFor(long answerBytes, IEnumerable<string> texts) => answerBytes - 256 - texts.Sum(text => 6L * (text.Length + 4));
+
     /// <summary>Adds one event object written by <paramref name="writeFields"/>; false (nothing added) when it would pass the bound.</summary>
     public bool TryAdd(Action<Utf8JsonWriter> writeFields)
     {

@@ -78,7 +78,7 @@ internal static class QueryEndpoints
         json.WriteStartObject();
         json.WriteString(idField, id);
         json.WriteStartArray("events");
-        var events = new BoundedEventArray(json, StoredPage.MaxBytes - AnswerOverhead(id));
+        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(StoredPage.MaxBytes, [id]));
         foreach (var stored in page.Events)
         {
             if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
@@ -91,9 +91,6 @@ internal static class QueryEndpoints
             json.WriteNull("next");
         json.WriteEndObject();
     }
-
-    /// <summary>The bytes of a query answer around its events: its id (escaped, at worst six bytes a character) and the other fields.</summary>
-    static int AnswerOverhead(string id) => 128 + 6 * id.Length;
 
     /// <summary>
     /// <c>GET query?...&amp;fleet=true</c>: every live instance of the fleet answers from its own store; the
@@ -129,7 +126,8 @@ internal static class QueryEndpoints
         json.WriteStartArray("events");
         // Every instance's answer is bounded; the merged one is too: the instances whose events it had to
         // leave out are named as truncated.
-        var events = new BoundedEventArray(json, StoredPage.MaxBytes - AnswerOverhead(query.Id) - InstancesOverhead(answer));
+        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(StoredPage.MaxBytes,
+            [query.Id, .. answer.Answered, .. answer.Answered, .. answer.Truncated, .. answer.Missing]));
         var truncated = new SortedSet<string>(answer.Truncated, StringComparer.Ordinal);
         var cut = false;
         foreach (var element in answer.Events)
@@ -182,10 +180,6 @@ internal static class QueryEndpoints
         foreach (var property in element.EnumerateObject())
             property.WriteTo(json);
     }
-
-    /// <summary>The bytes the <c>instances</c> object of a fleet answer takes (names escaped, at worst six bytes a character).</summary>
-    static int InstancesOverhead(FleetQueryAnswer answer) =>
-        128 + 6 * answer.Answered.Concat(answer.Answered).Concat(answer.Truncated).Concat(answer.Missing).Sum(name => name.Length + 4);
 
     static void WriteStrings(Utf8JsonWriter json, string name, IEnumerable<string> values)
     {

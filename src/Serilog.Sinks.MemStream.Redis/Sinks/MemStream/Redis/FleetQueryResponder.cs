@@ -65,7 +65,7 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
             json.WriteStartObject();
             json.WriteString("instance", options.InstanceId);
             json.WriteStartArray("events");
-            var events = new BoundedEventArray(json, MaxAnswerBytes - 256 - 6 * options.InstanceId!.Length);
+            var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MaxAnswerBytes, [options.InstanceId!]));
             foreach (var stored in found.Events)
             {
                 var added = events.TryAdd(writer =>
