@@ -21,7 +21,7 @@ public class GroupedBatchWriterTests
     ];
 
     [Test]
-    public void AChunkGetsOneLoggedGroupPerIdAndFamilyAPointerPerCorrelationIdAndOneReferenceEntryPerTrace()
+    public void AChunkGetsOneGroupPerIdAndFamilyInTheLogOrIfSmallInTheIndexAndOneReferenceEntryPerTrace()
     {
         using var folder = new TempFolder();
         var names = new[] { "short", "short-log", "long", "long-log" };
@@ -36,23 +36,25 @@ public class GroupedBatchWriterTests
         {
             var entries = new GroupedBatchWriter().AddTo(batch, Chunk(),
                 new Dictionary<StoreFamily, FamilyHandles> { [new(60, 0)] = shortFamily, [new(3600, 0)] = longFamily });
-            // Groups: a, Second's own, b, First's own, c (short); a (long). Pointers: a, b, c, a. References: First (short and long), Second.
-            Assert.That(entries, Is.EqualTo(13));
-            Assert.That(batch.Count(), Is.EqualTo(13));
+            // Logged groups: a, Second's own, First's own (short); a (long). Pointers: a, a. Kept in the index: b, c. References: First (short and long), Second.
+            Assert.That(entries, Is.EqualTo(11));
+            Assert.That(batch.Count(), Is.EqualTo(11));
             database.Write(batch);
         }
 
-        Assert.That(Log(database, shortFamily.Log), Is.EqualTo(new[] { (1L, new[] { 1L, 7, 8 }), (2L, new[] { 2L, 9 }), (3L, new[] { 3L }), (4L, new[] { 4L }), (6L, new[] { 6L }) }));
+        Assert.That(Log(database, shortFamily.Log), Is.EqualTo(new[] { (1L, new[] { 1L, 7, 8 }), (2L, new[] { 2L, 9 }), (4L, new[] { 4L }) }));
         Assert.That(Log(database, longFamily.Log), Is.EqualTo(new[] { (5L, new[] { 5L }) }));
         Assert.That(Pointers(database, shortFamily.Index, StoreKey.Prefix("a")), Is.EqualTo(new[] { (1L, LogEventLevel.Warning) }));
         Assert.That(Pointers(database, longFamily.Index, StoreKey.Prefix("a")), Is.EqualTo(new[] { (5L, LogEventLevel.Error) }));
-        Assert.That(Pointers(database, shortFamily.Index, StoreKey.Prefix("b")), Is.EqualTo(new[] { (3L, LogEventLevel.Information) }));
-        // A trace's events with no correlation id are grouped under the trace, and only its references name the group.
+        // Small groups of a correlation id stay in the index, where its scan reads them.
+        Assert.That(Inline(database, shortFamily.Index, StoreKey.Prefix("b")), Is.EqualTo(new[] { (3L, new[] { 3L }) }));
+        Assert.That(Inline(database, shortFamily.Index, StoreKey.Prefix("c")), Is.EqualTo(new[] { (6L, new[] { 6L }) }));
+        // A trace's events with no correlation id are grouped under the trace in the log, and only its references name the group.
         Assert.That(References(database, shortFamily.Index, StoreKey.TracePrefix(First)),
-            Is.EqualTo(new[] { (1L, new[] { (1L, LogEventLevel.Information), (4L, LogEventLevel.Information) }) }));
-        Assert.That(References(database, longFamily.Index, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error) }) }));
+            Is.EqualTo(new[] { (1L, new[] { (1L, LogEventLevel.Information, ""), (4L, LogEventLevel.Information, "") }) }));
+        Assert.That(References(database, longFamily.Index, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error, "") }) }));
         Assert.That(References(database, shortFamily.Index, StoreKey.TracePrefix(Second)),
-            Is.EqualTo(new[] { (2L, new[] { (2L, LogEventLevel.Information), (6L, LogEventLevel.Information), (1L, LogEventLevel.Warning) }) }));
+            Is.EqualTo(new[] { (2L, new[] { (2L, LogEventLevel.Information, ""), (6L, LogEventLevel.Information, "c:0000000006"), (1L, LogEventLevel.Warning, "") }) }));
     }
 
     /// <summary>The writes as RocksEventStore.Add queues them: under the correlation id or else the trace, with the trace (if any) as the index key.</summary>
@@ -66,7 +68,9 @@ public class GroupedBatchWriterTests
             var keyLength = correlationId is null ? StoreKey.WriteTrace(key, trace!.Value, sequence) : StoreKey.Write(key, correlationId, sequence);
             var indexKeyLength = trace is { } t ? StoreKey.WriteTrace(indexKey, t, sequence) : 0;
             var level = ttl == 3600 ? LogEventLevel.Error : sequence == 8 ? LogEventLevel.Warning : LogEventLevel.Information;
-            var value = StoredEventCodec.Encode(Some.Event(level: level), DateTimeOffset.UtcNow.AddSeconds(ttl));
+            // "a"'s events are large, so its groups go to the log; the others are small enough to stay in the index.
+            var template = correlationId == "a" ? new string('x', 600) : "Hello {Name}";
+            var value = StoredEventCodec.Encode(Some.Event(template, level), DateTimeOffset.UtcNow.AddSeconds(ttl));
             queue.Add(sequence, key[..keyLength], value, indexKey[..indexKeyLength], new StoreFamily(ttl, 0));
         }
         return queue.Take(100)!;
@@ -90,6 +94,18 @@ public class GroupedBatchWriterTests
         return groups;
     }
 
+    /// <summary>Each group kept in the index under the prefix: its key's sequence number and those of its events.</summary>
+    static List<(long Key, long[] Events)> Inline(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+        Entries(database, index, prefix, (keySequence, value) =>
+        {
+            Assert.That(StoredGroup.IsWellFormed(value), "a group");
+            Assert.That(StoredEvents.TryOpen(value, keySequence, out var events, out _, out _));
+            var sequences = new List<long>();
+            while (events.TryNext(out var sequence, out _))
+                sequences.Add(sequence);
+            return sequences.ToArray();
+        });
+
     /// <summary>Each pointer under the prefix: its key's sequence number (its group's) and the group's highest level.</summary>
     static List<(long Key, LogEventLevel Level)> Pointers(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
         Entries(database, index, prefix, (keySequence, value) =>
@@ -98,14 +114,14 @@ public class GroupedBatchWriterTests
             return level;
         });
 
-    /// <summary>Each reference entry under the prefix: its key's sequence number and the groups it names, with their level.</summary>
-    static List<(long Key, (long Group, LogEventLevel Level)[] Groups)> References(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+    /// <summary>Each reference entry under the prefix: its key's sequence number and the groups it names, with their level and index key (empty for the log).</summary>
+    static List<(long Key, (long Group, LogEventLevel Level, string IndexKey)[] Groups)> References(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
         Entries(database, index, prefix, (keySequence, value) =>
         {
             Assert.That(GroupReferences.TryRead(value, out _, out var items));
-            var groups = new List<(long, LogEventLevel)>();
-            while (GroupReferences.TryReadItem(ref items, out var level, out var groupSequence))
-                groups.Add((groupSequence, level));
+            var groups = new List<(long, LogEventLevel, string)>();
+            while (GroupReferences.TryReadItem(ref items, out var level, out var groupSequence, out var indexKey))
+                groups.Add((groupSequence, level, System.Text.Encoding.UTF8.GetString(indexKey)));
             Assert.That(items.IsEmpty, "every item read");
             return groups.ToArray();
         });

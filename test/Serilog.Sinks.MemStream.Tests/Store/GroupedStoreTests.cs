@@ -24,14 +24,14 @@ public class GroupedStoreTests
     [TearDown]
     public void DeleteFolder() => _folder.Dispose();
 
-    /// <summary>One generated event: its correlation id (or none), trace (or none), level, and whether a write batch ends after it.</summary>
-    public readonly record struct Logged(int CorrelationId, int Trace, LogEventLevel Level, bool FlushAfter);
+    /// <summary>One generated event: its correlation id (or none), trace (or none), level, whether a write batch ends after it, and whether it is large (so its group goes to the log rather than staying in the index).</summary>
+    public readonly record struct Logged(int CorrelationId, int Trace, LogEventLevel Level, bool FlushAfter, bool Large);
 
     [Test]
     public void PagingThroughAnyIdGivesExactlyItsEventsInWriteOrder()
     {
-        var logged = Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[2, 4], Gen.Int[0, 9])
-            .Select((id, trace, level, flush) => new Logged(id, trace, (LogEventLevel)level, flush == 0))
+        var logged = Gen.Select(Gen.Int[0, 2], Gen.Int[0, 2], Gen.Int[2, 4], Gen.Int[0, 9], Gen.Bool)
+            .Select((id, trace, level, flush, large) => new Logged(id, trace, (LogEventLevel)level, flush == 0, large))
             .Array[1, 40];
         logged.Sample(events =>
         {
@@ -124,9 +124,9 @@ public class GroupedStoreTests
         var stored = new List<(int, int, LogEventLevel, string)>();
         for (var i = 0; i < events.Length; i++)
         {
-            var (id, trace, level, flushAfter) = events[i];
+            var (id, trace, level, flushAfter, large) = events[i];
             Activity.Current = trace < 2 ? traces[trace] : null;
-            var message = $"event {i}";
+            var message = large ? $"event {i} {new string('x', 600)}" : $"event {i}";
             var logger = id < 2 ? sink.Logger.ForContext("CorrelationId", CorrelationIds[id]) : sink.Logger;
             logger.Write(level, message);
             Activity.Current = null;

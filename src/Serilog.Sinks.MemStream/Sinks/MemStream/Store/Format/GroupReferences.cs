@@ -5,17 +5,17 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// The value of a trace's index entry (format 2): the groups of one write batch that hold the trace's events, each as
-/// the highest level of the trace's events there and the group's sequence number (its key in the log family).
-/// One entry per trace (and family) per batch, keyed by the trace's first event in it, so a trace's entries do not
-/// overlap and read in write order. Kind 5, a zero byte and the latest expiry, then the items (a level byte and a 7-bit varint each).
+/// the highest level of the trace's events there, the group's sequence number (its key in the log family) and, for a
+/// small group kept in the index itself, its index key. One entry per trace (and family) per batch, keyed by the
+/// trace's first event in it, so a trace's entries do not overlap and read in write order. Kind 5, a zero byte and
+/// the latest expiry, then the items: a level byte, the sequence number and the key's length (7-bit varints; 0 for
+/// a group in the log), and the key.
 /// </summary>
 internal static class GroupReferences
 {
     const byte Kind = 5;
-    const int MaxItemLength = 1 + 10;
-
-    /// <summary>The most bytes a value of <paramref name="items"/> references takes.</summary>
-    public static int MaxLength(int items) => StoredEventCodec.HeaderLength + items * MaxItemLength;
+    /// <summary>The most bytes a reference to a group with this index key (empty for a group in the log) takes.</summary>
+    public static int MaxItemLength(int indexKeyLength) => 1 + 2 * Varint.MaxBytes + indexKeyLength;
 
     public static int WriteHeader(Span<byte> destination, long latestExpiry)
     {
@@ -25,10 +25,14 @@ internal static class GroupReferences
         return StoredEventCodec.HeaderLength;
     }
 
-    public static int WriteItem(Span<byte> destination, LogEventLevel level, long groupSequence)
+    /// <summary>Writes a reference to a group in the log (<paramref name="indexKey"/> empty) or in the index under that key; returns its length.</summary>
+    public static int WriteItem(Span<byte> destination, LogEventLevel level, long groupSequence, ReadOnlySpan<byte> indexKey)
     {
         destination[0] = (byte)level;
-        return 1 + Varint.Write(destination[1..], (ulong)groupSequence);
+        var at = 1 + Varint.Write(destination[1..], (ulong)groupSequence);
+        at += Varint.Write(destination[at..], (ulong)indexKey.Length);
+        indexKey.CopyTo(destination[at..]);
+        return at + indexKey.Length;
     }
 
     /// <summary>Reads the header; false when the value is not group references.</summary>
@@ -44,18 +48,21 @@ internal static class GroupReferences
     }
 
     /// <summary>Reads the next item and moves past it; false at the end or on damage.</summary>
-    public static bool TryReadItem(scoped ref ReadOnlySpan<byte> items, out LogEventLevel level, out long groupSequence)
+    public static bool TryReadItem(scoped ref ReadOnlySpan<byte> items, out LogEventLevel level, out long groupSequence, out ReadOnlySpan<byte> indexKey)
     {
         level = default;
         groupSequence = 0;
+        indexKey = default;
         if (items.IsEmpty || items[0] > (byte)LogEventLevel.Fatal)
             return false;
         var rest = items[1..];
-        if (!Varint.TryRead(ref rest, out var sequence) || sequence > long.MaxValue)
+        if (!Varint.TryRead(ref rest, out var sequence) || sequence > long.MaxValue
+            || !Varint.TryRead(ref rest, out var keyLength) || keyLength > (ulong)rest.Length)
             return false;
         level = (LogEventLevel)items[0];
         groupSequence = (long)sequence;
-        items = rest;
+        indexKey = rest[..(int)keyLength];
+        items = rest[(int)keyLength..];
         return true;
     }
 
@@ -66,7 +73,7 @@ internal static class GroupReferences
             return false;
         while (!items.IsEmpty)
         {
-            if (!TryReadItem(ref items, out _, out _))
+            if (!TryReadItem(ref items, out _, out _, out _))
                 return false;
         }
         return true;

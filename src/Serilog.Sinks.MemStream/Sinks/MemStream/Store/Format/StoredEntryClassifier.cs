@@ -21,6 +21,8 @@ internal static class StoredEntryClassifier
             return GroupReferences.IsWellFormed(value) ? Index(referencesExpire, now) : StoredEntryKind.Damaged;
         if (StoredReference.TryRead(value, out var formatOneExpire, out _))
             return StoredReference.IsWellFormed(value) ? Index(formatOneExpire, now) : StoredEntryKind.Damaged;
+        if (StoredGroup.IsGroup(value))
+            return StoredGroup.IsWellFormed(value) ? Events(value, keySequence, now, out events) : StoredEntryKind.Damaged; // a small group kept in the index
         return StoredEventCodec.TryDecode(value, out _) ? Events(value, keySequence, now, out events) : StoredEntryKind.Damaged;
     }
 

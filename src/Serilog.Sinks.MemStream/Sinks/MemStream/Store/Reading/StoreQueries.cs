@@ -88,9 +88,12 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
                 }
                 else if (trace is not null && GroupReferences.TryRead(value, out latestExpiry, out var groups))
                 {
-                    while (latestExpiry > now && GroupReferences.TryReadItem(ref groups, out var level, out var groupSequence))
+                    while (latestExpiry > now && GroupReferences.TryReadItem(ref groups, out var level, out var groupSequence, out var indexKey))
                     {
-                        if (level >= minLevel && ReadGroup(database, family, groupSequence, suffixBytes) is { } group)
+                        if (level < minLevel)
+                            continue;
+                        var group = indexKey.IsEmpty ? ReadGroup(database, family, groupSequence, suffixBytes) : ReadIndexed(database, family, indexKey, suffixBytes);
+                        if (group is not null)
                             filter.AddEvents(found, scan, groupSequence, group);
                     }
                 }
@@ -114,6 +117,21 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         // A family's groups may interleave (a trace's), and families (retention by level, epochs) are merged.
         found.Sort((a, b) => a.Event.Sequence.CompareTo(b.Event.Sequence));
         return found;
+    }
+
+    /// <summary>A group kept in the index under <paramref name="key"/>, without the TTL suffix; null when it is gone or cannot be read.</summary>
+    static byte[]? ReadIndexed(RocksDb database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes)
+    {
+        byte[]? raw;
+        try
+        {
+            raw = database.Get(key.ToArray(), family.Index);
+        }
+        catch (RocksDbException)
+        {
+            return null;
+        }
+        return raw is null ? null : suffixBytes == 0 ? raw : WithoutSuffix(raw, suffixBytes).ToArray();
     }
 
     /// <summary>The group stored in the family's log under this sequence number, without the TTL suffix; null when it is gone or cannot be read.</summary>
@@ -187,7 +205,8 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
 
     /// <summary>Whether a correlation id's index entry (a pointer, or an event of format 1) has a live event, by its header alone.</summary>
     static bool IsLive(ReadOnlySpan<byte> value, long now) =>
-        (GroupPointer.TryRead(value, out _, out var latestExpiry) || StoredEventCodec.TryReadHeader(value, out _, out latestExpiry)) && latestExpiry > now;
+        (GroupPointer.TryRead(value, out _, out var latestExpiry) || StoredGroup.TryRead(value, out _, out latestExpiry, out _)
+            || StoredEventCodec.TryReadHeader(value, out _, out latestExpiry)) && latestExpiry > now;
 
     /// <summary>The first event an index entry leads to (its group's, or the event of format 1 itself).</summary>
     static LogEvent? FirstEvent(RocksDb database, OpenFamily family, long keySequence, byte[] value)

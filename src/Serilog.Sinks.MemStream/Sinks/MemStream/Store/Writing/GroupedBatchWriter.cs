@@ -6,7 +6,8 @@ namespace Serilog.Sinks.MemStream.Store;
 /// <summary>
 /// Turns a chunk of queued events into the entries of one write batch (format 2). Each id's events (and family's:
 /// retention and epoch) become one <see cref="StoredGroup"/> in the log family under its first event's sequence
-/// number; a correlation id gets a <see cref="GroupPointer"/> under its key in the index family, and each trace one
+/// number, and a correlation id gets a <see cref="GroupPointer"/> to it under its key in the index family (a group of
+/// at most <see cref="InlineMaxBytes"/> stays in the index under that key instead); each trace gets one
 /// <see cref="GroupReferences"/> entry naming every group that holds its events (events with a trace id and no
 /// correlation id are grouped by their trace, and found only through it). A busy app's request then costs the
 /// store three small entries per batch, however many events it logs, and the big ones are appended in key order.
@@ -17,6 +18,11 @@ internal sealed class GroupedBatchWriter
     readonly ChunkGroups _events = new();
     readonly ChunkGroups _traces = new();
     readonly List<(int Group, LogEventLevel Level)> _referenced = [];
+    // A group this small stays in the index under its id's key: read with the id's scan instead of a lookup in the
+    // log (an id whose events come one per batch would otherwise cost a random read each), while the log takes
+    // the bytes that make compaction expensive.
+    const int InlineMaxBytes = 512;
+    readonly List<bool> _inline = [];
     readonly byte[] _logKey = new byte[16];
     readonly byte[] _pointer = new byte[GroupPointer.Length];
     byte[] _value = new byte[64 * 1024];
@@ -26,14 +32,24 @@ internal sealed class GroupedBatchWriter
     {
         var entries = 0;
         _events.Build(chunk, byIndexKey: false);
+        _inline.Clear();
         foreach (var (first, _) in _events.Groups)
         {
             var handles = families[chunk[first].Family];
             var (group, highest, latestExpiry) = EncodeGroup(chunk, first);
+            // A trace's own events are found only through its references, which name a group in the log.
+            var correlated = StoreKey.IsCorrelationIdForm(StoreKey.WithoutSequence(chunk[first].Key));
+            _inline.Add(correlated && group.Length <= InlineMaxBytes);
+            if (_inline[^1])
+            {
+                batch.Put(chunk[first].Key, group.Span, handles.Index);
+                entries++;
+                continue;
+            }
             batch.Put(_logKey.AsSpan(0, StoreKey.WriteLogKey(_logKey, chunk[first].Sequence)), group.Span, handles.Log);
             entries++;
-            if (!StoreKey.IsCorrelationIdForm(StoreKey.WithoutSequence(chunk[first].Key)))
-                continue; // a trace's own events: its references name the group
+            if (!correlated)
+                continue;
             batch.Put(chunk[first].Key, _pointer.AsSpan(0, GroupPointer.Write(_pointer, highest, latestExpiry)), handles.Index);
             entries++;
         }
@@ -81,10 +97,16 @@ internal sealed class GroupedBatchWriter
                 _referenced[known] = (group, LevelOf(chunk[i]));
         }
 
-        var value = Scratch(GroupReferences.MaxLength(_referenced.Count));
+        var length = StoredEventCodec.HeaderLength;
+        foreach (var (group, _) in _referenced)
+            length += GroupReferences.MaxItemLength(chunk[_events.Groups[group].First].KeyLength);
+        var value = Scratch(length);
         var at = GroupReferences.WriteHeader(value, latestExpiry);
         foreach (var (group, level) in _referenced)
-            at += GroupReferences.WriteItem(value.AsSpan(at), level, chunk[_events.Groups[group].First].Sequence);
+        {
+            var groupFirst = chunk[_events.Groups[group].First];
+            at += GroupReferences.WriteItem(value.AsSpan(at), level, groupFirst.Sequence, _inline[group] ? groupFirst.Key : []);
+        }
         return value.AsSpan(0, at);
     }
 
