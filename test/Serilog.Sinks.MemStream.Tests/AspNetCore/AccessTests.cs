@@ -27,7 +27,7 @@ public class AccessTests
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri(), From(RemoteAddress)), Is.EqualTo(403));
         // The fleet tail keeps the same rules, checked before anything else (this app has no fleet: 404 otherwise).
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("fleet=true&afterId=1764316800000-0"), From(RemoteAddress)), Is.EqualTo(403));
-        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true" })
+        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?correlationId=a&format=clef", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
             request.Headers.Add(TailServer.RemoteAddressHeader, RemoteAddress);

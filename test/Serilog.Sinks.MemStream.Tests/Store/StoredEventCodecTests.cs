@@ -11,6 +11,22 @@ public class StoredEventCodecTests
             properties: [("OrderId", 7), ("Customer", "Zoë"), ("CorrelationId", "c")]), DateTimeOffset.UtcNow.AddHours(1));
 
     [Test]
+    public void TraceAndSpanIdsAreStoredAsTheirLowercaseHexTextAndReadBack()
+    {
+        var (trace, span) = (System.Diagnostics.ActivityTraceId.CreateRandom(), System.Diagnostics.ActivitySpanId.CreateRandom());
+        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new Serilog.Parsing.MessageTemplateParser().Parse("in a trace"), [], trace, span);
+
+        var encoded = StoredEventCodec.Encode(logEvent, DateTimeOffset.UtcNow.AddHours(1));
+
+        // The form stores have always had (a string as BinaryWriter writes one), so events of every version read alike.
+        byte[] AsWritten(string text) => [1, (byte)text.Length, .. System.Text.Encoding.ASCII.GetBytes(text)];
+        Assert.That(encoded.AsSpan().IndexOf(AsWritten(trace.ToHexString())), Is.GreaterThan(0), "the trace id, present, length-prefixed");
+        Assert.That(encoded.AsSpan().IndexOf(AsWritten(span.ToHexString())), Is.GreaterThan(0), "the span id, present, length-prefixed");
+        Assert.That(StoredEventCodec.TryDecode(encoded, out var decoded), Is.True);
+        Assert.That((decoded!.TraceId, decoded.SpanId), Is.EqualTo(((System.Diagnostics.ActivityTraceId?)trace, (System.Diagnostics.ActivitySpanId?)span)));
+    }
+
+    [Test]
     public void EveryTruncationOfAValueIsRejectedWithoutAnException()
     {
         var whole = Encoded();
