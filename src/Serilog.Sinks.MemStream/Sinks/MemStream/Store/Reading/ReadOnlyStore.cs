@@ -70,10 +70,7 @@ internal sealed class ReadOnlyStore : IDisposable
             {
                 if (!StoreKey.TrySplit(iterator.GetKeySpan(), out var idForm, out var keySequence))
                     continue;
-                var value = WithoutTtlSuffix(iterator.GetValueSpan());
-                var held = GroupPointer.TryRead(value, out _, out _)
-                    ? StoreQueries.ReadGroup(_database, family, keySequence, TtlSuffixLength)
-                    : value.ToArray();
+                var held = StoreQueries.EventsOf(_database, family, keySequence, WithoutTtlSuffix(iterator.GetValueSpan()), TtlSuffixLength);
                 if (held is null || !StoredEvents.TryOpen(held, keySequence, out var events, out _, out _))
                     continue;
                 while (events.TryNext(out _, out var eventValue))

@@ -120,29 +120,26 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>A group kept in the index under <paramref name="key"/>, without the TTL suffix; null when it is gone or cannot be read.</summary>
-    static byte[]? ReadIndexed(RocksDb database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes)
-    {
-        byte[]? raw;
-        try
-        {
-            raw = database.Get(key.ToArray(), family.Index);
-        }
-        catch (RocksDbException)
-        {
-            return null;
-        }
-        return raw is null ? null : suffixBytes == 0 ? raw : WithoutSuffix(raw, suffixBytes).ToArray();
-    }
+    static byte[]? ReadIndexed(RocksDb database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes) =>
+        TryGet(database, key.ToArray(), family.Index, suffixBytes);
 
     /// <summary>The group stored in the family's log under this sequence number, without the TTL suffix; null when it is gone or cannot be read.</summary>
-    public static byte[]? ReadGroup(RocksDb database, OpenFamily family, long keySequence, int suffixBytes)
+    public static byte[]? ReadGroup(RocksDb database, OpenFamily family, long keySequence, int suffixBytes) =>
+        family.Log is { } log ? TryGet(database, StoreKey.LogKey(keySequence), log, suffixBytes) : null;
+
+    /// <summary>
+    /// The events an index entry of an id holds: its group in the log when it is a pointer, else the value itself (a group
+    /// kept in the index, or an event of format 1); null when the group is gone.
+    /// </summary>
+    public static byte[]? EventsOf(RocksDb database, OpenFamily family, long keySequence, ReadOnlySpan<byte> value, int suffixBytes) =>
+        GroupPointer.TryRead(value, out _, out _) ? ReadGroup(database, family, keySequence, suffixBytes) : value.ToArray();
+
+    static byte[]? TryGet(RocksDb database, byte[] key, ColumnFamilyHandle family, int suffixBytes)
     {
-        if (family.Log is not { } log)
-            return null;
         byte[]? raw;
         try
         {
-            raw = database.Get(StoreKey.LogKey(keySequence), log);
+            raw = database.Get(key, family);
         }
         catch (RocksDbException)
         {
@@ -211,7 +208,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// <summary>The first event an index entry leads to (its group's, or the event of format 1 itself).</summary>
     static LogEvent? FirstEvent(RocksDb database, OpenFamily family, long keySequence, byte[] value)
     {
-        var events = GroupPointer.TryRead(value, out _, out _) ? ReadGroup(database, family, keySequence, suffixBytes: 0) : value;
+        var events = EventsOf(database, family, keySequence, value, suffixBytes: 0);
         return events is not null && StoredEvents.TryOpen(events, keySequence, out var items, out _, out _)
             && items.TryNext(out _, out var first) && StoredEventCodec.TryDecode(first, out var logEvent) ? logEvent : null;
     }
