@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RocksDbSharp;
 using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream.Bench.Engines;
@@ -12,14 +11,15 @@ internal static class Compactions
 {
     static readonly string[] BusyProperties = ["rocksdb.num-running-flushes", "rocksdb.num-running-compactions", "rocksdb.compaction-pending"];
 
-    public static void WaitUntilSettled(RocksDb database, TimeSpan limit)
+    /// <summary>Waits on a database through its property reader (RocksDbSharp's for the raw engine, the store's own for a sink).</summary>
+    public static void WaitUntilSettled(Func<string, string?> property, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
-        while (BusyProperties.Any(p => database.GetProperty(p) is not (null or "0")) && watch.Elapsed < limit)
+        while (BusyProperties.Any(p => property(p) is not (null or "0")) && watch.Elapsed < limit)
             Thread.Sleep(50);
     }
 
     /// <summary>The database under a MemStream sink's store.</summary>
-    public static RocksDb DatabaseOf(string sinkName) =>
+    public static RocksDatabase DatabaseOf(string sinkName) =>
         ((RocksEventStore)SinkRegistry.Resolve(sinkName)!.Store).Database.Database;
 }

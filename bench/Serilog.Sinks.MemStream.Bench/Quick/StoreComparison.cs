@@ -42,8 +42,8 @@ internal static class StoreComparison
         AddIngest("raw RocksDB WriteBatch ×1000 (same keys and bytes)", rawIngest, 0);
         AddIngest("SQLite (WAL, synchronous=NORMAL, 1,000-row transactions)", sqliteIngest, 0);
 
-        Compactions.WaitUntilSettled(Compactions.DatabaseOf(name), TimeSpan.FromSeconds(20));
-        Compactions.WaitUntilSettled(raw.Database, TimeSpan.FromSeconds(20));
+        Compactions.WaitUntilSettled(Compactions.DatabaseOf(name).GetProperty, TimeSpan.FromSeconds(20));
+        Compactions.WaitUntilSettled(raw.Database.GetProperty, TimeSpan.FromSeconds(20));
         var random = new Random(42);
         var ids = Enumerable.Range(0, queries).Select(_ => Workload.CorrelationId(random.Next(Workload.CorrelationIdCount))).ToArray();
         var latencies = Latencies(ids,

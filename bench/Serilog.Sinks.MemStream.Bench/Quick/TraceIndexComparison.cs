@@ -72,14 +72,14 @@ internal static class TraceIndexComparison
         var elapsed = watch.Elapsed;
 
         var database = Compactions.DatabaseOf(name);
-        database.CompactRange((byte[]?)null, null);
+        database.CompactRange(null, null, database.DefaultFamily);
         foreach (var family in ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).Database.FamiliesOf(name))
         {
-            database.CompactRange((byte[]?)null, null, family.Index);
+            database.CompactRange(null, null, family.Index);
             if (family.Log is { } log)
-                database.CompactRange((byte[]?)null, null, log);
+                database.CompactRange(null, null, log);
         }
-        Compactions.WaitUntilSettled(database, TimeSpan.FromSeconds(20));
+        Compactions.WaitUntilSettled(database.GetProperty, TimeSpan.FromSeconds(20));
         var bytes = new DirectoryInfo(directory.Path).EnumerateFiles("*.sst").Sum(f => f.Length);
 
         var random = new Random(42);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RocksDbSharp;
 using Serilog.Events;
 using Serilog.Sinks.MemStream.Store;
 using Serilog.Sinks.MemStream.Tests.Support;
@@ -25,20 +24,17 @@ public class GroupedBatchWriterTests
     {
         using var folder = new TempFolder();
         var names = new[] { "short", "short-log", "long", "long-log" };
-        var families = new ColumnFamilies();
-        foreach (var name in names)
-            families.Add(name, new ColumnFamilyOptions());
-        using var database = RocksDb.Open(new DbOptions().SetCreateIfMissing().SetCreateMissingColumnFamilies(), folder.Path, families);
-        var (shortFamily, longFamily) = (new FamilyHandles(database.GetColumnFamily("short"), database.GetColumnFamily("short-log")),
-            new FamilyHandles(database.GetColumnFamily("long"), database.GetColumnFamily("long-log")));
+        using var database = TestDatabase.Open(folder.Path, [.. names.Select(name => (name, 0))]);
+        var (shortFamily, longFamily) = (new FamilyHandles(database.GetFamily("short"), database.GetFamily("short-log")),
+            new FamilyHandles(database.GetFamily("long"), database.GetFamily("long-log")));
 
-        using (var batch = new WriteBatch())
+        using (var batch = new RocksWriteBatch())
         {
             var entries = new GroupedBatchWriter().AddTo(batch, Chunk(),
                 new Dictionary<StoreFamily, FamilyHandles> { [new(60, 0)] = shortFamily, [new(3600, 0)] = longFamily });
             // Logged groups: a, Second's own, First's own (short); a (long). Pointers: a, a. Kept in the index: b, c. References: First (short and long), Second.
             Assert.That(entries, Is.EqualTo(11));
-            Assert.That(batch.Count(), Is.EqualTo(11));
+            Assert.That(batch.Count, Is.EqualTo(11));
             database.Write(batch);
         }
 
@@ -77,7 +73,7 @@ public class GroupedBatchWriterTests
     }
 
     /// <summary>Each group in a log family: its key's sequence number and those of its events, every one of which decodes.</summary>
-    static List<(long Key, long[] Events)> Log(RocksDb database, ColumnFamilyHandle log)
+    static List<(long Key, long[] Events)> Log(RocksDatabase database, RocksFamily log)
     {
         var groups = new List<(long, long[])>();
         using var iterator = database.NewIterator(log);
@@ -95,7 +91,7 @@ public class GroupedBatchWriterTests
     }
 
     /// <summary>Each group kept in the index under the prefix: its key's sequence number and those of its events.</summary>
-    static List<(long Key, long[] Events)> Inline(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+    static List<(long Key, long[] Events)> Inline(RocksDatabase database, RocksFamily index, byte[] prefix) =>
         Entries(database, index, prefix, (keySequence, value) =>
         {
             Assert.That(StoredGroup.IsWellFormed(value), "a group");
@@ -107,7 +103,7 @@ public class GroupedBatchWriterTests
         });
 
     /// <summary>Each pointer under the prefix: its key's sequence number (its group's) and the group's highest level.</summary>
-    static List<(long Key, LogEventLevel Level)> Pointers(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+    static List<(long Key, LogEventLevel Level)> Pointers(RocksDatabase database, RocksFamily index, byte[] prefix) =>
         Entries(database, index, prefix, (keySequence, value) =>
         {
             Assert.That(GroupPointer.TryRead(value, out var level, out _), "a pointer");
@@ -115,7 +111,7 @@ public class GroupedBatchWriterTests
         });
 
     /// <summary>Each reference entry under the prefix: its key's sequence number and the groups it names, with their level and index key (empty for the log).</summary>
-    static List<(long Key, (long Group, LogEventLevel Level, string IndexKey)[] Groups)> References(RocksDb database, ColumnFamilyHandle index, byte[] prefix) =>
+    static List<(long Key, (long Group, LogEventLevel Level, string IndexKey)[] Groups)> References(RocksDatabase database, RocksFamily index, byte[] prefix) =>
         Entries(database, index, prefix, (keySequence, value) =>
         {
             Assert.That(GroupReferences.TryRead(value, out _, out var items));
@@ -126,7 +122,7 @@ public class GroupedBatchWriterTests
             return groups.ToArray();
         });
 
-    static List<(long, T)> Entries<T>(RocksDb database, ColumnFamilyHandle family, byte[] prefix, Func<long, byte[], T> read)
+    static List<(long, T)> Entries<T>(RocksDatabase database, RocksFamily family, byte[] prefix, Func<long, byte[], T> read)
     {
         var entries = new List<(long, T)>();
         using var iterator = database.NewIterator(family);

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
-using RocksDbSharp;
 using Serilog.Events;
 using Serilog.Sinks.MemStream.Store;
 using Serilog.Sinks.MemStream.Tests.Support;
@@ -127,15 +126,10 @@ public class KeyEpochTests
         {
             // Opened once and closed: the store's database, with its metadata, exists.
         }
-        var families = new ColumnFamilies();
-        foreach (var family in RocksDb.ListColumnFamilies(new DbOptions(), _folder.Path).Where(f => f != "default"))
-            families.Add(family, new ColumnFamilyOptions());
-        using var database = RocksDb.Open(new DbOptions(), _folder.Path, families);
-        // Written as RocksDB's TTL layer writes a value: the value, then its write time (4 bytes, seconds).
-        var bytes = new byte[12];
+        using var database = TestDatabase.Open(_folder.Path, [.. RocksDatabase.ListFamilies(_folder.Path).Select(name => (name, 0))]);
+        var bytes = new byte[8];
         BinaryPrimitives.WriteInt64LittleEndian(bytes, sequence);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(8), (int)DateTimeOffset.UtcNow.ToUnixTimeSeconds());
-        database.Put(StoreKey.SequenceKey(sinkName), bytes);
+        database.Put(StoreKey.SequenceKey(sinkName), bytes, database.DefaultFamily);
     }
 
     static ActivityTraceId InTrace(Action log)

@@ -24,7 +24,7 @@ public class RunTimeDamageTests
             sink.Facade.Flush();
             // Compactions write the events to SST files (maintenance leaves a log family's live groups where they are).
             foreach (var family in sink.Store.Database.FamiliesOf(_name))
-                sink.Store.Database.Database.CompactRange((byte[]?)null, null, family.Log);
+                sink.Store.Database.Database.CompactRange(null, null, family.Log!);
             sink.Store.RunMaintenance();
         }
         SstDamage.DamageADataBlock(_store);

@@ -324,7 +324,7 @@ public class StoreTests
         Assert.That(sink.Facade.Status().StoreWriteFailures, Is.Zero);
     }
 
-    static int CountEntries(SharedDatabase database, RocksDbSharp.ColumnFamilyHandle family)
+    static int CountEntries(SharedDatabase database, RocksFamily family)
     {
         var count = 0;
         using var iterator = database.Database.NewIterator(family);

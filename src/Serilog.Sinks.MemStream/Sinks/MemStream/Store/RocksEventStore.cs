@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using RocksDbSharp;
 using Serilog.Debugging;
 using Serilog.Events;
 
@@ -18,8 +17,6 @@ internal sealed class RocksEventStore : IEventStore
     static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
     // RocksDB checks every 5 s whether a full disk has room again, so retrying faster gains nothing.
     static readonly TimeSpan LastRetryDelay = TimeSpan.FromSeconds(5);
-    static readonly WriteOptions Unsynced = new WriteOptions().SetSync(false);
-    static readonly WriteOptions Synced = new WriteOptions().SetSync(true);
 
     readonly SharedDatabase _database;
     readonly StoreSettings _settings;
@@ -138,7 +135,7 @@ internal sealed class RocksEventStore : IEventStore
             || Volatile.Read(ref _damage) is not null)
             return;
         // One synced write makes everything written before it durable, even across a power loss.
-        WriteSequence(Synced);
+        WriteSequenceSynced();
     }
 
     public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
@@ -176,7 +173,7 @@ internal sealed class RocksEventStore : IEventStore
         _maintenance.Dispose();
         _writer.Join();
         if (Volatile.Read(ref _damage) is null)
-            WriteSequence(Synced);
+            WriteSequenceSynced();
         DatabaseRegistry.Release(_database);
     }
 
@@ -210,7 +207,7 @@ internal sealed class RocksEventStore : IEventStore
         while (true)
         {
             var failure = TryWrite(chunk, out var generation);
-            if (failure is not null and not RocksDbException and not StoreLostException)
+            if (failure is not null and not RocksException and not StoreLostException)
             {
                 // Not the disk's answer but a fault of MemStream's own: retrying would repeat it forever.
                 GiveUp(chunk, failure);
@@ -274,7 +271,7 @@ internal sealed class RocksEventStore : IEventStore
         try
         {
             AddNewFamilies(chunk);
-            using var batch = new WriteBatch();
+            using var batch = new RocksWriteBatch();
             using (_database.Reading())
             {
                 generation = _database.Generation;
@@ -283,13 +280,13 @@ internal sealed class RocksEventStore : IEventStore
                 if (_familiesGeneration != generation)
                 {
                     _families = _families.Keys.ToDictionary(family => family, family => new FamilyHandles(
-                        _database.Database.GetColumnFamily(FamilyName.For(family, _settings.SinkName)),
-                        _database.Database.GetColumnFamily(FamilyName.ForLog(family, _settings.SinkName))));
+                        _database.Database.GetFamily(FamilyName.For(family, _settings.SinkName)),
+                        _database.Database.GetFamily(FamilyName.ForLog(family, _settings.SinkName))));
                     _familiesGeneration = generation;
                 }
                 _groups.AddTo(batch, chunk, _families);
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
-                _database.Database.Write(batch, Unsynced);
+                _database.Database.Write(batch);
             }
         }
         catch (Exception ex)
@@ -324,18 +321,18 @@ internal sealed class RocksEventStore : IEventStore
         return stored is { Length: 8 } ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
     }
 
-    void WriteSequence(WriteOptions options)
+    void WriteSequenceSynced()
     {
         var highest = Volatile.Read(ref _highestSequence);
         try
         {
-            using var batch = new WriteBatch();
+            using var batch = new RocksWriteBatch();
             using (_database.Reading())
             {
                 if (_database.IsLost)
                     return;
                 batch.Put(_sequenceKey, SequenceBytes(highest), _database.MetadataFamily);
-                _database.Database.Write(batch, options);
+                _database.Database.Write(batch, sync: true);
             }
         }
         catch (Exception ex)

@@ -1,4 +1,3 @@
-using RocksDbSharp;
 
 namespace Serilog.Sinks.MemStream.Store;
 
@@ -7,4 +6,4 @@ namespace Serilog.Sinks.MemStream.Store;
 /// events of format 1) and the log family beside it (the groups, by sequence number), which a family of an earlier
 /// configuration written before logs existed does not have.
 /// </summary>
-internal sealed record OpenFamily(string Name, StoreFamily Family, ColumnFamilyHandle Index, ColumnFamilyHandle? Log);
+internal sealed record OpenFamily(string Name, StoreFamily Family, RocksFamily Index, RocksFamily? Log);

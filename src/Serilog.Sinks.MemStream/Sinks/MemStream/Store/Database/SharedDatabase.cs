@@ -1,4 +1,3 @@
-using RocksDbSharp;
 using Serilog.Debugging;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -10,12 +9,9 @@ namespace Serilog.Sinks.MemStream.Store;
 /// </summary>
 internal sealed class SharedDatabase : IDisposable
 {
-    const string DefaultFamily = "default";
     readonly StoreMemory _memory;
     readonly ReaderWriterLockSlim _familiesLock = new(LockRecursionPolicy.SupportsRecursion);
     readonly HashSet<string> _familyNames;
-
-    List<ColumnFamilyOptions> _familyOptions = [];
     int _generation;
 
     SharedDatabase(string path, long memoryBudget)
@@ -29,7 +25,7 @@ internal sealed class SharedDatabase : IDisposable
     public string Path { get; }
 
     /// <summary>The open database; replaced (under the write lock) only by <see cref="StartFresh"/>.</summary>
-    public RocksDb Database { get; private set; }
+    public RocksDatabase Database { get; private set; }
 
     /// <summary>Changes each time <see cref="StartFresh"/> replaces the database; handles from an earlier generation are freed.</summary>
     public int Generation => Volatile.Read(ref _generation);
@@ -38,7 +34,7 @@ internal sealed class SharedDatabase : IDisposable
     public bool MoveDamagedStoreAside { get; set; }
 
     /// <summary>The family that holds each sink's sequence number; it never expires.</summary>
-    public ColumnFamilyHandle MetadataFamily => Database.GetDefaultColumnFamily();
+    public RocksFamily MetadataFamily => Database.DefaultFamily;
 
     /// <summary>The bytes of memory the database's write buffers and block cache share.</summary>
     public long MemoryBudget => _memory.BudgetBytes;
@@ -123,21 +119,22 @@ internal sealed class SharedDatabase : IDisposable
 
     void OpenAt(string path)
     {
-        var options = _memory.Apply(new DbOptions())
-            .SetCreateIfMissing(true)
-            .SetCreateMissingColumnFamilies(true)
-            .SetKeepLogFileNum(2);
-
         // A fresh store gets the families of the one it replaces, so every sink finds its families by name.
-        var existing = RocksDb.TryListColumnFamilies(options, path, out var names) ? names : [DefaultFamily, .. _familyNames];
-        var families = existing.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var family, out _, out _) ? family.TtlSeconds : 0)).ToList();
-        if (!existing.Contains(DefaultFamily))
-            families.Insert(0, (DefaultFamily, NewFamilyOptions(), 0));
-
-        Database = TtlDatabase.Open(options, path, families);
-        _familyOptions = families.Select(f => f.Item2).ToList();
+        string[] existing = File.Exists(System.IO.Path.Combine(path, "CURRENT")) ? RocksDatabase.ListFamilies(path) : [.. _familyNames];
+        var names = existing.Where(n => n != RocksDatabase.DefaultFamilyName).Prepend(RocksDatabase.DefaultFamilyName).ToList();
+        var families = names.Select(name => (name, NewFamilyOptions(), FamilyName.TryParse(name, out var family, out _, out _) ? family.TtlSeconds : 0)).ToList();
+        using var options = _memory.ApplyToDatabase(new RocksOptions()).CreateIfMissing().KeepLogFiles(2);
+        try
+        {
+            Database = RocksDatabase.OpenWithTtl(options, path, families);
+        }
+        finally
+        {
+            foreach (var family in families)
+                family.Item2.Dispose();
+        }
         _familyNames.Clear();
-        _familyNames.UnionWith(families.Select(f => f.name).Where(n => n != DefaultFamily));
+        _familyNames.UnionWith(names.Skip(1));
     }
 
     public IDisposable Reading() => new ReadLock(_familiesLock);
@@ -146,22 +143,21 @@ internal sealed class SharedDatabase : IDisposable
     public FamilyHandles Family(StoreFamily family, string? sinkName) =>
         new(Create(FamilyName.For(family, sinkName), family.TtlSeconds), Create(FamilyName.ForLog(family, sinkName), family.TtlSeconds));
 
-    ColumnFamilyHandle Create(string name, int ttlSeconds)
+    RocksFamily Create(string name, int ttlSeconds)
     {
         using (Reading())
         {
-            if (Database.TryGetColumnFamily(name, out var existing))
+            if (Database.TryGetFamily(name, out var existing))
                 return existing;
         }
 
         _familiesLock.EnterWriteLock();
         try
         {
-            if (Database.TryGetColumnFamily(name, out var existing))
+            if (Database.TryGetFamily(name, out var existing))
                 return existing;
-            var options = NewFamilyOptions();
-            _familyOptions.Add(options);
-            var created = TtlDatabase.CreateFamily(Database, options, name, ttlSeconds);
+            using var options = NewFamilyOptions();
+            var created = Database.CreateFamilyWithTtl(options, name, ttlSeconds);
             _familyNames.Add(name);
             return created;
         }
@@ -179,8 +175,8 @@ internal sealed class SharedDatabase : IDisposable
             var result = new List<OpenFamily>();
             foreach (var name in _familyNames)
             {
-                if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName && Database.TryGetColumnFamily(name, out var handle))
-                    result.Add(new OpenFamily(name, family, handle, Database.TryGetColumnFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
+                if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName && Database.TryGetFamily(name, out var handle))
+                    result.Add(new OpenFamily(name, family, handle, Database.TryGetFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
             }
             return result;
         }
@@ -196,7 +192,7 @@ internal sealed class SharedDatabase : IDisposable
             {
                 if (!_familyNames.Contains(name))
                     continue;
-                TtlDatabase.DropFamily(Database, name);
+                Database.DropFamily(name);
                 _familyNames.Remove(name);
             }
         }
@@ -223,7 +219,7 @@ internal sealed class SharedDatabase : IDisposable
         _familiesLock.Dispose();
     }
 
-    ColumnFamilyOptions NewFamilyOptions() => _memory.Apply(new ColumnFamilyOptions().SetCompression(Compression.Lz4));
+    RocksOptions NewFamilyOptions() => _memory.ApplyToFamily(new RocksOptions()).Lz4();
 
     sealed class ReadLock : IDisposable
     {

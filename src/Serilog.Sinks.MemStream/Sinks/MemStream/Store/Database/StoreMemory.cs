@@ -1,4 +1,3 @@
-using RocksDbSharp;
 
 namespace Serilog.Sinks.MemStream.Store;
 
@@ -26,15 +25,15 @@ internal sealed class StoreMemory : IDisposable
     // resumes only once the free space is at least the largest write buffer.
     const long MaxWriteBufferBytes = 8 * 1024 * 1024;
 
-    readonly Cache _cache;
+    readonly IntPtr _cache;
     readonly IntPtr _writeBufferManager;
 
     public StoreMemory(long budgetBytes)
     {
         BudgetBytes = budgetBytes;
-        _cache = Cache.CreateLru((ulong)budgetBytes);
+        _cache = RocksNative.rocksdb_cache_create_lru((nuint)budgetBytes);
         // Half the budget for memtables, charged to the cache; no stall: the writer is off the app's threads anyway.
-        _writeBufferManager = Native.Instance.rocksdb_write_buffer_manager_create_with_cache((UIntPtr)(ulong)(budgetBytes / 2), _cache.Handle, 0);
+        _writeBufferManager = RocksNative.rocksdb_write_buffer_manager_create_with_cache((nuint)(budgetBytes / 2), _cache, 0);
         WriteBufferBytes = (ulong)Math.Min(MaxWriteBufferBytes, budgetBytes / 4);
     }
 
@@ -44,25 +43,16 @@ internal sealed class StoreMemory : IDisposable
     public ulong WriteBufferBytes { get; }
 
     /// <summary>The database's options: the shared write buffer manager, one flush and one compaction at a time.</summary>
-    public DbOptions Apply(DbOptions options)
-    {
-        Native.Instance.rocksdb_options_set_write_buffer_manager(options.Handle, _writeBufferManager);
-        Native.Instance.rocksdb_options_set_max_background_jobs(options.Handle, 2);
-        return options.SetWriteBufferSize(WriteBufferBytes);
-    }
+    public RocksOptions ApplyToDatabase(RocksOptions options) =>
+        options.WriteBufferManager(_writeBufferManager).BackgroundJobs(2).WriteBufferBytes(WriteBufferBytes);
 
     /// <summary>A family's options: its write buffer and tables whose data blocks live in the shared cache.</summary>
-    public ColumnFamilyOptions Apply(ColumnFamilyOptions options)
-    {
-        var tables = new BlockBasedTableOptions()
-            .SetBlockCache(_cache)
-            .SetCacheIndexAndFilterBlocks(false);
-        return options.SetWriteBufferSize(WriteBufferBytes).SetBlockBasedTableFactory(tables);
-    }
+    public RocksOptions ApplyToFamily(RocksOptions options) => options.WriteBufferBytes(WriteBufferBytes).DataBlocksIn(_cache);
 
+    /// <summary>Lets go of the cache and the manager; an open database holds its own references to both until it closes.</summary>
     public void Dispose()
     {
-        Native.Instance.rocksdb_write_buffer_manager_destroy(_writeBufferManager);
-        GC.KeepAlive(_cache);
+        RocksNative.rocksdb_write_buffer_manager_destroy(_writeBufferManager);
+        RocksNative.rocksdb_cache_destroy(_cache);
     }
 }

@@ -1,4 +1,3 @@
-using RocksDbSharp;
 using Serilog.Debugging;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -98,7 +97,7 @@ internal sealed class StoreMaintenance : IDisposable
                 {
                     var index = Sweep(database, family.Index, now);
                     // The index is small: compacting it whole lets RocksDB's TTL filter drop what expired.
-                    database.Database.CompactRange((byte[]?)null, null, family.Index);
+                    database.Database.CompactRange(null, null, family.Index);
                     live += index.Live;
                     expired += index.Expired;
                     corrupt += index.Corrupt;
@@ -113,7 +112,7 @@ internal sealed class StoreMaintenance : IDisposable
                         corrupt += groups.Corrupt;
                     }
                 }
-                catch (RocksDbException ex) when (StoreFailure.IsDamage(ex))
+                catch (RocksException ex) when (StoreFailure.IsDamage(ex))
                 {
                     damage = ex;
                 }
@@ -142,13 +141,13 @@ internal sealed class StoreMaintenance : IDisposable
     }
 
     /// <summary>What one family holds, its damaged entries deleted; for a log, the key below which every group has expired (null if none has).</summary>
-    static (int Live, long Expired, long Corrupt, byte[]? ExpiredUntil) Sweep(SharedDatabase database, ColumnFamilyHandle family, long now)
+    static (int Live, long Expired, long Corrupt, byte[]? ExpiredUntil) Sweep(SharedDatabase database, RocksFamily family, long now)
     {
         var live = 0;
         long expired = 0, corrupt = 0;
         byte[]? expiredUntil = null;
         var allExpiredSoFar = true;
-        using var damaged = new WriteBatch();
+        using var damaged = new RocksWriteBatch();
         using (var iterator = database.Database.NewIterator(family))
         {
             for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())
@@ -171,7 +170,7 @@ internal sealed class StoreMaintenance : IDisposable
                 }
             }
             // An iterator stops at a block it cannot read; only its status says so.
-            Native.Instance.rocksdb_iter_get_error(iterator.Handle);
+            iterator.ThrowIfFailed();
         }
         if (allExpiredSoFar && expired > 0)
             expiredUntil = [0xFF]; // every group expired: above every log key
@@ -179,7 +178,7 @@ internal sealed class StoreMaintenance : IDisposable
         return (live, expired, corrupt, expiredUntil);
     }
 
-    static bool IsEmpty(SharedDatabase database, ColumnFamilyHandle family, int generation)
+    static bool IsEmpty(SharedDatabase database, RocksFamily family, int generation)
     {
         using (database.Reading())
         {

@@ -1,5 +1,4 @@
 using System.Text;
-using RocksDbSharp;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -14,10 +13,10 @@ internal sealed class ReadOnlyStore : IDisposable
 {
     const int TtlSuffixLength = 4;
     const int PageEvents = 1000;
-    readonly RocksDb _database;
+    readonly RocksDatabase _database;
     readonly List<OpenFamily> _families;
 
-    ReadOnlyStore(string path, RocksDb database, List<OpenFamily> families)
+    ReadOnlyStore(string path, RocksDatabase database, List<OpenFamily> families)
     {
         Path = path;
         _database = database;
@@ -37,21 +36,18 @@ internal sealed class ReadOnlyStore : IDisposable
 
         try
         {
-            var names = RocksDb.ListColumnFamilies(new DbOptions(), full);
-            var families = new ColumnFamilies();
-            foreach (var name in names.Where(n => n != "default"))
-                families.Add(name, new ColumnFamilyOptions());
-            var database = RocksDb.OpenReadOnly(new DbOptions(), full, families, errIfLogFileExists: false);
+            var names = RocksDatabase.ListFamilies(full);
+            var database = RocksDatabase.OpenReadOnly(full, names);
             var own = new List<OpenFamily>();
             foreach (var name in names)
             {
                 if (FamilyName.TryParse(name, out var family, out var owner) && owner == sinkName)
-                    own.Add(new OpenFamily(name, family, database.GetColumnFamily(name),
-                        database.TryGetColumnFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
+                    own.Add(new OpenFamily(name, family, database.GetFamily(name),
+                        database.TryGetFamily(FamilyName.ForLog(family, sinkName), out var log) ? log : null));
             }
             return new ReadOnlyStore(full, database, own);
         }
-        catch (RocksDbException ex)
+        catch (RocksException ex)
         {
             throw new StoreUnreadableException($"the store at {full} cannot be read: {ex.Message}. If another program holds it in a way RocksDB forbids, try again once it has stopped.");
         }
@@ -62,7 +58,7 @@ internal sealed class ReadOnlyStore : IDisposable
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new Dictionary<string, StoredIdSummary>(StringComparer.Ordinal);
-        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
+        using var correlationKeysOnly = new RocksReadOptions(upperBound: StoreKey.CorrelationKeysEnd());
         foreach (var family in _families)
         {
             using var iterator = _database.NewIterator(family.Index, correlationKeysOnly);
@@ -109,7 +105,7 @@ internal sealed class ReadOnlyStore : IDisposable
         return counted;
     }
 
-    void CountEntries(StoredFamilyCounts counts, ColumnFamilyHandle handle, long now)
+    void CountEntries(StoredFamilyCounts counts, RocksFamily handle, long now)
     {
         using var iterator = _database.NewIterator(handle);
         for (iterator.SeekToFirst(); iterator.Valid(); iterator.Next())

@@ -1,5 +1,4 @@
 using System.Text;
-using RocksDbSharp;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -31,7 +30,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// is what RocksDB's TTL appended to each (0 through a database opened with TTL). Each family's
     /// <see cref="KeyEpoch"/> turns its keys' numbers into sequence numbers.
     /// </summary>
-    public static StoredPage Scan(RocksDb database, IReadOnlyList<OpenFamily> families, string id,
+    public static StoredPage Scan(RocksDatabase database, IReadOnlyList<OpenFamily> families, string id,
         LogEventLevel minLevel, long after, int limit, long maxBytes, int suffixBytes)
     {
         var bound = new PageBound(limit, maxBytes);
@@ -53,14 +52,14 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     /// write batch, keyed by its first event there, so the scan starts at the last entry that begins at or before
     /// the event after <paramref name="after"/>, and stops at the page's bound in each family.
     /// </summary>
-    static List<PageBound.Sized> ScanPrefix(RocksDb database, IReadOnlyList<OpenFamily> families, byte[] prefix,
+    static List<PageBound.Sized> ScanPrefix(RocksDatabase database, IReadOnlyList<OpenFamily> families, byte[] prefix,
         System.Diagnostics.ActivityTraceId? trace, LogEventLevel minLevel, long after, PageBound bound, int suffixBytes)
     {
         // Every key of the id is below the prefix with its ':' raised by one, so iterators stop there
         // instead of reading on into the next id's block.
         var upperBound = (byte[])prefix.Clone();
         upperBound[^1]++;
-        var readOptions = new ReadOptions().SetIterateLowerBound(prefix).SetIterateUpperBound(upperBound);
+        using var readOptions = new RocksReadOptions(prefix, upperBound);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var found = new List<PageBound.Sized>();
         foreach (var family in families)
@@ -120,28 +119,28 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>A group kept in the index under <paramref name="key"/>, without the TTL suffix; null when it is gone or cannot be read.</summary>
-    static byte[]? ReadIndexed(RocksDb database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes) =>
+    static byte[]? ReadIndexed(RocksDatabase database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes) =>
         TryGet(database, key.ToArray(), family.Index, suffixBytes);
 
     /// <summary>The group stored in the family's log under this sequence number, without the TTL suffix; null when it is gone or cannot be read.</summary>
-    public static byte[]? ReadGroup(RocksDb database, OpenFamily family, long keySequence, int suffixBytes) =>
+    public static byte[]? ReadGroup(RocksDatabase database, OpenFamily family, long keySequence, int suffixBytes) =>
         family.Log is { } log ? TryGet(database, StoreKey.LogKey(keySequence), log, suffixBytes) : null;
 
     /// <summary>
     /// The events an index entry of an id holds: its group in the log when it is a pointer, else the value itself (a group
     /// kept in the index, or an event of format 1); null when the group is gone.
     /// </summary>
-    public static byte[]? EventsOf(RocksDb database, OpenFamily family, long keySequence, ReadOnlySpan<byte> value, int suffixBytes) =>
+    public static byte[]? EventsOf(RocksDatabase database, OpenFamily family, long keySequence, ReadOnlySpan<byte> value, int suffixBytes) =>
         GroupPointer.TryRead(value, out _, out _) ? ReadGroup(database, family, keySequence, suffixBytes) : value.ToArray();
 
-    static byte[]? TryGet(RocksDb database, byte[] key, ColumnFamilyHandle family, int suffixBytes)
+    static byte[]? TryGet(RocksDatabase database, byte[] key, RocksFamily family, int suffixBytes)
     {
         byte[]? raw;
         try
         {
             raw = database.Get(key, family);
         }
-        catch (RocksDbException)
+        catch (RocksException)
         {
             return null; // a damaged block: skipped, as an undecodable value is; maintenance reports the damage
         }
@@ -177,7 +176,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var ids = new HashSet<string>(StringComparer.Ordinal);
-        var correlationKeysOnly = new ReadOptions().SetIterateUpperBound(StoreKey.CorrelationKeysEnd());
+        using var correlationKeysOnly = new RocksReadOptions(upperBound: StoreKey.CorrelationKeysEnd());
         using (_database.Reading())
         {
             foreach (var family in _database.FamiliesOf(_settings.SinkName))
@@ -206,7 +205,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
             || StoredEventCodec.TryReadHeader(value, out _, out latestExpiry)) && latestExpiry > now;
 
     /// <summary>The first event an index entry leads to (its group's, or the event of format 1 itself).</summary>
-    static LogEvent? FirstEvent(RocksDb database, OpenFamily family, long keySequence, byte[] value)
+    static LogEvent? FirstEvent(RocksDatabase database, OpenFamily family, long keySequence, byte[] value)
     {
         var events = EventsOf(database, family, keySequence, value, suffixBytes: 0);
         return events is not null && StoredEvents.TryOpen(events, keySequence, out var items, out _, out _)

@@ -1,4 +1,3 @@
-using RocksDbSharp;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
@@ -28,7 +27,7 @@ internal sealed class GroupedBatchWriter
     byte[] _value = new byte[64 * 1024];
 
     /// <summary>Adds the chunk's entries to the batch; returns how many.</summary>
-    public int AddTo(WriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<StoreFamily, FamilyHandles> families)
+    public int AddTo(RocksWriteBatch batch, PendingWrite[] chunk, IReadOnlyDictionary<StoreFamily, FamilyHandles> families)
     {
         var entries = 0;
         _events.Build(chunk, byIndexKey: false);
