@@ -23,6 +23,7 @@ public static class MemStreamApplicationBuilderExtensions
             throw new ArgumentException($"The path must start with '/', such as /memstream/ws; got '{path}'.", nameof(path));
 
         var options = EndpointSetup.Options(app.ApplicationServices, configure);
+        EndpointSetup.QuietOwnRequests(app.ApplicationServices, options, path);
         var limiter = new ClientLimiter(options.MaxClients);
         return app.Map(path, branch =>
         {

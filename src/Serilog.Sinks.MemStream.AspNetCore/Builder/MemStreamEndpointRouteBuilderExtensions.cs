@@ -25,6 +25,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
             throw new ArgumentException($"The prefix must start with '/', such as /memstream; got '{prefix}'.", nameof(prefix));
 
         var options = EndpointSetup.Options(endpoints.ServiceProvider, configure);
+        EndpointSetup.QuietOwnRequests(endpoints.ServiceProvider, options, prefix);
         var limiter = new ClientLimiter(options.MaxClients);
         var queries = new QueryGate(options.MaxConcurrentQueries);
 

@@ -166,6 +166,7 @@ public class LiveTailTests
     [TestCase("after=soon", "after")]
     [TestCase("format=xml", "format")]
     [TestCase("batch=yes", "batch")]
+    [TestCase("status=often", "status")]
     [TestCase("filter=StatusCode%20%3E%3D", "filter")]
     public async Task BadParametersGet400NamingTheParameter(string query, string parameter)
     {

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Serilog;
 using Serilog.Core;
 using Serilog.Sinks.MemStream.AspNetCore;
 
@@ -68,12 +69,15 @@ sealed class TailServer : IAsyncDisposable
         string url = "http://127.0.0.1:0",
         bool forwardedHeaders = false,
         IReadOnlyDictionary<string, string?>? appSettings = null,
-        Action<IServiceCollection, string>? services = null)
+        Action<IServiceCollection, string>? services = null,
+        bool hostLogs = false)
     {
         var name = Some.UniqueName();
         var storeFolder = durable ? new TempFolder() : null;
         var logger = new LoggerConfiguration()
             .MinimumLevel.Verbose()
+            // Kestrel's connection events (Debug) come before a request has a path: no sink can tell whose they are.
+            .MinimumLevel.Override("Microsoft.AspNetCore.Server.Kestrel.Connections", Serilog.Events.LogEventLevel.Information)
             .WriteTo.MemStream(outputTemplate: outputTemplate, bufferSize: bufferSize, durable: durable, storePath: storeFolder?.Path,
                 name: name, queueLimit: 1_000_000)
             .CreateLogger();
@@ -81,6 +85,8 @@ sealed class TailServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
+        if (hostLogs)
+            builder.Logging.AddSerilog(logger); // ASP.NET Core's own events (with each request's RequestPath) reach the sink, as in an app that uses Serilog
         if (appSettings is not null)
         {
             // App-wide endpoint options from configuration, as an app would bind them.

@@ -17,6 +17,7 @@ namespace Serilog.Sinks.MemStream;
 /// Events it has to drop (its queue full, or emitted after disposal) are counted, told to SelfLog, and
 /// reported to Serilog's failure listener when one is set (<c>WriteTo.FallbackChain</c>), as
 /// Serilog.Sinks.Async does.
+/// Events a host logs while serving MemStream's own endpoints are not taken (<see cref="QuietRequestPaths"/>).
 /// </summary>
 public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailureListener
 {
@@ -29,6 +30,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     readonly IEventStore _store;
     readonly IngestQueue _queue;
     readonly KeyValuePair<string, object?> _sinkTag;
+    readonly QuietRequestPaths _quietRequests;
     int _disposed;
     int _lateEmitReported;
     long _renderedByCaller;
@@ -39,6 +41,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     {
         _options = options;
         _sinkTag = MemStreamMetrics.SinkTag(options.Name);
+        _quietRequests = QuietRequestPaths.For(options.Name);
         _renderer = new EventRenderer(formatter);
         _store = options.Durable ? StoreOpener.OpenOrExplain(options.StoreSettings()) : NullEventStore.Disabled;
         // The store's sequence continues across restarts, so the sink numbers its events after it.
@@ -55,7 +58,7 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     {
         try
         {
-            if (logEvent is null)
+            if (logEvent is null || _quietRequests.Covers(logEvent))
                 return;
             var rendered = RenderHereIfWorkerLags(logEvent);
             if (_queue.TryEnqueue(rendered?.Event ?? logEvent, rendered?.Utf8))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
@@ -12,5 +13,17 @@ internal static class EndpointSetup
         configure?.Invoke(options);
         options.Validate();
         return options;
+    }
+
+    /// <summary>
+    /// Keeps the events the host logs while serving <paramref name="path"/> out of the sink it serves, for as long
+    /// as the app runs, unless <see cref="MemStreamEndpointOptions.LogOwnRequests"/>.
+    /// </summary>
+    public static void QuietOwnRequests(IServiceProvider services, MemStreamEndpointOptions options, string path)
+    {
+        if (options.LogOwnRequests)
+            return;
+        var registration = QuietRequestPaths.For(options.SinkName).Add(path);
+        services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(registration.Dispose);
     }
 }

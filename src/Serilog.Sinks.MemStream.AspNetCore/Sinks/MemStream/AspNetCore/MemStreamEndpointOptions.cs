@@ -61,6 +61,19 @@ public sealed class MemStreamEndpointOptions
     /// <summary>The largest frame a client may send (they are ignored anyway); a larger one closes the connection with 1009. Default 4096 bytes.</summary>
     public int MaxIncomingMessageBytes { get; set; } = 4096;
 
+    /// <summary>
+    /// How often a live-tail client that asked for it (<c>status=true</c>, as the page does) gets a status frame: the
+    /// sink's status and, in an app with a fleet, its live instances. Default 5 s.
+    /// </summary>
+    public TimeSpan StatusInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Let the events the host logs while serving these endpoints (request started and finished, and the like)
+    /// reach the sink they serve. Off by default, so that a console left open in an idle app shows and stores
+    /// nothing it caused itself. Recognised by ASP.NET Core's <c>RequestPath</c> on each event of a request.
+    /// </summary>
+    public bool LogOwnRequests { get; set; }
+
     /// <summary>A copy, so that one call's <c>configure</c> never changes the app-wide options or another call's.</summary>
     internal MemStreamEndpointOptions Copy()
     {
@@ -82,6 +95,8 @@ public sealed class MemStreamEndpointOptions
             throw new ArgumentOutOfRangeException(nameof(SendTimeout), SendTimeout, "The send timeout must be positive.");
         if (KeepAliveInterval < TimeSpan.Zero)
             throw new ArgumentOutOfRangeException(nameof(KeepAliveInterval), KeepAliveInterval, "The keep-alive interval cannot be negative (zero turns pings off).");
+        if (StatusInterval <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(StatusInterval), StatusInterval, "The status interval must be positive, such as 00:00:05.");
         if (MaxIncomingMessageBytes <= 0)
             throw new ArgumentOutOfRangeException(nameof(MaxIncomingMessageBytes), MaxIncomingMessageBytes, "The incoming frame limit must be positive.");
         foreach (var host in AllowedHosts)

@@ -9,8 +9,6 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <summary>The read-only HTTP endpoints: <c>query</c>, <c>correlation-ids</c>, <c>snapshot</c> and <c>status</c>.</summary>
 internal static class QueryEndpoints
 {
-    static readonly JsonSerializerOptions StatusJson = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-
     const int DefaultLimit = 1000;
     const int MaxLimit = 10_000;
     const int MaxIdPageChars = 1 << 20;
@@ -276,8 +274,7 @@ internal static class QueryEndpoints
     {
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
-        var status = MemStream.Named(options.SinkName).Status();
         context.Response.ContentType = "application/json; charset=utf-8";
-        await context.Response.WriteAsync(JsonSerializer.Serialize(new { sink = options.SinkName, status }, StatusJson));
+        await context.Response.WriteAsync(StatusFrames.Answer(options.SinkName));
     }
 }

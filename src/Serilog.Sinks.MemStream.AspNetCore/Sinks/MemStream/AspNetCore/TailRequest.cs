@@ -6,11 +6,11 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
 /// What a WebSocket client asked for: <c>minLevel</c>, <c>correlationId</c>, <c>traceId</c>, <c>filter</c>,
-/// <c>format</c>, <c>after</c>, <c>batch</c>; and <c>fleet</c> (every instance's events, from a fleet's stream)
+/// <c>format</c>, <c>after</c>, <c>batch</c>, <c>status</c> (periodic status frames, see <see cref="StatusFrames"/>); and <c>fleet</c> (every instance's events, from a fleet's stream)
 /// with <c>afterId</c> (resume after a stream id) in place of <c>after</c>.
 /// </summary>
 internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch,
-    bool Fleet = false, string? AfterId = null)
+    bool Fleet = false, string? AfterId = null, bool Status = false)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
@@ -22,6 +22,7 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
         var after = parameters.Sequence("after");
         var batch = parameters.Choice("batch", "false", "false", "true") == "true";
         var fleet = parameters.Choice("fleet", "false", "false", "true") == "true";
+        var status = parameters.Choice("status", "false", "false", "true") == "true";
         var afterId = parameters.StreamId("afterId");
         if (fleet && after is not null)
             parameters.Refuse("The query parameter 'after' resumes one instance's tail; a fleet tail (fleet=true) resumes with 'afterId', the stream id its frames carry in 'id'.");
@@ -33,7 +34,7 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
 
         error = parameters.Error;
         return error is null
-            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, traceId, filter, format == "clef", after, batch, fleet, afterId)
+            ? new TailRequest(minLevel, string.IsNullOrEmpty(correlationId) ? null : correlationId, traceId, filter, format == "clef", after, batch, fleet, afterId, status)
             : null;
     }
 

@@ -34,16 +34,21 @@ internal sealed class TailSession
     readonly CancellationTokenSource _ended;
     readonly CancellationTokenSource _sendTimeout;
     readonly CancellationToken _stopping;
+    readonly StatusFrames? _statusFrames;
+    readonly long _statusIntervalMilliseconds;
+    long _statusDueAt;
     TailEnd? _end;
     long _filterFailures;
     long _reportedFilterFailures;
     long _filterNoticeAt = long.MinValue / 2;
     string? _filterError;
 
-    TailSession(WebSocket socket, MemStreamEndpointOptions options, CancellationToken stopping, CancellationToken aborted)
+    TailSession(WebSocket socket, MemStreamEndpointOptions options, StatusFrames? statusFrames, CancellationToken stopping, CancellationToken aborted)
     {
         _socket = socket;
         _options = options;
+        _statusFrames = statusFrames;
+        _statusIntervalMilliseconds = (long)options.StatusInterval.TotalMilliseconds;
         _stopping = stopping;
         _ended = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
         _sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
@@ -142,7 +147,8 @@ internal sealed class TailSession
     {
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
         var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var session = new TailSession(socket, options, stopping, context.RequestAborted);
+        var statusFrames = request.Status ? new StatusFrames(options.SinkName, context.RequestServices.GetService<IMemStreamFleet>()) : null;
+        var session = new TailSession(socket, options, statusFrames, stopping, context.RequestAborted);
         TailMetrics.Connected.Add(1);
         await session.RunAsync(subscription, request, frames, opening, notices);
     }
@@ -154,6 +160,7 @@ internal sealed class TailSession
         {
             foreach (var notice in opening)
                 await SendAsync(notice);
+            await SendStatusIfDueAsync();
             await SendEventsAsync(subscription, request, frames, notices);
         }
         catch (OperationCanceledException) when (_ended.IsCancellationRequested)
@@ -224,6 +231,8 @@ internal sealed class TailSession
                 }
                 if (batched > 0 && (batched == BatchEvents || batch!.WrittenCount >= BatchBytes || Environment.TickCount64 - batchStarted >= BatchMilliseconds))
                     batched = await SendBatchAsync(batch, batched);
+                if (batched == 0)
+                    await SendStatusIfDueAsync(); // a busy sink's queue may not empty for a while
             }
             // Nothing more is waiting: what was gathered goes now, never held back for more.
             batched = await SendBatchAsync(batch, batched);
@@ -231,31 +240,40 @@ internal sealed class TailSession
     }
 
     /// <summary>
-    /// Waits for the next events; while a filter-failure notice is held back (at most one a second), only
-    /// until it is due, so that it goes out even when no further event comes.
+    /// Waits for the next events, and meanwhile sends what falls due: a held-back filter-failure notice (at most one a
+    /// second) and the periodic status frame, so that they go out even when no further event comes.
     /// </summary>
     async Task<bool> WaitForEventsAsync(ChannelReader<MemStreamEvent> reader, EventFrames frames)
     {
-        while (_filterFailures != _reportedFilterFailures)
+        while (true)
         {
-            var due = FilterNoticeMilliseconds - (Environment.TickCount64 - _filterNoticeAt);
-            if (due <= 0)
-            {
-                await ReportFilterFailuresAsync(frames);
-                break;
-            }
+            await ReportFilterFailuresAsync(frames);
+            await SendStatusIfDueAsync();
+            var filterNoticeDue = _filterFailures == _reportedFilterFailures ? long.MaxValue : _filterNoticeAt + FilterNoticeMilliseconds;
+            var statusDue = _statusFrames is null ? long.MaxValue : _statusDueAt;
+            var due = Math.Min(filterNoticeDue, statusDue);
+            if (due == long.MaxValue)
+                return await reader.WaitToReadAsync(_ended.Token);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
-            wait.CancelAfter(TimeSpan.FromMilliseconds(due));
+            wait.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(1, due - Environment.TickCount64)));
             try
             {
                 return await reader.WaitToReadAsync(wait.Token);
             }
             catch (OperationCanceledException) when (!_ended.IsCancellationRequested)
             {
-                // The notice is due: loop to send it.
+                // A notice or a status frame is due: loop to send it.
             }
         }
-        return await reader.WaitToReadAsync(_ended.Token);
+    }
+
+    /// <summary>Sends a status frame to a client that asked for them, when the interval since the last one has passed.</summary>
+    async Task SendStatusIfDueAsync()
+    {
+        if (_statusFrames is null || Environment.TickCount64 < _statusDueAt)
+            return;
+        await SendAsync(await _statusFrames.NextAsync(_ended.Token));
+        _statusDueAt = Environment.TickCount64 + _statusIntervalMilliseconds;
     }
 
     /// <summary>Whether the client wants the event; an event its filter fails on is skipped and counted, and the client stays connected.</summary>
