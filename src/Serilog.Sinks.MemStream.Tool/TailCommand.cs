@@ -85,43 +85,43 @@ sealed class TailCommand(TailSettings settings, EventPrinter printer)
 
     void Print(JsonElement frame)
     {
-        switch (frame.GetProperty("type").GetString())
+        switch (frame.GetProperty(TailProtocol.Type).GetString())
         {
-            case "events":
-                foreach (var element in frame.GetProperty("events").EnumerateArray())
+            case TailProtocol.EventsFrame:
+                foreach (var element in frame.GetProperty(TailProtocol.Events).EnumerateArray())
                     Print(element);
                 break;
-            case "event":
-                _lastSequence = frame.GetProperty("seq").GetInt64();
+            case TailProtocol.EventFrame:
+                _lastSequence = frame.GetProperty(TailProtocol.Sequence).GetInt64();
                 var instance = settings.Label;
-                if (frame.TryGetProperty("id", out var id))
+                if (frame.TryGetProperty(TailProtocol.StreamId, out var id))
                 {
                     _lastId = id.GetString();
-                    instance = frame.GetProperty("instance").GetString();
+                    instance = frame.GetProperty(TailProtocol.Instance).GetString();
                 }
                 // Asked as CLEF always: a line is the event's own time, level and message, not the app's rendering
                 // of them (whose output template repeats the time and level).
-                var clef = frame.GetProperty("clef").GetRawText();
+                var clef = frame.GetProperty(TailProtocol.Clef).GetRawText();
                 if (settings.Clef)
                     _printer.PrintJson(clef);
                 else if (ClefEventReader.TryRead(clef, out var logEvent))
                     _printer.Print(logEvent!, instance);
                 else
-                    _printer.Print(frame.GetProperty("timestamp").GetDateTimeOffset(), frame.GetProperty("level").GetString()!, clef, instance);
+                    _printer.Print(frame.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset(), frame.GetProperty(TailProtocol.Level).GetString()!, clef, instance);
                 break;
-            case "dropped":
-                Notice($"{frame.GetProperty("count").GetInt64()} events dropped: this terminal fell behind the application");
+            case TailProtocol.DroppedNotice:
+                Notice($"{frame.GetProperty(TailProtocol.Count).GetInt64()} events dropped: this terminal fell behind the application");
                 break;
-            case "restarted":
+            case TailProtocol.RestartedNotice:
                 Notice("the application restarted; its output starts over");
                 break;
-            case "filter-failed":
-                Notice($"the filter failed on {frame.GetProperty("count").GetInt64()} events, which were skipped: {frame.GetProperty("message").GetString()}");
+            case TailProtocol.FilterFailedNotice:
+                Notice($"the filter failed on {frame.GetProperty(TailProtocol.Count).GetInt64()} events, which were skipped: {frame.GetProperty(TailProtocol.Message).GetString()}");
                 break;
-            case "missed":
-                Notice(frame.GetProperty("count").GetInt64() < 0
-                    ? frame.GetProperty("message").GetString()!
-                    : $"{frame.GetProperty("count").GetInt64()} events were logged while disconnected and are no longer buffered");
+            case TailProtocol.MissedNotice:
+                Notice(frame.GetProperty(TailProtocol.Count).GetInt64() < 0
+                    ? frame.GetProperty(TailProtocol.Message).GetString()!
+                    : $"{frame.GetProperty(TailProtocol.Count).GetInt64()} events were logged while disconnected and are no longer buffered");
                 break;
         }
     }
@@ -190,7 +190,7 @@ sealed record TailSettings(Uri Url, string? MinLevel, string? CorrelationId, str
     {
         var builder = new UriBuilder(Url) { Scheme = Url.Scheme is "https" or "wss" ? "wss" : "ws" };
         if (builder.Path is "" or "/")
-            builder.Path = "/memstream/ws";
+            builder.Path = TailProtocol.DefaultWebSocketPath;
         var query = new List<string> { "format=clef", "batch=true" };
         if (MinLevel is not null) query.Add("minLevel=" + Uri.EscapeDataString(MinLevel));
         if (CorrelationId is not null) query.Add("correlationId=" + Uri.EscapeDataString(CorrelationId));

@@ -55,7 +55,7 @@ static class UrlQueryCommand
     static Uri QueryUri(Uri url, string id, LogEventLevel minLevel, bool fleet, long after)
     {
         var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
-        builder.Path = builder.Path is "" or "/" ? "/memstream/query" : builder.Path.TrimEnd('/') + "/query";
+        builder.Path = builder.Path is "" or "/" ? TailProtocol.DefaultPrefix + TailProtocol.QueryRoute : builder.Path.TrimEnd('/') + TailProtocol.QueryRoute;
         id = TraceIdArgument.Normalize(id);
         var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
         builder.Query = query + (fleet ? $"&fleet=true&limit={FleetLimit}" : after > 0 ? $"&after={after}" : "");

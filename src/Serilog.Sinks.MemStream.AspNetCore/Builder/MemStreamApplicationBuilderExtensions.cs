@@ -1,3 +1,4 @@
+using Serilog.Sinks.MemStream;
 using Serilog.Sinks.MemStream.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -16,7 +17,7 @@ public static class MemStreamApplicationBuilderExtensions
     /// <param name="path">The WebSocket's path. Default <c>/memstream/ws</c>.</param>
     /// <param name="configure">Changes the options: sink name, access, limits, timeouts.</param>
     /// <returns>The pipeline, for chaining.</returns>
-    public static IApplicationBuilder UseMemStreamWebSocket(this IApplicationBuilder app, string path = "/memstream/ws", Action<MemStreamEndpointOptions>? configure = null)
+    public static IApplicationBuilder UseMemStreamWebSocket(this IApplicationBuilder app, string path = TailProtocol.DefaultWebSocketPath, Action<MemStreamEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         if (string.IsNullOrEmpty(path) || path[0] != '/')
@@ -28,7 +29,7 @@ public static class MemStreamApplicationBuilderExtensions
         return app.Map(path, branch =>
         {
             branch.UseWebSockets();
-            branch.Run(context => TailSession.HandleAsync(context, options, limiter));
+            branch.Run(context => TailHandshake.HandleAsync(context, options, limiter));
         });
     }
 }

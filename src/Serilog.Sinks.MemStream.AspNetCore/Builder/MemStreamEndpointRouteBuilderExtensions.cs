@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Routing;
+using Serilog.Sinks.MemStream;
 using Serilog.Sinks.MemStream.AspNetCore;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -18,7 +19,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
     /// <param name="prefix">The endpoints' common path. Default <c>/memstream</c>.</param>
     /// <param name="configure">Changes the options: sink name, access, limits, timeouts.</param>
     /// <returns>A builder for all the endpoints, for conventions such as <c>RequireAuthorization</c>.</returns>
-    public static IEndpointConventionBuilder MapMemStream(this IEndpointRouteBuilder endpoints, string prefix = "/memstream", Action<MemStreamEndpointOptions>? configure = null)
+    public static IEndpointConventionBuilder MapMemStream(this IEndpointRouteBuilder endpoints, string prefix = TailProtocol.DefaultPrefix, Action<MemStreamEndpointOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         if (string.IsNullOrEmpty(prefix) || prefix[0] != '/')
@@ -30,12 +31,12 @@ public static class MemStreamEndpointRouteBuilderExtensions
         var queries = new QueryGate(options.MaxConcurrentQueries);
 
         var group = endpoints.MapGroup(prefix);
-        group.Map("/ws", context => TailSession.HandleAsync(context, options, limiter));
-        group.MapGet("/query", context => QueryEndpoints.QueryAsync(context, options, queries));
-        group.MapGet("/correlation-ids", context => QueryEndpoints.CorrelationIdsAsync(context, options, queries));
-        group.MapGet("/snapshot", context => QueryEndpoints.SnapshotAsync(context, options));
-        group.MapGet("/status", context => QueryEndpoints.StatusAsync(context, options));
-        group.MapGet("/instances", context => QueryEndpoints.InstancesAsync(context, options));
+        group.Map(TailProtocol.WebSocketRoute, context => TailHandshake.HandleAsync(context, options, limiter));
+        group.MapGet(TailProtocol.QueryRoute, context => QueryEndpoints.QueryAsync(context, options, queries));
+        group.MapGet(TailProtocol.CorrelationIdsRoute, context => QueryEndpoints.CorrelationIdsAsync(context, options, queries));
+        group.MapGet(TailProtocol.SnapshotRoute, context => QueryEndpoints.SnapshotAsync(context, options));
+        group.MapGet(TailProtocol.StatusRoute, context => QueryEndpoints.StatusAsync(context, options));
+        group.MapGet(TailProtocol.InstancesRoute, context => QueryEndpoints.InstancesAsync(context, options));
         group.MapGet("/", context => LiveTailPage.ServeAsync(context, options, prefix));
         // Every answer of the group, refusals included, is for what it says it is: no content sniffing.
         ((IEndpointConventionBuilder)group).Add(endpoint =>

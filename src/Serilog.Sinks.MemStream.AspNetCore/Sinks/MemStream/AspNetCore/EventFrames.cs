@@ -46,19 +46,21 @@ internal sealed class EventFrames
         _buffer.ResetWrittenCount();
         using var json = new Utf8JsonWriter(_buffer);
         json.WriteStartObject();
-        json.WriteString("type", "event");
+        json.WriteString(TailProtocol.Type, TailProtocol.EventFrame);
         if (memStreamEvent.Origin is { } origin)
         {
-            json.WriteString("instance", origin.Instance);
-            json.WriteString("id", origin.StreamId);
+            json.WriteString(TailProtocol.Instance, origin.Instance);
+            json.WriteString(TailProtocol.StreamId, origin.StreamId);
         }
         WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef, memStreamEvent.Origin?.Clef);
         if (!clef)
-            json.WriteString("text", memStreamEvent.Utf8.Span);
+            json.WriteString(TailProtocol.Text, memStreamEvent.Utf8.Span);
         json.WriteEndObject();
         json.Flush();
         return _buffer.WrittenSpan;
     }
+
+    static readonly byte[] BatchStart = System.Text.Encoding.UTF8.GetBytes($"{{\"{TailProtocol.Type}\":\"{TailProtocol.EventsFrame}\",\"{TailProtocol.Events}\":[");
 
     /// <summary>
     /// Starts a batch message, <c>{"type":"events","events":[...]}</c>, in <paramref name="batch"/>;
@@ -67,7 +69,7 @@ internal sealed class EventFrames
     public static void StartBatch(ArrayBufferWriter<byte> batch)
     {
         batch.ResetWrittenCount();
-        batch.Write("{\"type\":\"events\",\"events\":["u8);
+        batch.Write(BatchStart);
     }
 
     public static void AddToBatch(ArrayBufferWriter<byte> batch, ReadOnlySpan<byte> eventFrame, bool first)
@@ -89,10 +91,10 @@ internal sealed class EventFrames
         _buffer.ResetWrittenCount();
         using var json = new Utf8JsonWriter(_buffer);
         json.WriteStartObject();
-        json.WriteString("type", type);
-        json.WriteNumber("count", count);
+        json.WriteString(TailProtocol.Type, type);
+        json.WriteNumber(TailProtocol.Count, count);
         if (message is not null)
-            json.WriteString("message", message);
+            json.WriteString(TailProtocol.Message, message);
         json.WriteEndObject();
         json.Flush();
         return _buffer.WrittenMemory;
@@ -104,23 +106,23 @@ internal sealed class EventFrames
     /// </summary>
     public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef, string? publishedClef = null)
     {
-        json.WriteNumber("seq", sequence);
-        json.WriteString("timestamp", logEvent.Timestamp);
-        json.WriteString("level", logEvent.Level.ToString());
+        json.WriteNumber(TailProtocol.Sequence, sequence);
+        json.WriteString(TailProtocol.Timestamp, logEvent.Timestamp);
+        json.WriteString(TailProtocol.Level, logEvent.Level.ToString());
         if (CorrelationIdText.Of(logEvent, CorrelationIdProperty) is { } correlationId)
-            json.WriteString("correlationId", correlationId);
+            json.WriteString(TailProtocol.CorrelationId, correlationId);
         if (logEvent.TraceId is { } traceId)
-            json.WriteString("traceId", traceId.ToHexString());
+            json.WriteString(TailProtocol.TraceId, traceId.ToHexString());
         if (logEvent.SpanId is { } spanId)
-            json.WriteString("spanId", spanId.ToHexString());
+            json.WriteString(TailProtocol.SpanId, spanId.ToHexString());
         if (clef && publishedClef is not null)
         {
-            json.WritePropertyName("clef");
+            json.WritePropertyName(TailProtocol.Clef);
             json.WriteRawValue(publishedClef);
         }
         else if (clef)
         {
-            json.WritePropertyName("clef");
+            json.WritePropertyName(TailProtocol.Clef);
             json.WriteRawValue(Clef(logEvent), skipInputValidation: true);
         }
     }

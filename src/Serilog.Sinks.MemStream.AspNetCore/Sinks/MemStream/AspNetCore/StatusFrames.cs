@@ -26,13 +26,13 @@ internal sealed class StatusFrames(string? sinkName, IMemStreamFleet? fleet)
         await using (var json = new Utf8JsonWriter(frame))
         {
             json.WriteStartObject();
-            json.WriteString("type", "status");
-            json.WriteString("sink", sinkName);
-            json.WritePropertyName("status");
+            json.WriteString(TailProtocol.Type, TailProtocol.StatusFrame);
+            json.WriteString(TailProtocol.Sink, sinkName);
+            json.WritePropertyName(TailProtocol.Status);
             JsonSerializer.Serialize(json, MemStream.Named(sinkName).Status(), Json);
             if (fleetAnswer is not null)
             {
-                json.WritePropertyName("fleet");
+                json.WritePropertyName(TailProtocol.Fleet);
                 json.WriteRawValue(fleetAnswer.WrittenSpan, skipInputValidation: true);
             }
             json.WriteEndObject();

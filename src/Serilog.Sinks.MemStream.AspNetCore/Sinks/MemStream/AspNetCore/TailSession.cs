@@ -1,23 +1,20 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Serilog.Debugging;
 using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// One WebSocket client of the live tail: the buffered events, then live ones, from its own bounded
-/// subscription; each event is one message, or, for a client that asked for <c>batch=true</c>, the
+/// One WebSocket client of the live tail, once <see cref="TailHandshake"/> accepted it: the buffered events, then
+/// live ones, from its own bounded subscription; each event is one message, or, for a client that asked for <c>batch=true</c>, the
 /// events already waiting go together in one message (at most 256 events, about 64 KiB, or 20 ms
 /// from the batch's first event while more keep arriving). The client's pace never reaches the application: a full queue drops
 /// its oldest events (and the client is told), and a frame that cannot be sent within the send
 /// timeout ends the connection. Incoming frames are read only to answer a close, or to refuse an
-/// oversized one (1009). On application stopping, the client gets a 1001 close.
+/// oversized one (1009). On application stopping, the client gets a 1001 close. A client that asked for
+/// <c>status=true</c> also gets a status frame (<see cref="StatusFrames"/>) every <see cref="MemStreamEndpointOptions.StatusInterval"/>.
 /// </summary>
 internal sealed class TailSession
 {
@@ -43,7 +40,7 @@ internal sealed class TailSession
     long _filterNoticeAt = long.MinValue / 2;
     string? _filterError;
 
-    TailSession(WebSocket socket, MemStreamEndpointOptions options, StatusFrames? statusFrames, CancellationToken stopping, CancellationToken aborted)
+    internal TailSession(WebSocket socket, MemStreamEndpointOptions options, StatusFrames? statusFrames, CancellationToken stopping, CancellationToken aborted)
     {
         _socket = socket;
         _options = options;
@@ -54,106 +51,7 @@ internal sealed class TailSession
         _sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
     }
 
-    public static async Task HandleAsync(HttpContext context, MemStreamEndpointOptions options, ClientLimiter limiter)
-    {
-        if (!await AccessGuard.AdmitAsync(context, options))
-            return;
-        // Parameters first, so that a plain GET of the same URL tells a browser page or the tool why an upgrade was refused.
-        if (TailRequest.Parse(context.Request.Query, out var error) is not { } request)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
-            return;
-        }
-        if (request.Fleet && context.RequestServices.GetService<IMemStreamFleet>() is var fleet)
-        {
-            // Before the upgrade check, so that a plain GET of the URL says why a fleet tail is refused.
-            if (fleet is null || fleet.Unavailable is not null)
-            {
-                await PlainTextAnswer.WriteAsync(context, fleet is null ? StatusCodes.Status404NotFound : StatusCodes.Status503ServiceUnavailable,
-                    fleet?.Unavailable ?? IMemStreamFleet.NoFleet);
-                return;
-            }
-        }
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            await RefuseNonWebSocketAsync(context);
-            return;
-        }
-        if (!limiter.TryEnter())
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, $"MemStream: the live tail already has its limit of {options.MaxClients} clients; try again later.");
-            return;
-        }
-
-        try
-        {
-            if (request.Fleet)
-            {
-                await HandleFleetAsync(context, options, request);
-                return;
-            }
-            var instance = MemStream.Named(options.SinkName);
-            // A resume point beyond the sink's newest event means the application restarted with a fresh
-            // sequence (no durable store): start over from the buffer rather than wait for that number.
-            var restarted = request.After > instance.LastSequence;
-            var after = restarted ? 0 : request.After ?? 0;
-            // Subscribing before the handshake means nothing logged meanwhile is missed.
-            using var subscription = instance.Events(after, request.MinLevel, options.ClientQueueCapacity);
-            var frames = new EventFrames(instance.CorrelationIdProperty);
-            var opening = new List<ReadOnlyMemory<byte>>();
-            if (restarted)
-                opening.Add(frames.Notice("restarted", 0).ToArray());
-            if (after > 0 && subscription.Missed > 0)
-                opening.Add(frames.Notice("missed", subscription.Missed).ToArray());
-            await AcceptAndRunAsync(context, options, subscription, request with { After = after }, frames, opening);
-        }
-        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
-        {
-            // The client vanished during the handshake or the close: nothing to tell it.
-        }
-        finally
-        {
-            limiter.Exit();
-        }
-    }
-
-    /// <summary>
-    /// A fleet tail (<c>fleet=true</c>): the fleet's stream, every instance's events, with the same queue,
-    /// filters, notices and send timeout as this instance's own tail; 503 before the upgrade when its
-    /// Redis cannot be reached (and 404 without a fleet, from the parameter checks).
-    /// </summary>
-    static async Task HandleFleetAsync(HttpContext context, MemStreamEndpointOptions options, TailRequest request)
-    {
-        var fleet = context.RequestServices.GetRequiredService<IMemStreamFleet>();
-        FleetTail tail;
-        try
-        {
-            tail = await fleet.OpenTailAsync(request.AfterId, request.MinLevel, options.ClientQueueCapacity, context.RequestAborted);
-        }
-        catch (FleetUnavailableException ex)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, ex.Message);
-            return;
-        }
-        using var subscription = tail.Subscription;
-        var frames = new EventFrames(MemStream.Named(options.SinkName).CorrelationIdProperty);
-        // How many is unknown: the stream keeps no count of what it trimmed.
-        var opening = tail.Missed is { } missed ? new List<ReadOnlyMemory<byte>> { frames.Notice("missed", -1, missed).ToArray() } : [];
-        await AcceptAndRunAsync(context, options, subscription, request, frames, opening, tail.Notices);
-    }
-
-    static async Task AcceptAndRunAsync(HttpContext context, MemStreamEndpointOptions options, MemStreamSubscription subscription, TailRequest request,
-        EventFrames frames, List<ReadOnlyMemory<byte>> opening, FleetTailNotices? notices = null)
-    {
-        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = options.KeepAliveInterval });
-        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var statusFrames = request.Status ? new StatusFrames(options.SinkName, context.RequestServices.GetService<IMemStreamFleet>()) : null;
-        var session = new TailSession(socket, options, statusFrames, stopping, context.RequestAborted);
-        TailMetrics.Connected.Add(1);
-        await session.RunAsync(subscription, request, frames, opening, notices);
-    }
-
-    async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, List<ReadOnlyMemory<byte>> opening, FleetTailNotices? notices)
+    internal async Task RunAsync(MemStreamSubscription subscription, TailRequest request, EventFrames frames, List<ReadOnlyMemory<byte>> opening, FleetTailNotices? notices)
     {
         var receiving = ReceiveAsync();
         try
@@ -205,13 +103,13 @@ internal sealed class TailSession
                 if (dropped > reportedDrops)
                 {
                     batched = await SendBatchAsync(batch, batched);
-                    await SendAsync(frames.Notice("dropped", dropped - reportedDrops));
+                    await SendAsync(frames.Notice(TailProtocol.DroppedNotice, dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
                 if (notices?.TakeMissedBefore(next) is { } missed)
                 {
                     batched = await SendBatchAsync(batch, batched);
-                    await SendAsync(frames.Notice("missed", -1, missed)); // how many is unknown: a stream keeps no count of what it lost
+                    await SendAsync(frames.Notice(TailProtocol.MissedNotice, TailProtocol.UnknownCount, missed));
                 }
                 if (request.MinLevel <= next.LogEvent.Level && Wants(request, next.LogEvent, correlationIdProperty))
                 {
@@ -297,7 +195,7 @@ internal sealed class TailSession
     {
         if (_filterFailures == _reportedFilterFailures || Environment.TickCount64 - _filterNoticeAt < FilterNoticeMilliseconds)
             return;
-        await SendAsync(frames.Notice("filter-failed", _filterFailures - _reportedFilterFailures, _filterError));
+        await SendAsync(frames.Notice(TailProtocol.FilterFailedNotice, _filterFailures - _reportedFilterFailures, _filterError));
         _reportedFilterFailures = _filterFailures;
         _filterNoticeAt = Environment.TickCount64;
         _filterError = null;
@@ -389,52 +287,5 @@ internal sealed class TailSession
     /// that lacks what RFC 6455 requires (400, naming it), or one that no WebSocket middleware saw, which
     /// is the application's mistake (500).
     /// </summary>
-    static Task RefuseNonWebSocketAsync(HttpContext context)
-    {
-        var headers = context.Request.Headers;
-        var upgrade = headers.Upgrade.ToString();
-        if (upgrade.Length == 0)
-        {
-            context.Response.Headers.Upgrade = "websocket";
-            return PlainTextAnswer.WriteAsync(context, StatusCodes.Status426UpgradeRequired, "MemStream: this endpoint is a WebSocket; connect with ws:// or wss:// (the page at the endpoints' prefix does).");
-        }
-        // The WebSocket middleware offers its feature on every request it sees; without it, nothing could accept an upgrade.
-        if (context.Features.Get<IHttpWebSocketFeature>() is null && HasToken(upgrade, "websocket"))
-        {
-            SelfLog.WriteLine("MemStream: a WebSocket upgrade reached the live tail without the WebSocket middleware; call app.UseWebSockets() before MapMemStream");
-            return PlainTextAnswer.WriteAsync(context, StatusCodes.Status500InternalServerError, "MemStream: the application did not enable WebSockets (app.UseWebSockets() must come before MapMemStream).");
-        }
-        context.Response.Headers.SecWebSocketVersion = "13";
-        return PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, $"MemStream: not a valid WebSocket upgrade: {UpgradeProblem(context.Request)}.");
-    }
-
-    static string UpgradeProblem(HttpRequest request)
-    {
-        var headers = request.Headers;
-        if (!HttpMethods.IsGet(request.Method))
-            return $"the method must be GET, not {request.Method}";
-        if (!HasToken(headers.Upgrade.ToString(), "websocket"))
-            return "the Upgrade header must be 'websocket'";
-        if (!HasToken(headers.Connection.ToString(), "upgrade"))
-            return "the Connection header must include 'Upgrade'";
-        if (headers.SecWebSocketVersion.ToString() != "13")
-            return $"Sec-WebSocket-Version must be 13, not '{headers.SecWebSocketVersion}'";
-        if (!IsWebSocketKey(headers.SecWebSocketKey.ToString()))
-            return "Sec-WebSocket-Key must be 16 bytes in base64";
-        if (request.ContentLength > 0 || headers.TransferEncoding.Count > 0)
-            return "an upgrade request has no body";
-        return "the server cannot accept it (is the request HTTP/1.1?)";
-    }
-
-    /// <summary>Whether a comma-separated header value holds <paramref name="token"/> (case-insensitive), as Connection and Upgrade do.</summary>
-    static bool HasToken(string value, string token) =>
-        value.Split(',').Any(part => part.Trim().Equals(token, StringComparison.OrdinalIgnoreCase));
-
-    static bool IsWebSocketKey(string key)
-    {
-        Span<byte> bytes = stackalloc byte[18];
-        return key.Length == 24 && Convert.TryFromBase64String(key, bytes, out var written) && written == 16;
-    }
-
     sealed class SendTimeoutException : Exception;
 }
