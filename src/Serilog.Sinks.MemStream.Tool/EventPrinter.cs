@@ -8,14 +8,20 @@ namespace Serilog.Sinks.MemStream.Tool;
 /// <summary>
 /// Prints events as coloured text lines, or as CLEF (one JSON object a line). Log text is made safe
 /// for the terminal (<see cref="TerminalText"/>) unless <paramref name="raw"/>. An event from one of
-/// several instances is labelled with it. Safe to share between several tails printing at once.
+/// several instances is labelled with it. Safe to share between several tails printing at once. With a
+/// <paramref name="template"/> (a Serilog output template, <c>--template</c>), each event is that template's
+/// rendering, uncoloured, instead of the time, level and message.
 /// </summary>
-sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
+sealed class EventPrinter(IAnsiConsole console, bool json, bool raw, string? template = null)
 {
     readonly CompactJsonFormatter _clef = new();
     // Strings as they are, structures as JSON: as the live-tail page shows a message.
     readonly MessageTemplateTextFormatter _message = new("{Message:lj}", System.Globalization.CultureInfo.InvariantCulture);
+    readonly MessageTemplateTextFormatter? _template = template is null ? null : new(template, System.Globalization.CultureInfo.InvariantCulture);
     readonly Lock _printing = new();
+
+    /// <summary>Whether events are printed as CLEF.</summary>
+    public bool Json => json;
 
     public void Print(LogEvent logEvent, string? instance = null)
     {
@@ -24,6 +30,15 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw)
             var text = new StringWriter();
             _clef.Format(logEvent, text);
             PrintJson(text.ToString().TrimEnd());
+            return;
+        }
+        if (_template is not null)
+        {
+            var line = new StringWriter();
+            _template.Format(logEvent, line);
+            var label = instance is null ? "" : Safe(instance) + " ";
+            lock (_printing)
+                console.Profile.Out.Writer.WriteLine(label + Safe(line.ToString().TrimEnd()));
             return;
         }
         var message = new StringWriter();

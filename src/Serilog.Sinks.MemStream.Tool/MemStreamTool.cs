@@ -41,11 +41,15 @@ static class MemStreamTool
         var minLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above.", DefaultValueFactory = _ => LogEventLevel.Verbose };
         var correlationId = new Argument<string>("id") { Description = "The correlation id, or W3C trace id (32 hex digits in any case, or a whole traceparent), whose events to print." };
         var json = new Option<bool>("--json") { Description = "Print CLEF (one JSON object a line) instead of text." };
+        var template = new Option<string?>("--template")
+        {
+            Description = "A Serilog output template for each event's line of text, e.g. \"{Timestamp:HH:mm:ss} [{Level:u3}] {CorrelationId} {Message:lj}{NewLine}{Exception}\" (default: the time, the level and the message).",
+        };
         var raw = new Option<bool>("--raw") { Description = "Print log text as it is, control characters and all. By default they are shown as escapes (\\x1B) and each new line of a message is indented, so log text cannot drive the terminal or fake a log line." };
 
         var query = new Command("query", "Print the stored events of one correlation id or trace id, in the order they were written; expired ones are left out. From a store directory (--store) or a running application (--url, with --fleet for all its instances).")
         {
-            queryStore, queryUrl, fleet, sink, minLevel, json, raw, token, header, correlationId,
+            queryStore, queryUrl, fleet, sink, minLevel, json, raw, template, token, header, correlationId,
         };
         query.SetAction(async (parse, _) =>
         {
@@ -58,10 +62,11 @@ static class MemStreamTool
             {
                 if (parse.GetValue(fleet))
                     throw new ToolException("memstream: --fleet asks a running application's instances; use it with --url, not --store.", ExitCodes.BadInput);
-                return StoreCommands.Query(console, path, parse.GetValue(sink), parse.GetValue(correlationId)!, parse.GetValue(minLevel), parse.GetValue(json), parse.GetValue(raw));
+                return StoreCommands.Query(console, path, parse.GetValue(sink), parse.GetValue(correlationId)!, parse.GetValue(minLevel),
+                    new EventPrinter(console, parse.GetValue(json), parse.GetValue(raw), parse.GetValue(template)));
             }
             return await UrlQueryCommand.RunAsync(console, ParseUrl(address!), parse.GetValue(correlationId)!, parse.GetValue(minLevel), parse.GetValue(fleet),
-                parse.GetValue(json), parse.GetValue(raw), Headers(parse.GetValue(header), parse.GetValue(token)), cancel);
+                new EventPrinter(console, parse.GetValue(json), parse.GetValue(raw), parse.GetValue(template)), Headers(parse.GetValue(header), parse.GetValue(token)), cancel);
         });
 
         var idProperty = new Option<string>("--correlation-id-property")
@@ -89,7 +94,7 @@ static class MemStreamTool
 
         var tail = new Command("tail", "Follow an application's live log output; reconnects by itself, Ctrl+C to stop.")
         {
-            url, fleet, tailLevel, tailId, tailTrace, filter, format, token, header, raw,
+            url, fleet, tailLevel, tailId, tailTrace, filter, format, token, header, raw, template,
         };
         tail.SetAction(async (parse, _) =>
         {
@@ -98,7 +103,7 @@ static class MemStreamTool
                 throw new ToolException("memstream: --fleet follows every instance through one of them; give one URL with it.", ExitCodes.BadInput);
             var headers = Headers(parse.GetValue(header), parse.GetValue(token));
             var clef = parse.GetValue(format) == "clef";
-            var printer = new EventPrinter(console, json: false, parse.GetValue(raw));
+            var printer = new EventPrinter(console, json: false, parse.GetValue(raw), parse.GetValue(template));
             // Several URLs: each instance's tail on its own, merged here as events arrive, labelled by instance.
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var running = addresses.Select(address => new TailCommand(

@@ -20,17 +20,16 @@ static class StoreCommands
         }
     }
 
-    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string id, LogEventLevel minLevel, bool json, bool raw)
+    public static int Query(IAnsiConsole console, string storePath, string? sinkName, string id, LogEventLevel minLevel, EventPrinter printer)
     {
         using var store = Open(storePath, sinkName);
-        var printer = new EventPrinter(console, json, raw);
         var printed = 0;
         foreach (var (_, logEvent) in store.Query(TraceIdArgument.Normalize(id), minLevel))
         {
             printer.Print(logEvent);
             printed++;
         }
-        if (printed == 0 && !json)
+        if (printed == 0 && !printer.Json)
             console.MarkupLine($"[grey]No live events for {Markup.Escape(TerminalText.Line(id))} at {minLevel} or above.[/]");
         return ExitCodes.Success;
     }

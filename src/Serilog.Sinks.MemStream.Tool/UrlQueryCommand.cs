@@ -15,10 +15,10 @@ static class UrlQueryCommand
     /// <summary>A fleet query has no pages: ask each instance for the endpoint's most.</summary>
     const int FleetLimit = 10_000;
 
-    public static async Task<int> RunAsync(IAnsiConsole console, Uri url, string id, LogEventLevel minLevel, bool fleet, bool json, bool raw,
+    public static async Task<int> RunAsync(IAnsiConsole console, Uri url, string id, LogEventLevel minLevel, bool fleet, EventPrinter printer,
         IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
     {
-        var printer = new EventPrinter(console, json, raw);
+        var json = printer.Json;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var printed = 0;
         long? after = 0;

@@ -40,6 +40,24 @@ public class StoreCommandTests
     }
 
     [Test]
+    public async Task ATemplateChoosesEachLinesFormInTheStoreAndThroughTheApp()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        server.Logger.ForContext("CorrelationId", "order-9").Warning("payment for {OrderId} declined by {Bank}", 9, "Northwind");
+        server.Facade.Flush();
+        const string template = "{Level:u3}|{CorrelationId}|{OrderId}|{Message:lj}";
+
+        var fromStore = await ToolRun.RunAsync("query", "--store", server.Facade.Status().StorePath!, "--sink", server.Name, "order-9", "--template", template);
+        var fromApp = await ToolRun.RunAsync("query", "--url", server.BaseUrl, "order-9", "--template", template);
+
+        foreach (var run in new[] { fromStore, fromApp })
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Error);
+            Assert.That(run.Printed.Trim(), Is.EqualTo("WRN|order-9|9|payment for 9 declined by Northwind"), "the template, not the time-level-message line");
+        }
+    }
+
+    [Test]
     public async Task QueryByAWholeTraceparentFindsItsTraceInTheStoreAndThroughTheApp()
     {
         await using var server = await TailServer.StartAsync(durable: true);
