@@ -19,11 +19,16 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw, string? tem
     readonly MessageTemplateTextFormatter _message = new("{Message:lj}", System.Globalization.CultureInfo.InvariantCulture);
     readonly MessageTemplateTextFormatter? _template = template is null ? null : new(template, System.Globalization.CultureInfo.InvariantCulture);
     readonly Lock _printing = new();
+    const string DefaultCorrelationIdProperty = "CorrelationId";
 
     /// <summary>Whether events are printed as CLEF.</summary>
     public bool Json => json;
 
-    public void Print(LogEvent logEvent, string? instance = null)
+    /// <summary>
+    /// Prints one event. <paramref name="correlationId"/> is the id an endpoint's frame names (under the app's own
+    /// property name); without it, the <c>CorrelationId</c> property's.
+    /// </summary>
+    public void Print(LogEvent logEvent, string? instance = null, string? correlationId = null)
     {
         if (json)
         {
@@ -43,15 +48,21 @@ sealed class EventPrinter(IAnsiConsole console, bool json, bool raw, string? tem
         }
         var message = new StringWriter();
         _message.Format(logEvent, message);
-        Print(logEvent.Timestamp, logEvent.Level.ToString(), message + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception), instance);
+        // The ids as the page shows them: the correlation id, and the start of the trace id.
+        var ids = string.Join(' ', new[] { correlationId ?? CorrelationIdOf(logEvent), logEvent.TraceId?.ToHexString()[..8] }.Where(id => !string.IsNullOrEmpty(id)));
+        Print(logEvent.Timestamp, logEvent.Level.ToString(), message + (logEvent.Exception is null ? "" : Environment.NewLine + logEvent.Exception), instance, ids);
     }
 
-    public void Print(DateTimeOffset timestamp, string level, string text, string? instance = null)
+    public void Print(DateTimeOffset timestamp, string level, string text, string? instance = null, string ids = "")
     {
         var label = instance is null ? "" : $"[teal]{Markup.Escape(Safe(instance))}[/] ";
+        var idText = ids.Length == 0 ? "" : $" [grey]{Markup.Escape(Safe(ids))}[/]";
         lock (_printing)
-            console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] {label}[{Colour(level)}]{Markup.Escape(Safe(Abbreviation(level)))}[/] {Markup.Escape(Safe(text.TrimEnd()))}");
+            console.MarkupLine($"[grey]{timestamp:yyyy-MM-dd HH:mm:ss.fff}[/] {label}[{Colour(level)}]{Markup.Escape(Safe(Abbreviation(level)))}[/]{idText} {Markup.Escape(Safe(text.TrimEnd()))}");
     }
+
+    static string? CorrelationIdOf(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue(DefaultCorrelationIdProperty, out var value) && value is ScalarValue { Value: string id } ? id : null;
 
     /// <summary>One JSON object on a line of its own.</summary>
     public void PrintJson(string json)

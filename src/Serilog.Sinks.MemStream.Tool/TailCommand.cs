@@ -105,7 +105,7 @@ sealed class TailCommand(TailSettings settings, EventPrinter printer)
                 if (settings.Clef)
                     _printer.PrintJson(clef);
                 else if (ClefEventReader.TryRead(clef, out var logEvent))
-                    _printer.Print(logEvent!, instance);
+                    _printer.Print(logEvent!, instance, frame.TryGetProperty(TailProtocol.CorrelationId, out var tailId) ? tailId.GetString() : null);
                 else
                     _printer.Print(frame.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset(), frame.GetProperty(TailProtocol.Level).GetString()!, clef, instance);
                 break;

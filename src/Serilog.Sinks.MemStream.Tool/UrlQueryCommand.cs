@@ -32,7 +32,7 @@ static class UrlQueryCommand
                 if (json)
                     printer.PrintJson(clef);
                 else if (ClefEventReader.TryRead(clef, out var logEvent))
-                    printer.Print(logEvent!, instance);
+                    printer.Print(logEvent!, instance, frame.TryGetProperty(TailProtocol.CorrelationId, out var frameId) ? frameId.GetString() : null);
                 else
                     continue;
                 printed++;

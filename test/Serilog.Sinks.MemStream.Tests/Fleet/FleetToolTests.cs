@@ -79,9 +79,9 @@ public class FleetToolTests : FleetTestBase
         var json = await ToolRun.RunAsync("query", "--url", a.BaseUrl, "--fleet", "--json", "--min-level", "Error", "order-8");
 
         Assert.That(own.ExitCode, Is.Zero, own.Error);
-        Assert.That(own.Printed, Does.Contain("INF placed on a").And.Not.Contain("failed on b"));
+        Assert.That(own.Printed, Does.Contain("INF order-8 placed on a").And.Not.Contain("failed on b"));
         Assert.That(fleet.ExitCode, Is.Zero, fleet.Error);
-        Assert.That(fleet.Printed.IndexOf(" a INF placed on a", StringComparison.Ordinal), Is.GreaterThanOrEqualTo(0).And.LessThan(fleet.Printed.IndexOf(" b ERR failed on b", StringComparison.Ordinal)), fleet.Printed);
+        Assert.That(fleet.Printed.IndexOf(" a INF order-8 placed on a", StringComparison.Ordinal), Is.GreaterThanOrEqualTo(0).And.LessThan(fleet.Printed.IndexOf(" b ERR order-8 failed on b", StringComparison.Ordinal)), fleet.Printed);
         Assert.That(json.Printed.Trim().Split('\n'), Has.Length.EqualTo(1));
         Assert.That(json.Printed, Does.Contain("\"@mt\":\"failed on b\""));
     }

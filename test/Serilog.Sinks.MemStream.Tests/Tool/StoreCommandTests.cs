@@ -36,7 +36,7 @@ public class StoreCommandTests
         Assert.That(run.ExitCode, Is.Zero, run.Error);
         var numbers = run.Printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => int.Parse(l.Split("event ")[1])).ToList();
         Assert.That(numbers.Take(50), Is.EqualTo(Enumerable.Range(0, 50).Select(i => 3 + 10 * i)), "c3's events, in write order");
-        Assert.That(run.Printed, Does.Contain(" INF event 3"));
+        Assert.That(run.Printed, Does.Contain(" INF c3 event 3"), "the time, the level, the correlation id, the message");
     }
 
     [Test]
@@ -74,9 +74,9 @@ public class StoreCommandTests
 
             Assert.That(traceparent, Does.StartWith("00-" + trace.ToHexString()), "a whole traceparent, as ProblemDetails show it");
             Assert.That(viaUrl.ExitCode, Is.Zero, viaUrl.Error);
-            Assert.That(viaUrl.Printed, Does.Contain("in the request"));
+            Assert.That(viaUrl.Printed, Does.Contain($"INF {trace.ToHexString()[..8]} in the request"), "the start of the trace id, as the page shows it");
             Assert.That(viaStore.ExitCode, Is.Zero, viaStore.Error);
-            Assert.That(viaStore.Printed, Does.Contain("in the request"));
+            Assert.That(viaStore.Printed, Does.Contain($"INF {trace.ToHexString()[..8]} in the request"));
         }
     }
 

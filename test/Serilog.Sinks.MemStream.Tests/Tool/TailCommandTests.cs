@@ -22,7 +22,7 @@ public class TailCommandTests
     }
 
     [Test]
-    public async Task ALineShowsTheTimeAndLevelOnceAndStringsAsTheyAreInTailAndQuery()
+    public async Task ALineShowsTheTimeLevelAndIdsOnceAndStringsAsTheyAreInTailAndQuery()
     {
         // The app's own output template repeats the time and level: the tool must not print them twice.
         await using var server = await TailServer.StartAsync(durable: true, outputTemplate: "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {Message}{NewLine}");
@@ -39,7 +39,7 @@ public class TailCommandTests
         foreach (var (command, printed) in new[] { ("tail", tail.Printed), ("query", query.Printed) })
         {
             var line = printed.Split('\n').Single(l => l.Contains("failed"));
-            Assert.That(line, Does.Match(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WRN Order 13 for alice failed$"), $"{command}: one time, one level, the string as it is");
+            Assert.That(line, Does.Match(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} WRN order-13 Order 13 for alice failed$"), $"{command}: one time, one level, the id, the string as it is");
         }
     }
 
