@@ -27,6 +27,8 @@ public class AccessTests
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri(), From(RemoteAddress)), Is.EqualTo(403));
         // The fleet tail keeps the same rules, checked before anything else (this app has no fleet: 404 otherwise).
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("fleet=true&afterId=1764316800000-0"), From(RemoteAddress)), Is.EqualTo(403));
+        // Status frames come only on an admitted tail: asking for them changes nothing.
+        Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("status=true"), From(RemoteAddress)), Is.EqualTo(403));
         foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?correlationId=a&format=clef", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
@@ -56,6 +58,7 @@ public class AccessTests
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri(), From(origin: "https://evil.example")), Is.EqualTo(403));
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri(), From(origin: "null")), Is.EqualTo(403));
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("fleet=true"), From(origin: "https://evil.example")), Is.EqualTo(403));
+        Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("status=true"), From(origin: "https://evil.example")), Is.EqualTo(403));
     }
 
     [Test]
@@ -79,6 +82,7 @@ public class AccessTests
 
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri()), Is.EqualTo(401));
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("fleet=true")), Is.EqualTo(401));
+        Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("status=true")), Is.EqualTo(401));
         Assert.That((await http.GetAsync(server.BaseUrl + "/memstream/snapshot")).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         using var client = await TailClient.ConnectAsync(server.WebSocketUri(), From(RemoteAddress, signedIn: true));
         Assert.That((await client.ReceiveEventsAsync(1))[0].Text(), Is.EqualTo("for operators\n"), "authorized, so remote clients are answered");

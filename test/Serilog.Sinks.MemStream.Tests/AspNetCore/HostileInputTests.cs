@@ -215,6 +215,30 @@ public class HostileInputTests
         Assert.That(plain.Status, Is.EqualTo(426), "a plain GET of a valid tail URL");
     }
 
+    [TestCase("")]
+    [TestCase("TRUE")]
+    [TestCase("1")]
+    [TestCase("true&status=false")]
+    [TestCase("%00")]
+    [TestCase("tr%C3%BCe")]
+    [TestCase("%FF%FE")]
+    [TestCase("long")]
+    public async Task AHostileStatusParameterIsAcceptedAsTrueOrFalseOrRefusedNamingItNeverA500(string value)
+    {
+        await using var server = await TailServer.StartAsync();
+        using var http = new HttpClient();
+        var query = "status=" + (value == "long" ? new string('t', 100_000) : value);
+
+        // A plain GET of the tail's URL answers what an upgrade would get: 400 for a bad parameter, 426 otherwise.
+        var response = await http.GetAsync(server.BaseUrl + "/memstream/ws?" + query);
+        var body = await response.Content.ReadAsStringAsync();
+
+        Assert.That((int)response.StatusCode, Is.AnyOf(400, 426, 414, 431), body);
+        if (response.StatusCode == HttpStatusCode.BadRequest)
+            Assert.That(body, Does.Contain("'status'"));
+        Assert.That((await http.GetAsync(server.BaseUrl + "/memstream/status")).StatusCode, Is.EqualTo(HttpStatusCode.OK), "the app lives on");
+    }
+
     [TestCase("/memstream/query?correlationId=a&minLevel=%205", "minLevel")]
     [TestCase("/memstream/query?correlationId=a&minLevel=Debug,Error", "minLevel")]
     [TestCase("/memstream/query?correlationId=a&minLevel=4", "minLevel")]
