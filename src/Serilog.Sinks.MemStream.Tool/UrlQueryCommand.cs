@@ -25,10 +25,10 @@ static class UrlQueryCommand
         while (after is not null)
         {
             var page = await GetAsync(http, QueryUri(url, id, minLevel, fleet, after.Value), headers, cancel);
-            foreach (var frame in page.GetProperty("events").EnumerateArray())
+            foreach (var frame in page.GetProperty(TailProtocol.Events).EnumerateArray())
             {
-                var clef = frame.GetProperty("clef").GetRawText();
-                var instance = frame.TryGetProperty("instance", out var name) ? name.GetString() : null;
+                var clef = frame.GetProperty(TailProtocol.Clef).GetRawText();
+                var instance = frame.TryGetProperty(TailProtocol.Instance, out var name) ? name.GetString() : null;
                 if (json)
                     printer.PrintJson(clef);
                 else if (ClefEventReader.TryRead(clef, out var logEvent))

@@ -32,7 +32,6 @@ internal sealed class TailSession
     readonly CancellationTokenSource _sendTimeout;
     readonly CancellationToken _stopping;
     readonly StatusFrames? _statusFrames;
-    readonly long _statusIntervalMilliseconds;
     long _statusDueAt;
     TailEnd? _end;
     long _filterFailures;
@@ -45,7 +44,6 @@ internal sealed class TailSession
         _socket = socket;
         _options = options;
         _statusFrames = statusFrames;
-        _statusIntervalMilliseconds = (long)options.StatusInterval.TotalMilliseconds;
         _stopping = stopping;
         _ended = CancellationTokenSource.CreateLinkedTokenSource(stopping, aborted);
         _sendTimeout = CancellationTokenSource.CreateLinkedTokenSource(_ended.Token);
@@ -171,7 +169,7 @@ internal sealed class TailSession
         if (_statusFrames is null || Environment.TickCount64 < _statusDueAt)
             return;
         await SendAsync(await _statusFrames.NextAsync(_ended.Token));
-        _statusDueAt = Environment.TickCount64 + _statusIntervalMilliseconds;
+        _statusDueAt = Environment.TickCount64 + (long)_options.StatusInterval.TotalMilliseconds;
     }
 
     /// <summary>Whether the client wants the event; an event its filter fails on is skipped and counted, and the client stays connected.</summary>
