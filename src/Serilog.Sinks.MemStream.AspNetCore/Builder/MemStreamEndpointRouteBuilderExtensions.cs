@@ -26,7 +26,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
             throw new ArgumentException($"The prefix must start with '/', such as /memstream; got '{prefix}'.", nameof(prefix));
 
         var options = EndpointSetup.Options(endpoints.ServiceProvider, configure);
-        EndpointSetup.QuietOwnRequests(endpoints.ServiceProvider, options, prefix);
+        EndpointSetup.QuietOwnRequests(endpoints.ServiceProvider, options, [prefix, .. TailProtocol.Routes.Select(route => prefix.TrimEnd('/') + route)]);
         var limiter = new ClientLimiter(options.MaxClients);
         var queries = new QueryGate(options.MaxConcurrentQueries);
 

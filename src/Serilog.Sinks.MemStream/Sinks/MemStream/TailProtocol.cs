@@ -15,6 +15,9 @@ internal static class TailProtocol
     public const string WebSocketRoute = "/ws", QueryRoute = "/query", CorrelationIdsRoute = "/correlation-ids", SnapshotRoute = "/snapshot",
         StatusRoute = "/status", InstancesRoute = "/instances";
 
+    /// <summary>Every route under the prefix besides the page's (the prefix itself).</summary>
+    public static readonly IReadOnlyList<string> Routes = [WebSocketRoute, QueryRoute, CorrelationIdsRoute, SnapshotRoute, StatusRoute, InstancesRoute];
+
     /// <summary>The live tail's default path (<c>UseMemStreamWebSocket()</c>).</summary>
     public const string DefaultWebSocketPath = DefaultPrefix + WebSocketRoute;
 

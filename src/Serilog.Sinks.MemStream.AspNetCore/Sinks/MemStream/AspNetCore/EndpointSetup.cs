@@ -16,14 +16,14 @@ internal static class EndpointSetup
     }
 
     /// <summary>
-    /// Keeps the events the host logs while serving <paramref name="path"/> out of the sink it serves, for as long
+    /// Keeps the events the host logs while serving <paramref name="paths"/> out of the sink they serve, for as long
     /// as the app runs, unless <see cref="MemStreamEndpointOptions.LogOwnRequests"/>.
     /// </summary>
-    public static void QuietOwnRequests(IServiceProvider services, MemStreamEndpointOptions options, string path)
+    public static void QuietOwnRequests(IServiceProvider services, MemStreamEndpointOptions options, params string[] paths)
     {
         if (options.LogOwnRequests)
             return;
-        var registration = QuietRequestPaths.For(options.SinkName).Add(path);
+        var registration = QuietRequestPaths.For(options.SinkName).Add(paths);
         services.GetService<IHostApplicationLifetime>()?.ApplicationStopped.Register(registration.Dispose);
     }
 }
