@@ -31,15 +31,15 @@ public class FleetTests : FleetTestBase
         }
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        var entries = await WaitForStreamAsync(redis, 150);
+        var events = await Fleet.WaitForStreamEventsAsync(150);
 
         foreach (var name in new[] { "a", "b", "c" })
         {
-            var own = entries.Where(e => e["instance"] == name).ToList();
-            Assert.That(own.Select(e => (long)e["seq"]), Is.EqualTo(Enumerable.Range(1, 50).Select(i => (long)i)), $"{name}'s events, each once, in its sequence order");
-            Assert.That(own.Select(e => JsonDocument.Parse((string)e["clef"]!).RootElement.GetProperty("Index").GetInt32()), Is.EqualTo(Enumerable.Range(0, 50)));
-            Assert.That(own.Select(e => (string?)e["cid"]), Is.EqualTo(Enumerable.Range(0, 50).Select(i => $"{name}-{i % 5}")));
-            Assert.That(own.Select(e => (string?)e["text"]), Has.All.StartsWith($"{name} event "));
+            var own = events.Where(e => e.Origin!.Instance == name).ToList();
+            Assert.That(own.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 50).Select(i => (long)i)), $"{name}'s events, each once, in its sequence order");
+            Assert.That(own.Select(e => Convert.ToInt32(Scalar(e, "Index"))), Is.EqualTo(Enumerable.Range(0, 50)));
+            Assert.That(own.Select(e => Scalar(e, "CorrelationId")), Is.EqualTo(Enumerable.Range(0, 50).Select(i => $"{name}-{i % 5}")));
+            Assert.That(own.Select(e => e.Text), Has.All.StartsWith($"{name} event "));
         }
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().Published == 50, "a's 50 counted as published");
     }
@@ -185,18 +185,16 @@ public class FleetTests : FleetTestBase
         a.Logger.Information("a small one after it");
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        var entries = await WaitForStreamAsync(redis, 2);
-        var big = entries[0];
-        var clef = JsonDocument.Parse((string)big["clef"]!).RootElement;
+        var events = await Fleet.WaitForStreamEventsAsync(2);
+        var big = events[0];
 
-        Assert.That(((byte[])big["text"]!).Length, Is.LessThan(17 * 1024), "the rendering, cut to its first 16 KiB");
-        Assert.That((string?)big["text"], Does.StartWith("a large payload xxx").And.Contains("truncated by MemStream"));
-        Assert.That(((string)big["clef"]!).Length, Is.LessThan(2048));
-        Assert.That(clef.GetProperty("MemStreamEventBytes").GetInt64(), Is.GreaterThan(2 * 1024 * 1024), "its size: text and CLEF");
-        Assert.That(clef.GetProperty("@l").GetString(), Is.EqualTo("Warning"));
-        Assert.That(clef.GetProperty("CorrelationId").GetString(), Is.EqualTo("big"), "still found by its correlation id");
-        Assert.That((string?)big["cid"], Is.EqualTo("big"));
-        Assert.That((string?)entries[1]["text"], Is.EqualTo("a small one after it\n"), "the next event whole");
+        Assert.That(big.Utf8.Length, Is.LessThan(17 * 1024), "the rendering, cut to its first 16 KiB");
+        Assert.That(big.Text, Does.StartWith("a large payload xxx").And.Contains("truncated by MemStream"));
+        Assert.That(big.LogEvent.Properties.Keys, Is.EquivalentTo(new[] { "MemStreamEventBytes", "MemStreamLimitBytes", "CorrelationId" }), "the payload left out");
+        Assert.That(Convert.ToInt64(Scalar(big, "MemStreamEventBytes")), Is.GreaterThan(2 * 1024 * 1024), "its size: text and encoded event");
+        Assert.That(big.LogEvent.Level, Is.EqualTo(LogEventLevel.Warning));
+        Assert.That(Scalar(big, "CorrelationId"), Is.EqualTo("big"), "still found by its correlation id");
+        Assert.That(events[1].Text, Is.EqualTo("a small one after it\n"), "the next event whole");
         a.Facade.Flush(); // published is not yet stored: the store's writer may still be at it
         Assert.That(a.Facade.Query("big").Single().Properties["Payload"].ToString(), Has.Length.EqualTo(huge.Length + 2), "its instance keeps it whole");
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().CutDown == 1, "the cut-down event counted");
@@ -212,14 +210,13 @@ public class FleetTests : FleetTestBase
         a.Logger.Information("the next one");
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        var entries = await WaitForStreamAsync(redis, 2);
-        var clef = JsonDocument.Parse((string)entries[0]["clef"]!).RootElement;
+        var events = await Fleet.WaitForStreamEventsAsync(2);
 
-        Assert.That((string?)entries[0]["text"], Is.EqualTo("request received\n"), "a short text goes as it is");
-        Assert.That(clef.TryGetProperty("Body", out _), Is.False);
-        Assert.That(clef.GetProperty("MemStreamEventBytes").GetInt64(), Is.GreaterThan(1024 * 1024));
-        Assert.That(clef.GetProperty("CorrelationId").GetString(), Is.EqualTo("request-1"));
-        Assert.That((string?)entries[1]["text"], Is.EqualTo("the next one\n"));
+        Assert.That(events[0].Text, Is.EqualTo("request received\n"), "a short text goes as it is");
+        Assert.That(events[0].LogEvent.Properties.ContainsKey("Body"), Is.False);
+        Assert.That(Convert.ToInt64(Scalar(events[0], "MemStreamEventBytes")), Is.GreaterThan(1024 * 1024));
+        Assert.That(Scalar(events[0], "CorrelationId"), Is.EqualTo("request-1"));
+        Assert.That(events[1].Text, Is.EqualTo("the next one\n"));
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status() is { CutDown: 1, NotSent: 0, Published: 2 }, "both published, one cut down");
     }
 
@@ -289,31 +286,33 @@ public class FleetTests : FleetTestBase
         a.Logger.Write(Event("after {Value}", 3));
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        var entries = await WaitForStreamAsync(redis, 3);
-        var clef = entries.Select(e => JsonDocument.Parse((string)e["clef"]!).RootElement).ToList();
+        var events = await Fleet.WaitForStreamEventsAsync(3);
 
-        Assert.That(clef.Select(c => c.GetProperty("@mt").GetString()), Is.EqualTo(new[] { "before {Value}", "failing {Value}", "after {Value}" }), "all three published, each valid CLEF");
-        Assert.That(clef[1].GetProperty("Value").GetString(), Is.EqualTo("<ToString() threw InvalidOperationException>"));
-        Assert.That(clef[2].GetProperty("Value").GetInt32(), Is.EqualTo(3), "the next event untouched");
+        Assert.That(events.Select(e => e.LogEvent.MessageTemplate.Text), Is.EqualTo(new[] { "before {Value}", "failing {Value}", "after {Value}" }), "all three published");
+        Assert.That(Scalar(events[1], "Value"), Is.EqualTo("<ToString() threw InvalidOperationException>"));
+        Assert.That(Convert.ToInt32(Scalar(events[2], "Value")), Is.EqualTo(3), "the next event untouched");
         Assert.That(a.Facade.Status().RenderFailures, Is.EqualTo(1), "counted once, by the sink");
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status() is { Published: 3, NotSent: 0 }, "all three counted as published");
     }
 
     [Test]
-    public void AFailedCLEFWriteLeavesNothingInFrontOfTheNextEvent()
+    public void AnEventThatCannotBeEncodedLeavesNothingInTheBatch()
     {
         // The sink marks failing values before the publisher sees them; this is the publisher's own guard.
         var options = new MemStreamFleetOptions { App = "app", InstanceId = "a" }.Resolve();
-        var fields = new FleetEntryFields(options, new FleetCounters());
+        var batch = new FleetBatchWriter(options, new FleetCounters());
         var parser = new Serilog.Parsing.MessageTemplateParser();
         MemStreamEvent Event(long sequence, object? value) => new(sequence, new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null,
             parser.Parse("value {Value}"), [new LogEventProperty("Value", new ScalarValue(value))]), "x"u8.ToArray());
 
-        Assert.Throws<InvalidOperationException>(() => fields.Of(Event(1, new Unprintable()), "CorrelationId"));
-        var next = fields.Of(Event(2, 42), "CorrelationId");
+        batch.Add(Event(1, 41), "CorrelationId");
+        Assert.Throws<InvalidOperationException>(() => batch.Add(Event(2, new Unprintable()), "CorrelationId"));
+        batch.Add(Event(3, 43), "CorrelationId");
+        var entry = FleetEntryReader.Read(new StreamEntry("1-0", batch.Take(missed: 0)));
 
-        var clef = next.Single(f => f.Name == "clef").Value.ToString();
-        Assert.That(JsonDocument.Parse(clef).RootElement.GetProperty("Value").GetInt32(), Is.EqualTo(42), $"valid CLEF of its own: {clef}");
+        Assert.That(entry.Rejected, Is.Null, "the entry reads whole");
+        Assert.That(entry.Events.Select(e => (e.Sequence, Convert.ToInt32(Scalar(e, "Value")))), Is.EqualTo(new[] { (1L, 41), (3L, 43) }));
+        Assert.That(entry.Events.Select(e => e.Origin!.StreamId), Is.EqualTo(new[] { "1-0-0", "1-0-1" }), "each event's own place in the entry");
     }
 
     sealed class Unprintable
@@ -372,7 +371,7 @@ public class FleetTests : FleetTestBase
         using var http = new HttpClient();
         a.Logger.Information("before the outage");
         using (var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
-            await WaitForStreamAsync(redis, 1);
+            await Fleet.WaitForStreamEventsAsync(1);
 
         Fleet.Redis.Kill();
         await WaitUntilAsync(() => !a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the fleet noticing Redis is gone");
@@ -395,8 +394,10 @@ public class FleetTests : FleetTestBase
         await WaitUntilAsync(() => a.Services.GetRequiredService<MemStreamFleet>().Status().IsConnected, "the reconnection");
         a.Logger.Information("after the outage");
         using var again = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        var entries = await WaitForStreamAsync(again, 1);
-        Assert.That(entries.Select(e => (string?)e["text"]), Does.Contain("after the outage\n"), "publishing resumed by itself (the restarted Redis kept nothing)");
+        await Fleet.WaitForStreamEventsAsync(1);
+        var entries = await Fleet.StreamEntriesAsync();
+        Assert.That(entries[0].Events.Select(e => e.Text), Does.Contain("after the outage\n"), "publishing resumed by itself (the restarted Redis kept nothing)");
+        Assert.That(entries[0].Missed, Is.EqualTo(100), "the entry says how many of its instance's events are missing before it");
         Assert.That(a.Services.GetRequiredService<MemStreamFleet>().Status().LastError, Is.Not.Null);
     }
 
@@ -407,7 +408,7 @@ public class FleetTests : FleetTestBase
         using (var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
         {
             a.Logger.Information("first");
-            await WaitForStreamAsync(redis, 1); // connected and publishing
+            await Fleet.WaitForStreamEventsAsync(1); // connected and publishing
         }
         for (var i = 0; i < 20_000; i++)
             a.Logger.Information("last lines {Index}", i);
@@ -416,7 +417,8 @@ public class FleetTests : FleetTestBase
         await a.DisposeAsync();
 
         using var again = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
-        Assert.That(await again.GetDatabase().StreamLengthAsync(Fleet.EventsKey), Is.EqualTo(20_001), "every event reached the stream before the instance left");
+        var events = (await again.GetDatabase().StreamRangeAsync(Fleet.EventsKey)).Select(FleetEntryReader.Read).SelectMany(e => e.Events).ToList();
+        Assert.That(events.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 20_001).Select(i => (long)i)), "every event reached the stream before the instance left, once, in order");
     }
 
     [Test]
@@ -454,18 +456,7 @@ public class FleetTests : FleetTestBase
         Assert.That(Assert.Throws<ArgumentOutOfRangeException>(() => new MemStreamFleetOptions { QueryTimeout = TimeSpan.Zero }.Resolve())!.ParamName, Is.EqualTo("QueryTimeout"));
     }
 
-    /// <summary>The fleet's stream, once it holds at least <paramref name="count"/> entries (or after 10 s), each entry's fields by name.</summary>
-    async Task<List<Dictionary<string, RedisValue>>> WaitForStreamAsync(IConnectionMultiplexer redis, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var entries = await redis.GetDatabase().StreamRangeAsync(Fleet.EventsKey);
-            if (entries.Length >= count || DateTime.UtcNow > deadline)
-                return entries.Select(e => e.Values.ToDictionary(v => v.Name.ToString(), v => v.Value)).ToList();
-            await Task.Delay(50);
-        }
-    }
+    static object? Scalar(MemStreamEvent memStreamEvent, string property) => ((ScalarValue)memStreamEvent.LogEvent.Properties[property]).Value;
 
     /// <summary>An instance that beat (its last heartbeat <paramref name="ahead"/> from now) and answers nothing, as a killed one does.</summary>
     Task AddSilentInstanceAsync(IConnectionMultiplexer redis, string instance, TimeSpan ahead) =>

@@ -5,8 +5,9 @@ using System.Net.Sockets;
 namespace Serilog.Sinks.MemStream.Tests.Support;
 
 /// <summary>
-/// Debian's redis-server on a free loopback port, with a temp directory and no persistence, as the fleet
-/// tests need it: started by the test, stopped (or killed and started again on the same port) by it.
+/// Debian's redis-server on a free loopback port, with a temp directory and no persistence (or, when asked,
+/// an append-only file synced on every write), as the fleet tests need it: started by the test, stopped (or
+/// killed and started again on the same port, with what it persisted) by it.
 /// </summary>
 sealed class RedisServer : IDisposable
 {
@@ -14,17 +15,19 @@ sealed class RedisServer : IDisposable
     readonly TempFolder _folder = new();
     Process? _process;
 
-    RedisServer(int port) => Port = port;
+    readonly bool _appendOnly;
+
+    RedisServer(int port, bool appendOnly) => (Port, _appendOnly) = (port, appendOnly);
 
     public int Port { get; }
 
     /// <summary>The StackExchange.Redis configuration string for this server.</summary>
     public string Configuration => $"127.0.0.1:{Port}";
 
-    public static RedisServer Start()
+    public static RedisServer Start(bool appendOnly = false)
     {
         Assert.That(File.Exists(Executable), "redis-server is not installed: apt-get install -y redis-server (as .ci/run does)");
-        var server = new RedisServer(FreePort());
+        var server = new RedisServer(FreePort(), appendOnly);
         server.StartAgain();
         return server;
     }
@@ -33,7 +36,7 @@ sealed class RedisServer : IDisposable
     public void StartAgain()
     {
         var start = new ProcessStartInfo(Executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", _folder.Path, "--daemonize", "no" })
+        foreach (var argument in new[] { "--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always", "--dir", _folder.Path, "--daemonize", "no" })
             start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         _process.OutputDataReceived += (_, _) => { };

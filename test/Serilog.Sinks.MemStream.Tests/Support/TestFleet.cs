@@ -20,7 +20,30 @@ sealed class TestFleet : IDisposable
     /// <summary>The Redis key of the fleet's stream (braces included: the app's name is a hash tag).</summary>
     public string EventsKey => $"memstream:{{{App}}}:events";
 
-    public static TestFleet Start() => new(RedisServer.Start());
+    public static TestFleet Start(bool appendOnly = false) => new(RedisServer.Start(appendOnly));
+
+    /// <summary>The fleet's stream's entries now, read as the fleet reads them.</summary>
+    public async Task<List<FleetStreamEntry>> StreamEntriesAsync()
+    {
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Redis.Configuration);
+        return (await redis.GetDatabase().StreamRangeAsync(EventsKey)).Select(FleetEntryReader.Read).ToList();
+    }
+
+    /// <summary>The events of the fleet's stream, once it holds at least <paramref name="count"/> (fails after 15 s), each entry checked to read whole.</summary>
+    public async Task<List<MemStreamEvent>> WaitForStreamEventsAsync(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (true)
+        {
+            var entries = await StreamEntriesAsync();
+            Assert.That(entries.Select(e => e.Rejected), Has.All.Null, "every entry MemStream wrote reads");
+            var events = entries.SelectMany(e => e.Events).ToList();
+            if (events.Count >= count)
+                return events;
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), $"the stream never held {count} events (it holds {events.Count})");
+            await Task.Delay(50);
+        }
+    }
 
     /// <summary>
     /// An instance with its own sink (durable unless told) that joins the fleet, beating every 200 ms, once its

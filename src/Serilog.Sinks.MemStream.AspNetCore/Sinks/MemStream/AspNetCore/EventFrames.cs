@@ -52,7 +52,7 @@ internal sealed class EventFrames
             json.WriteString(TailProtocol.Instance, origin.Instance);
             json.WriteString(TailProtocol.StreamId, origin.StreamId);
         }
-        WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef, memStreamEvent.Origin?.Clef);
+        WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef);
         if (!clef)
             json.WriteString(TailProtocol.Text, memStreamEvent.Utf8.Span);
         json.WriteEndObject();
@@ -101,10 +101,10 @@ internal sealed class EventFrames
     }
 
     /// <summary>
-    /// The fields every event frame has; with <paramref name="clef"/>, the event as CLEF: <paramref name="publishedClef"/>
-    /// as it was published when the event comes from a fleet's stream, else rendered here.
+    /// The fields every event frame has; with <paramref name="clef"/>, the event as CLEF (rendered here, for a
+    /// fleet's event too: the stream carries events, not their CLEF).
     /// </summary>
-    public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef, string? publishedClef = null)
+    public void WriteEventFields(Utf8JsonWriter json, long sequence, LogEvent logEvent, bool clef)
     {
         json.WriteNumber(TailProtocol.Sequence, sequence);
         json.WriteString(TailProtocol.Timestamp, logEvent.Timestamp);
@@ -115,12 +115,7 @@ internal sealed class EventFrames
             json.WriteString(TailProtocol.TraceId, traceId.ToHexString());
         if (logEvent.SpanId is { } spanId)
             json.WriteString(TailProtocol.SpanId, spanId.ToHexString());
-        if (clef && publishedClef is not null)
-        {
-            json.WritePropertyName(TailProtocol.Clef);
-            json.WriteRawValue(publishedClef);
-        }
-        else if (clef)
+        if (clef)
         {
             json.WritePropertyName(TailProtocol.Clef);
             json.WriteRawValue(Clef(logEvent), skipInputValidation: true);

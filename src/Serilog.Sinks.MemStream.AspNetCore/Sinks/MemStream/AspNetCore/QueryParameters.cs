@@ -77,17 +77,15 @@ internal sealed class QueryParameters(IQueryCollection query)
         return Fail<ActivityTraceId?>(name, "must be a W3C trace id: 32 hexadecimal digits, not all zero (or a traceparent, 00-<trace id>-<span id>-<flags>, as ProblemDetails show it)", text, null);
     }
 
-    /// <summary>A Redis stream id, <c>&lt;milliseconds&gt;-&lt;sequence&gt;</c> (as fleet frames carry it in <c>id</c>); null when absent.</summary>
-    public string? StreamId(string name)
+    /// <summary>A place in a fleet's stream, as fleet frames carry it in <c>id</c>; null when absent.</summary>
+    public FleetStreamPosition? StreamPosition(string name)
     {
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        var dash = text.IndexOf('-');
-        if (dash > 0 && ulong.TryParse(text.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out _)
-            && ulong.TryParse(text.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _))
-            return text;
-        return Fail<string?>(name, "must be a stream id as fleet frames carry it (<milliseconds>-<sequence>, such as 1764316800000-0)", text, null);
+        if (FleetStreamPosition.TryParse(text, out var position))
+            return position;
+        return Fail<FleetStreamPosition?>(name, "must be an id as fleet frames carry it (<milliseconds>-<sequence>-<index>, such as 1764316800000-0-12, or a stream entry's <milliseconds>-<sequence>)", text, null);
     }
 
     /// <summary>Refuses the request with a message about parameters together (the first error stands).</summary>

@@ -10,7 +10,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// with <c>afterId</c> (resume after a stream id) in place of <c>after</c>.
 /// </summary>
 internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch,
-    bool Fleet = false, string? AfterId = null, bool Status = false)
+    bool Fleet = false, FleetStreamPosition? AfterId = null, bool Status = false)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
     {
@@ -23,7 +23,7 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
         var batch = parameters.Choice("batch", "false", "false", "true") == "true";
         var fleet = parameters.Choice("fleet", "false", "false", "true") == "true";
         var status = parameters.Choice("status", "false", "false", "true") == "true";
-        var afterId = parameters.StreamId("afterId");
+        var afterId = parameters.StreamPosition("afterId");
         if (fleet && after is not null)
             parameters.Refuse("The query parameter 'after' resumes one instance's tail; a fleet tail (fleet=true) resumes with 'afterId', the stream id its frames carry in 'id'.");
         if (!fleet && afterId is not null)

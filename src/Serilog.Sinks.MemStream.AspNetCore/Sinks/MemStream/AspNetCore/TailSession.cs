@@ -104,10 +104,10 @@ internal sealed class TailSession
                     await SendAsync(frames.Notice(TailProtocol.DroppedNotice, dropped - reportedDrops));
                     reportedDrops = dropped;
                 }
-                if (notices?.TakeMissedBefore(next) is { } missed)
+                while (notices?.TakeMissedBefore(next) is { } missed)
                 {
                     batched = await SendBatchAsync(batch, batched);
-                    await SendAsync(frames.Notice(TailProtocol.MissedNotice, TailProtocol.UnknownCount, missed));
+                    await SendAsync(frames.Notice(TailProtocol.MissedNotice, missed.Count, missed.Message));
                 }
                 if (request.MinLevel <= next.LogEvent.Level && Wants(request, next.LogEvent, correlationIdProperty))
                 {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>What the publisher did, shared with the heartbeat (which tells the fleet) and <see cref="MemStreamFleet.Status"/>.</summary>
@@ -8,6 +10,7 @@ internal sealed class FleetCounters
     long _dropped;
     long _cutDown;
     string? _lastError;
+    readonly ConcurrentDictionary<string, long> _rejected = new(StringComparer.Ordinal);
 
     public long Published => Interlocked.Read(ref _published);
 
@@ -31,6 +34,16 @@ internal sealed class FleetCounters
     }
 
     public void AddDropped(long count) => Interlocked.Add(ref _dropped, count);
+
+    /// <summary>What this instance read from Redis and skipped as not MemStream's (by what it was: entry, answer, request), so far.</summary>
+    public IReadOnlyDictionary<string, long> Rejected => new SortedDictionary<string, long>(_rejected, StringComparer.Ordinal);
+
+    /// <summary>Counts <paramref name="count"/> things of a kind read from Redis and skipped (see <see cref="FleetMetrics.Rejected"/>).</summary>
+    public void AddRejected(string what, long count)
+    {
+        _rejected.AddOrUpdate(what, count, (_, total) => total + count);
+        FleetMetrics.Rejected.Add(count, new KeyValuePair<string, object?>("what", what));
+    }
 
     /// <summary>Counts events cut down; the new total.</summary>
     public long AddCutDown(long count) => Interlocked.Add(ref _cutDown, count);

@@ -13,6 +13,15 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
 {
     readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
+    /// <summary>The details a heartbeat writes beside the instance's id and time: all that <c>/instances</c> reads of its hash.</summary>
+    public static readonly RedisValue[] Details = ["machine", "processId", "started", "lastSequence", "storeState", "published", "notSent", "cutDown"];
+
+    /// <summary>The longest detail <c>/instances</c> shows: longer ones were not written by MemStream.</summary>
+    public const int MaxDetailBytes = 256;
+
+    /// <summary>The most instances a fleet lists and waits for: more live ones were not all started by MemStream.</summary>
+    public const int MaxInstances = 1000;
+
     /// <summary>How long an instance counts as live after its last heartbeat.</summary>
     public static TimeSpan Lifetime(MemStreamFleetOptions options) => options.HeartbeatInterval * 3;
 
@@ -54,6 +63,7 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
             batch.HashSetAsync(instanceKey,
             [
                 new("instance", options.InstanceId),
+                // The details, as Details names them:
                 new("machine", Environment.MachineName),
                 new("processId", Environment.ProcessId),
                 new("started", _started.ToString("O", CultureInfo.InvariantCulture)),
@@ -83,12 +93,19 @@ internal sealed class FleetHeartbeat(IConnectionMultiplexer redis, MemStreamFlee
             database.KeyDeleteAsync(keys.Instance(options.InstanceId!)));
     }
 
-    /// <summary>The instances whose last heartbeat is recent enough, with it.</summary>
+    /// <summary>
+    /// The instances whose last heartbeat is recent enough, with it: at most <see cref="MaxInstances"/>, the most
+    /// recent first, and only ids an instance could have (the sorted set is anyone's to write).
+    /// </summary>
     public static async Task<IReadOnlyList<(string Instance, DateTimeOffset LastHeartbeat)>> LiveAsync(IDatabase database, FleetKeys keys, MemStreamFleetOptions options)
     {
         var now = await FleetClock.NowAsync(database);
         var live = await database.SortedSetRangeByScoreWithScoresAsync(keys.Instances,
-            (now - Lifetime(options)).ToUnixTimeMilliseconds(), (now + FutureTolerance(options)).ToUnixTimeMilliseconds());
-        return live.Select(entry => ((string)entry.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score))).ToList();
+            (now - Lifetime(options)).ToUnixTimeMilliseconds(), (now + FutureTolerance(options)).ToUnixTimeMilliseconds(),
+            order: Order.Descending, take: MaxInstances);
+        return live.Where(entry => MemStreamFleetOptions.IsValidName(entry.Element.ToString()))
+            .Select(entry => ((string)entry.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)entry.Score)))
+            .OrderBy(entry => entry.Item1, StringComparer.Ordinal)
+            .ToList();
     }
 }

@@ -7,24 +7,30 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// Publishes every event of the sink to the fleet's stream, off the application's threads: it reads the
 /// sink's own subscription (bounded: when Redis is slow the oldest waiting events are dropped and counted)
-/// and sends what is waiting (up to 2,048 events) as one pipelined batch of <c>XADD ... MAXLEN ~</c>: fewer round trips kept it from falling behind at 10,000 events/s on two cores, where batches of 256 dropped events. While Redis is unreachable
-/// it counts the events it cannot send and says so once in SelfLog; StackExchange.Redis reconnects by itself,
-/// and publishing resumes with the next event.
+/// and sends what is waiting as one stream entry (<see cref="FleetBatchWriter"/>), a batch per
+/// <c>XADD ... MAXLEN ~</c>. The stream is trimmed in entries: each instance sizes the trim by the events its own
+/// entries carried of late, so that the stream keeps about <see cref="MemStreamFleetOptions.StreamLength"/> events.
+/// Events it could not publish (Redis unreachable or refusing, the queue overflowing, an event it could
+/// not encode) are counted, said once in SelfLog, and recorded in the next entry that reaches the stream
+/// (<see cref="FleetEntryFormat.Missed"/>), so that fleet tails show the gap where it is, whether or not
+/// Redis kept its data. StackExchange.Redis reconnects by itself, and publishing resumes with the next event.
 /// </summary>
 internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters, long startAfter)
 {
-    const int BatchSize = 2048;
     static readonly TimeSpan SinkWait = TimeSpan.FromSeconds(1);
-    readonly FleetEntryFields _fields = new(options, counters);
+    readonly FleetBatchWriter _batch = new(options, counters);
     bool _failing;
     // Where to pick up: the sink's sequence when the fleet started (connecting takes a while), then the
     // last event taken, so that a restarted loop replays from the sink's buffer instead of losing events.
     long _lastTaken = startAfter;
+    // Events that did not reach the stream since the last entry that did: the next entry says so.
+    long _unpublished;
+    // Events per entry of late (a moving average), by which the stream's length in entries is set.
+    double _eventsPerEntry = 1;
 
     public async Task RunAsync(CancellationToken stopping)
     {
         var instance = MemStream.Named(options.SinkName);
-        var batch = new List<MemStreamEvent>(BatchSize);
         while (!stopping.IsCancellationRequested)
         {
             if (!instance.IsAvailable)
@@ -36,84 +42,89 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             var after = _lastTaken <= instance.LastSequence ? _lastTaken : 0;
             using var subscription = instance.Events(after, LogEventLevel.Verbose, options.PublishQueueCapacity);
             if (subscription.Missed > 0)
-                counters.AddDropped(subscription.Missed); // no longer buffered when the publisher got to them
+                Dropped(subscription.Missed); // no longer buffered when the publisher got to them
             var dropped = 0L;
             try
             {
                 while (await subscription.Reader.WaitToReadAsync(stopping))
                 {
-                    await SendWaitingAsync(subscription, batch, instance.CorrelationIdProperty);
                     if (subscription.Dropped > dropped)
                     {
-                        counters.AddDropped(subscription.Dropped - dropped);
-                        FleetMetrics.NotSent.Add(subscription.Dropped - dropped, new KeyValuePair<string, object?>("reason", "queue-full"));
+                        Dropped(subscription.Dropped - dropped);
                         dropped = subscription.Dropped;
                     }
+                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 // The app is stopping: what is already waiting are its last lines, and worth sending.
                 while (subscription.Reader.Count > 0)
-                    await SendWaitingAsync(subscription, batch, instance.CorrelationIdProperty);
+                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
                 throw;
             }
         }
     }
 
-    async Task SendWaitingAsync(MemStreamSubscription subscription, List<MemStreamEvent> batch, string correlationIdProperty)
+    void Dropped(long count)
     {
-        batch.Clear();
-        while (batch.Count < BatchSize && subscription.Reader.TryRead(out var memStreamEvent))
-            batch.Add(memStreamEvent);
-        if (batch.Count == 0)
-            return;
-        _lastTaken = batch[^1].Sequence;
-        await SendAsync(batch, correlationIdProperty);
+        counters.AddDropped(count);
+        FleetMetrics.NotSent.Add(count, new KeyValuePair<string, object?>("reason", "queue-full"));
+        _unpublished += count;
     }
 
-    async Task SendAsync(List<MemStreamEvent> batch, string correlationIdProperty)
+    /// <summary>Sends what is waiting, a batch at a time.</summary>
+    async Task SendWaitingAsync(MemStreamSubscription subscription, string correlationIdProperty)
     {
+        while (true)
+        {
+            while (!_batch.IsFull && subscription.Reader.TryRead(out var memStreamEvent))
+            {
+                _lastTaken = memStreamEvent.Sequence;
+                try
+                {
+                    _batch.Add(memStreamEvent, correlationIdProperty);
+                }
+                catch (Exception ex)
+                {
+                    // One event that cannot be encoded (a value of a type whose conversion throws, say) costs only itself.
+                    NotSent(1, "an event could not be written for the stream: " + ex.Message, "unwritable");
+                }
+            }
+            if (_batch.Count == 0)
+                return;
+            await SendAsync();
+        }
+    }
+
+    async Task SendAsync()
+    {
+        var count = _batch.Count;
+        var missed = _unpublished;
+        var fields = _batch.Take(missed);
         if (!redis.IsConnected)
         {
-            NotSent(batch.Count, "Redis is unreachable", "unreachable");
+            NotSent(count, "Redis is unreachable", "unreachable");
             return;
         }
-        var database = redis.GetDatabase();
-        var sends = new Task[batch.Count];
-        for (var i = 0; i < batch.Count; i++)
-        {
-            try
-            {
-                sends[i] = database.StreamAddAsync(keys.Events, _fields.Of(batch[i], correlationIdProperty), maxLength: options.StreamLength, useApproximateMaxLength: true);
-            }
-            catch (Exception ex)
-            {
-                // One event that cannot be written as CLEF (a property's ToString throws, say) costs only itself.
-                sends[i] = Task.FromException(ex);
-            }
-        }
+        _eventsPerEntry = 0.9 * _eventsPerEntry + 0.1 * count;
+        var maxLength = (int)Math.Clamp(Math.Ceiling(options.StreamLength / Math.Max(1, _eventsPerEntry)), 1, options.StreamLength);
         try
         {
-            await Task.WhenAll(sends);
+            // Exact trimming: with one entry per batch it removes about one entry per XADD, and "~" would keep whole
+            // nodes of 100 entries (each up to 512 KiB) past the length asked.
+            await redis.GetDatabase().StreamAddAsync(keys.Events, fields, maxLength: maxLength, useApproximateMaxLength: false);
         }
         catch (Exception ex)
         {
-            // Pipelined: some may have gone before the connection failed.
-            var failed = sends.Count(s => !s.IsCompletedSuccessfully);
-            counters.AddPublished(batch.Count - failed);
             // Redis answering with an error (out of memory, no permission) is not Redis being unreachable.
-            var (reason, metricReason) = ex switch
-            {
-                RedisServerException => ("Redis refused the events: " + ex.Message, "refused"),
-                RedisException or TimeoutException => (ex.Message, "unreachable"),
-                _ => ("an event could not be written for the stream: " + ex.Message, "unwritable"),
-            };
-            NotSent(failed, reason, metricReason);
+            var (reason, metricReason) = ex is RedisServerException ? ("Redis refused the events: " + ex.Message, "refused") : (ex.Message, "unreachable");
+            NotSent(count, reason, metricReason);
             return;
         }
-        counters.AddPublished(batch.Count);
-        FleetMetrics.Published.Add(batch.Count);
+        _unpublished -= missed;
+        counters.AddPublished(count);
+        FleetMetrics.Published.Add(count);
         if (_failing)
         {
             _failing = false;
@@ -124,6 +135,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
     void NotSent(int count, string reason, string metricReason)
     {
         counters.AddNotSent(count, reason);
+        _unpublished += count;
         FleetMetrics.NotSent.Add(count, new KeyValuePair<string, object?>("reason", metricReason));
         if (!_failing)
         {

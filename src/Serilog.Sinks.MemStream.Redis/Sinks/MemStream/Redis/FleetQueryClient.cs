@@ -11,8 +11,11 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// that does not answer in time is reported missing, never waited for longer. At most <see cref="MaxAsking"/>
 /// queries are under way at once: each may hold every instance's answer (up to about 4 MiB each) for the
 /// query timeout, so a flood of requests is refused (503) rather than let grow the app's memory.
+/// Anyone who can subscribe to the queries channel learns the reply channel, so an answer counts only when
+/// it reads as an instance's answer (every event with its instance, sequence number, time and level), comes
+/// from an instance that is live and is the first valid one from it; the others are skipped and counted.
 /// </summary>
-internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys)
+internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
 {
     public const int MaxAsking = 4;
     readonly SemaphoreSlim _asking = new(MaxAsking);
@@ -45,10 +48,12 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
             var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await subscriber.SubscribeAsync(reply, (_, message) =>
             {
-                // Only the instances it waits for, so that a flood of answers cannot grow this.
-                if (TryReadAnswer((byte[])message!) is not { } answer || !live.Contains(answer.GetProperty("instance").GetString()!))
+                // Only the first valid answer of each instance it waits for, so that a flood of answers cannot grow this.
+                if (TryReadAnswer((byte[])message!) is not { } answer || !live.Contains(answer.Instance) || !answers.TryAdd(answer.Instance, answer.Root))
+                {
+                    counters.AddRejected("answer", 1);
                     return;
-                answers[answer.GetProperty("instance").GetString()!] = answer;
+                }
                 if (live.All(answers.ContainsKey))
                     allAnswered.TrySetResult();
             });
@@ -79,24 +84,39 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
     }
 
     /// <summary>An instance's answer, or null for anything that is not one (never an exception).</summary>
-    static JsonElement? TryReadAnswer(byte[] message)
+    static (string Instance, JsonElement Root)? TryReadAnswer(byte[] message)
     {
+        if (message.Length > FleetQueryResponder.MaxAnswerBytes + 64 * 1024)
+            return null;
         try
         {
             using var document = JsonDocument.Parse(message);
             var root = document.RootElement;
-            return root.ValueKind == JsonValueKind.Object
-                && root.TryGetProperty("instance", out var instance) && instance.ValueKind == JsonValueKind.String
-                && root.TryGetProperty("events", out var events) && events.ValueKind == JsonValueKind.Array
-                && events.EnumerateArray().All(e => e.ValueKind == JsonValueKind.Object
-                    && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String
-                    && e.TryGetProperty("timestamp", out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out _))
-                    ? root.Clone()
-                    : null;
+            if (root.ValueKind != JsonValueKind.Object
+                || !root.TryGetProperty("instance", out var instanceElement) || instanceElement.GetString() is not { } instance
+                || !MemStreamFleetOptions.IsValidName(instance)
+                || !root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array
+                || (root.TryGetProperty("truncated", out var truncated) && truncated.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
+                || !events.EnumerateArray().All(e => IsEventOf(instance, e)))
+                return null;
+            return (instance, root.Clone());
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             return null;
         }
     }
+
+    /// <summary>An event as an instance's answer writes it: its instance, a sequence number, a time, a level, and its CLEF as an object with a template.</summary>
+    static bool IsEventOf(string instance, JsonElement e) =>
+        e.ValueKind == JsonValueKind.Object
+        && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String && i.ValueEquals(instance)
+        && e.TryGetProperty(TailProtocol.Sequence, out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var sequence) && sequence > 0
+        && e.TryGetProperty(TailProtocol.Timestamp, out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out _)
+        && e.TryGetProperty(TailProtocol.Level, out var level) && level.ValueKind == JsonValueKind.String && Enum.TryParse<Serilog.Events.LogEventLevel>(level.GetString(), ignoreCase: false, out var parsed) && Enum.IsDefined(parsed)
+        && e.TryGetProperty(TailProtocol.Clef, out var clef) && clef.ValueKind == JsonValueKind.Object
+        && clef.TryGetProperty("@mt", out var template) && template.ValueKind == JsonValueKind.String
+        && OptionalString(e, TailProtocol.CorrelationId) && OptionalString(e, TailProtocol.TraceId) && OptionalString(e, TailProtocol.SpanId);
+
+    static bool OptionalString(JsonElement e, string name) => !e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.String;
 }

@@ -8,10 +8,15 @@ internal sealed record FleetQueryRequest(string Request, string Id, LogEventLeve
 {
     const int MaxMessageBytes = 64 * 1024;
     const int MaxLimit = 10_000;
+    const int MaxIdLength = 4096;
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Message(Request, Id, MinLevel.ToString(), Limit));
 
-    /// <summary>Reads a request from the channel; null for anything else (another version's message, or garbage), never an exception.</summary>
+    /// <summary>
+    /// Reads a request from the channel; null for anything else (another version's message, or garbage), never
+    /// an exception. Its reply channel's id is a GUID's 32 hex digits, as MemStream makes it, so that a request
+    /// cannot point the answers at a channel of its sender's choosing.
+    /// </summary>
     public static FleetQueryRequest? TryRead(ReadOnlySpan<byte> json)
     {
         if (json.Length > MaxMessageBytes)
@@ -19,7 +24,7 @@ internal sealed record FleetQueryRequest(string Request, string Id, LogEventLeve
         try
         {
             var message = JsonSerializer.Deserialize<Message>(json);
-            if (message is not { Request.Length: > 0 and <= 100, Id: not null, Limit: > 0 }
+            if (message is not { Request.Length: 32, Id.Length: > 0 and <= MaxIdLength, Limit: > 0 } || !message.Request.All(char.IsAsciiHexDigitLower)
                 || !Enum.TryParse<LogEventLevel>(message.MinLevel, ignoreCase: false, out var level) || !Enum.IsDefined(level))
                 return null;
             return new FleetQueryRequest(message.Request, message.Id, level, Math.Min(message.Limit, MaxLimit));

@@ -7,10 +7,11 @@ namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
 /// Follows the fleet's stream for every live-tail client of this instance. One loop reads what follows its
-/// position (256 entries at a time, again at once while there is more, else every 100 ms), reads each
-/// entry once, keeps the newest 4,096 (at most about 32 MiB) in a window, and gives every client what
-/// follows the client's own position there. So ten clients cost one read and one parse of each event, and one frame per format,
-/// which the event carries: with a reader per client, ten clients cost ten of each and fell seconds behind.
+/// position (32 entries at a time, again at once while there is more, else every 100 ms), reads each
+/// entry once (<see cref="FleetEntryReader"/>), keeps the newest 4,096 events (at most about 32 MiB) in a window, and gives
+/// every client what follows the client's own position there. So ten clients cost one read and one decoding of each
+/// event, and one frame per format, which the event carries. A new client starts from the window when it holds
+/// the replay, instead of reading and decoding the stream's newest events again.
 /// A client whose position is older than the window (it resumed from further back, or its queue was full
 /// for a while) is read for on its own until it is back in the window: a full queue is passed over, never
 /// overwritten, so a slow client loses nothing the stream still holds.
@@ -20,12 +21,13 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// clients; Redis being unreachable pauses it, and a failure of its own ends its clients' tails (said in
 /// SelfLog), never the app.
 /// </summary>
-internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKeys keys)
+internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKeys keys, FleetCounters counters)
 {
     /// <summary>How many of the stream's newest events a client that does not resume sees first.</summary>
     public const int Replay = 1000;
-    const int PageSize = 256;
-    const int WindowSize = 4096;
+    const int PageEntries = 32;
+    const int OwnReadRoom = 256;
+    const int WindowEvents = 4096;
     const long WindowBytes = 32 * 1024 * 1024;
     static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(100);
     static readonly TimeSpan Outage = TimeSpan.FromSeconds(1);
@@ -34,43 +36,42 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
 
     readonly object _lock = new();
     readonly List<FleetTailClient> _clients = [];
-    // Only the loop touches these: the window holds every entry after _windowBase up to _position.
+    // The loop changes these, under the lock (a new client's replay reads the window): the window holds every
+    // entry after _windowBase up to _position.
     readonly List<FleetStreamEntry> _window = [];
     long _windowBytes;
-    StreamPosition _windowBase;
-    StreamPosition _position;
+    int _windowEvents;
+    FleetStreamPosition _windowBase;
+    FleetStreamPosition _position;
     bool _positionHeld;
     bool _running;
 
     /// <summary>Opens a client's tail: the replay (or the resume point, and whether the stream still holds it), then its place in the loop.</summary>
-    public async Task<FleetTail> OpenAsync(string? afterId, LogEventLevel minLevel, int capacity)
+    public async Task<FleetTail> OpenAsync(FleetStreamPosition? afterId, LogEventLevel minLevel, int capacity)
     {
         FleetTailClient? client = null;
         var subscription = new MemStreamSubscription(after: 0, minLevel, capacity, missed: 0, onDispose: _ => Remove(client));
         var database = redis.GetDatabase();
         string? missed = null;
-        if (afterId is null)
+        if (afterId is not { } position)
         {
-            var newest = await database.StreamRangeAsync(keys.Events, "-", "+", Math.Min(Replay, capacity), Order.Descending);
-            client = new FleetTailClient(subscription, minLevel, capacity, StreamPosition.Start, positionHeld: false);
-            foreach (var entry in newest.Reverse())
-                client.TryGive(FleetStreamEntry.Read(entry));
+            var (start, held) = await ReplayStartAsync(database, Math.Min(Replay, capacity));
+            client = new FleetTailClient(subscription, minLevel, capacity, start, held);
         }
         else
         {
-            // Redis trims a stream from its oldest end: while it still holds the entry resumed after, it holds
+            // Redis trims a stream from its oldest end: while it still holds the entry resumed in, it holds
             // everything after it. (Trimming does not move XINFO's max-deleted-entry-id, so that cannot tell.)
-            var held = (await database.StreamRangeAsync(keys.Events, afterId, afterId, 1)).Length > 0;
-            var position = StreamPosition.Parse(afterId);
+            var held = (await database.StreamRangeAsync(keys.Events, position.EntryId, position.EntryId, 1)).Length > 0;
             if (!held)
             {
-                missed = $"The fleet's stream no longer holds the event {afterId} (it keeps about its newest StreamLength, and only while Redis keeps it); it goes on from the oldest it holds after it.";
+                missed = $"The fleet's stream no longer holds the event {position} (it keeps about its newest StreamLength events, and only while Redis keeps them); it goes on from the oldest it holds after it.";
                 // An id ahead of the newest entry was never written by this stream: resumed after it, the tail
                 // would wait for ever. It goes on from the newest entry instead, and says so.
                 var newest = await database.StreamRangeAsync(keys.Events, "-", "+", 1, Order.Descending);
-                if (newest.Length > 0 && StreamPosition.Parse(newest[0].Id) is var last && position > last)
+                if (newest.Length > 0 && FleetStreamPosition.Parse(newest[0].Id.ToString()) is var last && position > last)
                 {
-                    missed = $"The fleet's stream holds no event {afterId}: it is ahead of the newest the stream holds ({last}); the tail goes on with the events published from now on.";
+                    missed = $"The fleet's stream holds no event {position}: it is ahead of the newest the stream holds ({last}); the tail goes on with the events published from now on.";
                     position = last;
                 }
             }
@@ -78,6 +79,49 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         }
         Add(client);
         return new FleetTail(subscription, missed, client.Notices);
+    }
+
+    /// <summary>
+    /// Where a client that does not resume starts, so that it gets the stream's newest <paramref name="events"/>
+    /// events: from the window when it holds that many, else by counting back through the stream's newest entries.
+    /// </summary>
+    async Task<(FleetStreamPosition Start, bool Held)> ReplayStartAsync(IDatabase database, int events)
+    {
+        lock (_lock)
+        {
+            if (_running && _windowEvents >= events)
+                return (StartOfNewest(_window.Select(e => (e.Id, e.Events.Count)).Reverse(), events)!.Value, true);
+        }
+        var counted = new List<(FleetStreamPosition Id, int Events)>();
+        var total = 0;
+        RedisValue before = "+";
+        while (total < events)
+        {
+            var page = await database.StreamRangeAsync(keys.Events, "-", before, PageEntries, Order.Descending);
+            foreach (var entry in page)
+            {
+                var count = FleetEntryReader.CountEvents(entry);
+                counted.Add((FleetStreamPosition.Parse(entry.Id.ToString()), count));
+                total += count;
+            }
+            if (page.Length < PageEntries)
+                break;
+            before = "(" + page[^1].Id;
+        }
+        return StartOfNewest(counted, events) is { } start ? (start, true) : (FleetStreamPosition.Start, false);
+    }
+
+    /// <summary>The position right before the newest <paramref name="events"/> events of the entries given newest first; null when they hold fewer.</summary>
+    static FleetStreamPosition? StartOfNewest(IEnumerable<(FleetStreamPosition Id, int Events)> newestFirst, int events)
+    {
+        var left = events;
+        foreach (var (id, count) in newestFirst)
+        {
+            if (count >= left)
+                return id with { Index = count - left - 1 };
+            left -= count;
+        }
+        return null;
     }
 
     void Add(FleetTailClient client)
@@ -90,6 +134,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
             _running = true;
             _window.Clear();
             _windowBytes = 0;
+            _windowEvents = 0;
             _windowBase = _position = client.Position;
             _positionHeld = client.PositionHeld;
         }
@@ -160,7 +205,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     /// <summary>Reads what follows the loop's position into the window; true when a whole page came (more may be waiting).</summary>
     async Task<bool> ReadAsync(FleetTailClient[] clients)
     {
-        var (entries, lost, full) = await ReadAfterAsync(_position, _positionHeld, PageSize);
+        var (entries, lost, full) = await ReadAfterAsync(_position, _positionHeld, PageEntries);
         if (lost)
         {
             _positionHeld = false;
@@ -173,17 +218,26 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         }
         if (entries.Count == 0)
             return false;
-        _window.AddRange(entries);
-        _windowBytes += entries.Sum(e => (long)e.Bytes);
-        _position = entries[^1].Position;
-        _positionHeld = true;
-        var leaving = 0;
-        while (_window.Count - leaving > WindowSize || (_windowBytes > WindowBytes && _window.Count - leaving > 1))
-            _windowBytes -= _window[leaving++].Bytes;
-        if (leaving > 0)
+        foreach (var entry in entries.Where(e => e.Rejected is not null))
+            counters.AddRejected("entry", entry.RejectedEvents > 0 ? entry.RejectedEvents : 1);
+        lock (_lock)
         {
-            _windowBase = _window[leaving - 1].Position;
-            _window.RemoveRange(0, leaving);
+            _window.AddRange(entries);
+            _windowBytes += entries.Sum(e => (long)e.Bytes);
+            _windowEvents += entries.Sum(e => e.Events.Count);
+            _position = entries[^1].Id.AtEntryEnd;
+            _positionHeld = true;
+            var leaving = 0;
+            while (_window.Count - leaving > 1 && (_windowEvents > WindowEvents || _windowBytes > WindowBytes))
+            {
+                _windowBytes -= _window[leaving].Bytes;
+                _windowEvents -= _window[leaving++].Events.Count;
+            }
+            if (leaving > 0)
+            {
+                _windowBase = _window[leaving - 1].Id;
+                _window.RemoveRange(0, leaving);
+            }
         }
         return full;
     }
@@ -202,27 +256,30 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         }
         // A read of its own only once its queue has room for a good page: a client that takes a few events at a
         // time would otherwise keep the loop reading for it without pause.
-        if (client.Room < Math.Min(PageSize, Math.Max(1, client.Capacity / 2)))
+        if (client.Room < Math.Min(OwnReadRoom, Math.Max(1, client.Capacity / 2)))
             return false;
-        var (entries, lost, full) = await ReadAfterAsync(client.Position, client.PositionHeld, Math.Min(PageSize, client.Room));
+        var (entries, lost, full) = await ReadAfterAsync(client.Position, client.PositionHeld, PageEntries);
         if (lost)
         {
             client.PositionHeld = false;
             client.LostAfter ??= client.Position;
         }
         foreach (var entry in entries)
-            client.TryGive(entry); // room was counted for the whole page
+        {
+            if (!client.TryGive(entry))
+                return false; // its queue is full: it goes on from there later
+        }
         return full;
     }
 
-    /// <summary>The window's index of the first entry after <paramref name="position"/>.</summary>
-    int FirstAfter(StreamPosition position)
+    /// <summary>The window's index of the first entry with events after <paramref name="position"/>.</summary>
+    int FirstAfter(FleetStreamPosition position)
     {
         int low = 0, high = _window.Count;
         while (low < high)
         {
             var middle = (low + high) / 2;
-            if (_window[middle].Position <= position)
+            if (_window[middle].Id <= position)
                 low = middle + 1;
             else
                 high = middle;
@@ -231,17 +288,19 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     }
 
     /// <summary>
-    /// Up to <paramref name="count"/> entries after <paramref name="position"/>. The read includes the entry at
-    /// the position itself, so that when that entry was read before (<paramref name="held"/>) its absence
+    /// Up to <paramref name="count"/> entries with events after <paramref name="position"/>. The read includes the
+    /// position's own entry, so that when that entry was read before (<paramref name="held"/>) its absence
     /// shows the stream lost entries since (<c>lost</c>); <c>full</c> when more may follow.
     /// </summary>
-    async Task<(List<FleetStreamEntry> Entries, bool Lost, bool Full)> ReadAfterAsync(StreamPosition position, bool held, int count)
+    async Task<(List<FleetStreamEntry> Entries, bool Lost, bool Full)> ReadAfterAsync(FleetStreamPosition position, bool held, int count)
     {
-        var page = await redis.GetDatabase().StreamRangeAsync(keys.Events, position.ToString(), "+", count + 1);
-        var skip = page.Length > 0 && StreamPosition.Parse(page[0].Id) == position ? 1 : 0;
+        var page = await redis.GetDatabase().StreamRangeAsync(keys.Events, position.EntryId, "+", count + 1);
+        var found = page.Length > 0 && FleetStreamPosition.Parse(page[0].Id.ToString()).SameEntry(position);
+        // Its own entry, when the position is within it, still has events to give.
+        var skip = found && position.Index == FleetStreamPosition.EntryEnd ? 1 : 0;
         var entries = new List<FleetStreamEntry>(Math.Min(count, page.Length));
         for (var i = skip; i < page.Length && entries.Count < count; i++)
-            entries.Add(FleetStreamEntry.Read(page[i]));
-        return (entries, held && skip == 0, page.Length - skip >= count);
+            entries.Add(FleetEntryReader.Read(page[i]));
+        return (entries, held && !found, page.Length - skip >= count);
     }
 }

@@ -5,45 +5,70 @@ namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
 /// One tail client as the stream follower serves it: its subscription, its level, how much its queue holds,
-/// the last stream entry it was given (or passed over), whether that entry is known to have been in the
-/// stream (so that its absence later means entries were lost), and a loss it is still to be told about.
+/// the last event it was given or passed over (a position in an entry), whether that entry is known to have
+/// been in the stream (so that its absence later means entries were lost), and what it is still to be told
+/// (a loss, a gap its instance recorded, an entry that could not be read) right before its next event.
 /// Only the follower's loop changes it.
 /// </summary>
-internal sealed class FleetTailClient(MemStreamSubscription subscription, LogEventLevel minLevel, int capacity, StreamPosition position, bool positionHeld)
+internal sealed class FleetTailClient(MemStreamSubscription subscription, LogEventLevel minLevel, int capacity, FleetStreamPosition position, bool positionHeld)
 {
+    readonly List<(string Message, long Count)> _untold = [];
+
     public MemStreamSubscription Subscription => subscription;
 
     public FleetTailNotices Notices { get; } = new();
 
     public int Capacity => capacity;
 
-    public StreamPosition Position { get; set; } = position;
+    public FleetStreamPosition Position { get; private set; } = position;
 
     /// <summary>Whether the entry at <see cref="Position"/> was read from the stream (false at a resume point the stream had already lost, or at the start).</summary>
     public bool PositionHeld { get; set; } = positionHeld;
 
     /// <summary>The stream lost entries after this position: the client is told right before the first event it gets after it.</summary>
-    public StreamPosition? LostAfter { get; set; }
+    public FleetStreamPosition? LostAfter { get; set; }
 
     /// <summary>How many more events its queue takes now: while it is full the client is passed over, and later goes on from where it was.</summary>
     public int Room => capacity - subscription.Reader.Count;
 
-    /// <summary>Gives the client one entry of the stream; false when its queue is full (then the entry is not taken).</summary>
-    public bool TryGive(in FleetStreamEntry entry)
+    /// <summary>
+    /// Gives the client the events of one entry that follow its position, as many as its queue takes; false when
+    /// its queue filled first (then it goes on from the last event it took). What the entry has to say is told
+    /// once, when the client reaches the entry.
+    /// </summary>
+    public bool TryGive(FleetStreamEntry entry)
     {
-        if (entry.Event is { } memStreamEvent && memStreamEvent.LogEvent.Level >= minLevel)
+        if (entry.Id <= Position)
+            return true;
+        if (!Position.SameEntry(entry.Id))
         {
-            if (Room <= 0)
-                return false;
-            if (LostAfter is { } lost && entry.Position > lost)
+            if (LostAfter is { } lost && entry.Id > lost)
             {
-                Notices.Missed(memStreamEvent, FleetStreamFollower.StreamLost);
+                _untold.Add((FleetStreamFollower.StreamLost, TailProtocol.UnknownCount));
                 LostAfter = null;
             }
-            subscription.Offer(memStreamEvent);
+            if (entry.Missed > 0)
+                _untold.Add(($"{entry.Instance} could not publish {entry.Missed} events before the next of its own (Redis was unreachable or refused them, or its publisher fell behind): they are missing from the fleet's stream; that instance's own tail and store have them.", entry.Missed));
+            if (entry.Rejected is { } why)
+                _untold.Add((why, entry.RejectedEvents));
+            Position = entry.Id with { Index = FleetStreamPosition.EntryStart };
+            PositionHeld = true;
         }
-        Position = entry.Position;
-        PositionHeld = true;
+        for (var i = Position.Index + 1; i < entry.Events.Count; i++)
+        {
+            var memStreamEvent = entry.Events[i];
+            if (memStreamEvent.LogEvent.Level >= minLevel)
+            {
+                if (Room <= 0)
+                    return false;
+                foreach (var (message, count) in _untold)
+                    Notices.Missed(memStreamEvent, message, count);
+                _untold.Clear();
+                subscription.Offer(memStreamEvent);
+            }
+            Position = entry.Id with { Index = i };
+        }
+        Position = entry.Id;
         return true;
     }
 }

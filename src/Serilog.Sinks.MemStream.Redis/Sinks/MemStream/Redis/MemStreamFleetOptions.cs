@@ -58,9 +58,12 @@ public sealed class MemStreamFleetOptions
     }
 
     /// <summary>Names become parts of Redis keys and are shown on pages: printable, without braces, of a sensible length.</summary>
+    internal static bool IsValidName(string? value) =>
+        value is { Length: > 0 and <= 200 } && !value.Any(c => char.IsControl(c) || c is '{' or '}' || char.IsWhiteSpace(c));
+
     static void Require(string option, string value)
     {
-        if (value.Length is 0 or > 200 || value.Any(c => char.IsControl(c) || c is '{' or '}' || char.IsWhiteSpace(c)))
+        if (!IsValidName(value))
             throw new ArgumentException($"The fleet's {option} must be 1 to 200 printable characters without spaces or braces; got '{value}'.", option);
     }
 }

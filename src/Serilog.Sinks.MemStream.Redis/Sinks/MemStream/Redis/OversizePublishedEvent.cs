@@ -5,7 +5,7 @@ using Serilog.Sinks.MemStream.Live;
 namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
-/// What the publisher sends in place of an event too large for the fleet's stream (a rendering and CLEF of
+/// What the publisher sends in place of an event too large for the fleet's stream (a rendering and encoded event of
 /// more than <see cref="MaxBytes"/> together): every tail client would read it, and Redis holds it in memory.
 /// The stand-in keeps the timestamp, level, correlation id and trace and span ids (so the tail's filters and
 /// the fleet query still find it), the first 16 KiB of the rendering with a marker, and the event's size.
@@ -19,13 +19,13 @@ internal static class OversizePublishedEvent
     static readonly MessageTemplate Template = new MessageTemplateParser().Parse(
         "MemStream cut this event down for the fleet's stream: {MemStreamEventBytes} bytes, over the limit of {MemStreamLimitBytes}; the instance that logged it keeps it whole");
 
-    public static bool IsTooLarge(int textBytes, int clefBytes) => (long)textBytes + clefBytes > MaxBytes;
+    public static bool IsTooLarge(int textBytes, int encodedBytes) => (long)textBytes + encodedBytes > MaxBytes;
 
-    /// <summary>The rendering cut to its first 16 KiB (at a character boundary) with a marker that says how large it was; a shorter one as it is (its CLEF was the large part).</summary>
+    /// <summary>The rendering cut to its first 16 KiB (at a character boundary) with a marker that says how large it was; a shorter one as it is (its properties were the large part).</summary>
     public static ReadOnlyMemory<byte> Text(MemStreamEvent memStreamEvent) =>
         memStreamEvent.Utf8.Length <= KeptTextBytes ? memStreamEvent.Utf8 : OversizeEventTruncator.Truncate(memStreamEvent, KeptTextBytes).Utf8;
 
-    /// <summary>The stand-in event whose CLEF goes to the stream.</summary>
+    /// <summary>The stand-in event that goes to the stream.</summary>
     public static LogEvent StandIn(LogEvent logEvent, long bytes, string correlationIdProperty)
     {
         var properties = new List<LogEventProperty>

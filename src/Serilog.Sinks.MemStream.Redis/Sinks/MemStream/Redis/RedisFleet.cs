@@ -65,9 +65,9 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         if (!redis.IsConnected)
             SelfLog.WriteLine("MemStream: the fleet's Redis ({0}) cannot be reached yet; the app runs on and connects when it can", redisConfiguration);
         _heartbeat = new FleetHeartbeat(redis, options, _keys, Counters);
-        _responder = new FleetQueryResponder(redis, options, _keys);
-        _queries = new FleetQueryClient(redis, options, _keys);
-        _follower = new FleetStreamFollower(redis, _keys);
+        _responder = new FleetQueryResponder(redis, options, _keys, Counters);
+        _queries = new FleetQueryClient(redis, options, _keys, Counters);
+        _follower = new FleetStreamFollower(redis, _keys, Counters);
         Volatile.Write(ref _redis, redis);
         if (_stopping.IsCancellationRequested)
             return;
@@ -113,7 +113,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         {
             var database = redis.GetDatabase();
             var live = await FleetHeartbeat.LiveAsync(database, _keys, options);
-            var details = await Task.WhenAll(live.Select(i => database.HashGetAllAsync(_keys.Instance(i.Instance))));
+            var details = await Task.WhenAll(live.Select(i => database.HashGetAsync(_keys.Instance(i.Instance), FleetHeartbeat.Details)));
             json.WriteStartObject();
             json.WriteString("app", options.App);
             json.WriteStartArray("instances");
@@ -122,17 +122,24 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
                 json.WriteStartObject();
                 json.WriteString("instance", live[i].Instance);
                 json.WriteString("lastHeartbeat", live[i].LastHeartbeat);
-                foreach (var field in details[i].Where(f => f.Name != "instance" && f.Name != "lastHeartbeat"))
+                // Only the details a heartbeat writes, each short: the hash is anyone's to write.
+                for (var field = 0; field < FleetHeartbeat.Details.Length; field++)
                 {
-                    var name = field.Name.ToString();
-                    if (field.Value.TryParse(out long number))
-                        json.WriteNumber(name, number);
-                    else
-                        json.WriteString(name, field.Value.ToString());
+                    var value = details[i][field];
+                    if (value.IsNull)
+                        continue;
+                    if (value.TryParse(out long number))
+                        json.WriteNumber(FleetHeartbeat.Details[field].ToString(), number);
+                    else if (value.GetByteCount() <= FleetHeartbeat.MaxDetailBytes)
+                        json.WriteString(FleetHeartbeat.Details[field].ToString(), value.ToString());
                 }
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            json.WriteStartObject("rejected");
+            foreach (var (what, count) in Counters.Rejected)
+                json.WriteNumber(what, count);
+            json.WriteEndObject();
             json.WriteEndObject();
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -147,7 +154,7 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
         return _queries!.QueryAsync(query, cancellationToken);
     }
 
-    public async Task<FleetTail> OpenTailAsync(string? afterId, Serilog.Events.LogEventLevel minLevel, int capacity, CancellationToken cancellationToken)
+    public async Task<FleetTail> OpenTailAsync(FleetStreamPosition? afterId, Serilog.Events.LogEventLevel minLevel, int capacity, CancellationToken cancellationToken)
     {
         var redis = Connected();
         try

@@ -30,5 +30,5 @@ internal interface IMemStreamFleet
     /// then every new one, into a subscription of <paramref name="capacity"/> events (a slow client loses its
     /// oldest, counted). Disposing the subscription stops the reading.
     /// </summary>
-    Task<FleetTail> OpenTailAsync(string? afterId, LogEventLevel minLevel, int capacity, CancellationToken cancellationToken);
+    Task<FleetTail> OpenTailAsync(FleetStreamPosition? afterId, LogEventLevel minLevel, int capacity, CancellationToken cancellationToken);
 }

@@ -18,6 +18,11 @@ internal static class StoredEventCodec
     public const int HeaderLength = 10;
     const byte FormatVersion = 1;
     const int TemplateCacheLimit = 1000;
+    // Only templates of a sensible length are cached: the cache must stay small however many (forged) long ones are read.
+    const int CachedTemplateMaxLength = 1024;
+    // Serilog destructures ten levels deep by default; a deeper value was written by something else, and
+    // decoding it recursively could overflow the stack, which no catch survives.
+    const int MaxValueDepth = 64;
     static readonly MessageTemplateParser TemplateParser = new();
     // Parsing dominates decoding, and applications log a small set of templates over and over.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MessageTemplate> Templates = new(StringComparer.Ordinal);
@@ -104,7 +109,7 @@ internal static class StoredEventCodec
             var spanId = ReadOptional(ref reader) is { } span ? ActivitySpanId.CreateFromString(span) : default;
             var properties = new LogEventProperty[ReadCount(ref reader)];
             for (var i = 0; i < properties.Length; i++)
-                properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader));
+                properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader, 0));
 
             if (!reader.AtEnd)
                 return false;
@@ -123,7 +128,7 @@ internal static class StoredEventCodec
         if (Templates.TryGetValue(text, out var cached))
             return cached;
         var parsed = TemplateParser.Parse(text);
-        if (Templates.Count < TemplateCacheLimit)
+        if (Templates.Count < TemplateCacheLimit && text.Length <= CachedTemplateMaxLength)
             Templates.TryAdd(text, parsed);
         return parsed;
     }
@@ -229,8 +234,10 @@ internal static class StoredEventCodec
         }
     }
 
-    static LogEventPropertyValue ReadValue(ref SpanReader reader)
+    static LogEventPropertyValue ReadValue(ref SpanReader reader, int depth)
     {
+        if (depth > MaxValueDepth)
+            throw new FormatException("values nested too deep");
         var tag = (Tag)reader.ReadByte();
         switch (tag)
         {
@@ -238,7 +245,7 @@ internal static class StoredEventCodec
             {
                 var elements = new LogEventPropertyValue[ReadCount(ref reader)];
                 for (var i = 0; i < elements.Length; i++)
-                    elements[i] = ReadValue(ref reader);
+                    elements[i] = ReadValue(ref reader, depth + 1);
                 return new SequenceValue(elements);
             }
             case Tag.Structure:
@@ -246,7 +253,7 @@ internal static class StoredEventCodec
                 var typeTag = ReadOptional(ref reader);
                 var properties = new LogEventProperty[ReadCount(ref reader)];
                 for (var i = 0; i < properties.Length; i++)
-                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader));
+                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader, depth + 1));
                 return new StructureValue(properties, typeTag);
             }
             case Tag.Dictionary:
@@ -255,7 +262,7 @@ internal static class StoredEventCodec
                 for (var i = 0; i < elements.Length; i++)
                 {
                     var key = new ScalarValue(ReadScalar(ref reader, (Tag)reader.ReadByte()));
-                    elements[i] = new(key, ReadValue(ref reader));
+                    elements[i] = new(key, ReadValue(ref reader, depth + 1));
                 }
                 return new DictionaryValue(elements);
             }

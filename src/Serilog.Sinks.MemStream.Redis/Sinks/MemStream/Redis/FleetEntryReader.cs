@@ -1,0 +1,116 @@
+using System.Text;
+using Serilog.Sinks.MemStream.AspNetCore;
+using Serilog.Sinks.MemStream.Store;
+using StackExchange.Redis;
+
+namespace Serilog.Sinks.MemStream.Redis;
+
+/// <summary>
+/// Reads entries of the fleet's stream, trusting nothing in them: anyone who can write to the stream can
+/// put anything there. An entry over <see cref="FleetEntryFormat.MaxEntryBytes"/>, of an unknown version,
+/// without a sensible instance id or with a damaged layout gives no events and says why; an event that does
+/// not decode is skipped and counted; nothing here throws or allocates more than the entry's own size.
+/// Entries of version 1 (one event as CLEF) are still read, for a fleet being upgraded.
+/// </summary>
+internal static class FleetEntryReader
+{
+    public static FleetStreamEntry Read(StreamEntry entry)
+    {
+        var id = FleetStreamPosition.Parse(entry.Id.ToString());
+        var size = entry.Values.Sum(v => (long)Length(v.Name) + Length(v.Value));
+        if (size > FleetEntryFormat.MaxEntryBytes)
+            return Rejected(id, null, $"The fleet's stream held an entry ({id}) of {size} bytes, over the {FleetEntryFormat.MaxEntryBytes} bytes an entry of MemStream's can have; it was skipped: MemStream did not write it.");
+        var instance = entry[FleetEntryFormat.Instance];
+        if (instance.IsNullOrEmpty || Length(instance) > FleetEntryFormat.MaxInstanceLength * 4 || instance.ToString() is var name && (name.Length > FleetEntryFormat.MaxInstanceLength || name.Any(char.IsControl)))
+            return Rejected(id, null, $"The fleet's stream held an entry ({id}) without a valid instance id; it was skipped: MemStream did not write it.");
+        var version = entry[FleetEntryFormat.Version];
+        if (version.IsNull && !entry["clef"].IsNull)
+            return ReadVersion1(entry, id, name);
+        if (version != FleetEntryFormat.CurrentVersion)
+            return Rejected(id, name, $"The fleet's stream held an entry ({id}) of {name} in a format this version does not read (v={version}); it was skipped.");
+        var missedField = entry[FleetEntryFormat.Missed];
+        var missed = 0L;
+        if (!missedField.IsNull && (!missedField.TryParse(out missed) || missed < 0))
+            return Rejected(id, name, $"The fleet's stream held an entry ({id}) of {name} with a damaged count of missed events; it was skipped.");
+        var events = entry[FleetEntryFormat.Events];
+        if (events.IsNull)
+            return Rejected(id, name, $"The fleet's stream held an entry ({id}) of {name} without events; it was skipped.");
+        return ReadBatch(id, name, (byte[])events!, missed);
+    }
+
+    /// <summary>How many events an entry holds, from its layout alone (no event decoded): for a replay's start.</summary>
+    public static int CountEvents(StreamEntry entry)
+    {
+        if (entry[FleetEntryFormat.Version].IsNull)
+            return entry["clef"].IsNull ? 0 : 1;
+        var events = entry[FleetEntryFormat.Events];
+        if (events.IsNull || Length(events) > FleetEntryFormat.MaxEntryBytes)
+            return 0;
+        ReadOnlySpan<byte> rest = (byte[])events!;
+        var count = 0;
+        while (!rest.IsEmpty && TryReadRecord(ref rest, out _, out _, out _))
+            count++;
+        return count;
+    }
+
+    static FleetStreamEntry ReadBatch(FleetStreamPosition id, string instance, byte[] data, long missed)
+    {
+        var events = new List<MemStreamEvent>();
+        ReadOnlySpan<byte> rest = data;
+        var bytes = 64;
+        var undecodable = 0;
+        while (!rest.IsEmpty)
+        {
+            if (!TryReadRecord(ref rest, out var sequence, out var text, out var encoded))
+                return new FleetStreamEntry(id, events, instance, missed,
+                    $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", TailProtocol.UnknownCount, bytes);
+            var position = id with { Index = events.Count + undecodable };
+            if (!StoredEventCodec.TryDecode(encoded, out var logEvent))
+            {
+                undecodable++;
+                continue;
+            }
+            events.Add(new MemStreamEvent(sequence, logEvent!, text.ToArray(), new FleetOrigin(instance, position.ToString())));
+            // The rendering, the event as objects (about twice its encoding) and its frames, made once for all clients.
+            bytes += 2 * text.Length + 3 * encoded.Length + 256;
+        }
+        return undecodable == 0
+            ? new FleetStreamEntry(id, events, instance, missed, null, 0, bytes)
+            : new FleetStreamEntry(id, events, instance, missed, $"The fleet's stream held {undecodable} events of {instance} (in entry {id}) that could not be read; they were skipped.", undecodable, bytes);
+    }
+
+    /// <summary>One event's record: its sequence number (1 or more), its rendering and its encoding, each within what is left.</summary>
+    static bool TryReadRecord(ref ReadOnlySpan<byte> rest, out long sequence, out ReadOnlySpan<byte> text, out ReadOnlySpan<byte> encoded)
+    {
+        sequence = 0;
+        text = encoded = default;
+        if (!Varint.TryRead(ref rest, out var number) || number is 0 or > long.MaxValue
+            || !Varint.TryRead(ref rest, out var textLength) || textLength > (ulong)rest.Length)
+            return false;
+        text = rest[..(int)textLength];
+        rest = rest[(int)textLength..];
+        if (!Varint.TryRead(ref rest, out var encodedLength) || encodedLength > (ulong)rest.Length)
+            return false;
+        encoded = rest[..(int)encodedLength];
+        rest = rest[(int)encodedLength..];
+        sequence = (long)number;
+        return true;
+    }
+
+    /// <summary>An entry of an earlier version: one event, as CLEF, with its rendering.</summary>
+    static FleetStreamEntry ReadVersion1(StreamEntry entry, FleetStreamPosition id, string instance)
+    {
+        var clef = entry["clef"].ToString();
+        if (!entry["seq"].TryParse(out long sequence) || sequence < 1 || !ClefEventReader.TryRead(clef, out var logEvent))
+            return Rejected(id, instance, $"The fleet's stream held an event of {instance} (entry {id}) that could not be read; it was skipped.", 1);
+        var text = entry["text"];
+        var utf8 = text.IsNull ? [] : (byte[])text!;
+        var memStreamEvent = new MemStreamEvent(sequence, logEvent!, utf8, new FleetOrigin(instance, id.ToString()));
+        return new FleetStreamEntry(id, [memStreamEvent], instance, 0, null, 0, 2 * (utf8.Length + 2 * clef.Length) + 256);
+    }
+
+    static FleetStreamEntry Rejected(FleetStreamPosition id, string? instance, string why, long events = TailProtocol.UnknownCount) =>
+        new(id, [], instance, 0, why, events, 64);
+
+    static long Length(RedisValue value) => value.IsNull ? 0 : value.GetByteCount();
+}
