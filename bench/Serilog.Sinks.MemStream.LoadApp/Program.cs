@@ -28,6 +28,7 @@ ActivitySource.AddActivityListener(listener);
 
 var builder = WebApplication.CreateSlimBuilder(args.Skip(1).ToArray());
 builder.Services.AddSerilog();
+SinkSetups.AddServices(setup, builder.Services);
 var app = builder.Build();
 
 long requests = 0;

@@ -13,7 +13,8 @@ namespace Serilog.Sinks.MemStream.Bench.Quick;
 /// that drift on a shared machine hits them alike; each figure is the median of its rounds. Besides the
 /// rate and latency: the process's CPU per request (all its threads, steadier than requests/s on a shared
 /// machine), and its memory at rest: the resident set after it started and answered 2,000 requests one
-/// at a time, then idled a second, before the load.
+/// at a time, then idled a second, before the load. The fleet set-up publishes to a redis-server the
+/// comparison starts on this machine (it shares the two cores with the app and <c>wrk</c>, as a sidecar would).
 /// </summary>
 internal static partial class AppUnderLoadComparison
 {
@@ -25,6 +26,7 @@ internal static partial class AppUnderLoadComparison
         ("memstream-memory", "MemStream, no store (durable: false)"),
         ("memstream", "MemStream, default (with store)"),
         ("memstream-no-trace-index", "MemStream, with store, indexTraceId: false"),
+        ("memstream-fleet", "MemStream, default + AddMemStreamFleet (redis-server on this machine)"),
     ];
 
     public static async Task<string> Run(TimeSpan duration, int rounds)
@@ -32,18 +34,20 @@ internal static partial class AppUnderLoadComparison
         if (!System.IO.File.Exists("/usr/bin/wrk"))
             return "### App under HTTP load\n\nSkipped: Debian's `wrk` is not installed (`apt-get install -y wrk`; `.ci/run` installs it).\n";
 
-        var results = Setups.ToDictionary(s => s.Setup, _ => new List<Round>());
+        var setups = System.IO.File.Exists(RedisProcess.Executable) ? Setups : Setups.Where(s => s.Setup != "memstream-fleet").ToArray();
+        using var redis = setups.Length == Setups.Length ? RedisProcess.Start() : null;
+        var results = setups.ToDictionary(s => s.Setup, _ => new List<Round>());
         for (var round = 0; round < rounds; round++)
         {
-            foreach (var (setup, _) in Setups)
-                results[setup].Add(await MeasureAsync(setup, duration));
+            foreach (var (setup, _) in setups)
+                results[setup].Add(await MeasureAsync(setup, duration, redis));
         }
 
         var table = new MarkdownTable($"App under HTTP load (wrk -t1 -c16, {rounds} alternating rounds of {duration.TotalSeconds:0} s, medians)",
             "set-up", "requests/s", "× File", "CPU µs/request", "CPU × File", "p50 µs", "p99 µs", "p99 × File", "GC pause ms/s", "peak working set MiB", "+ MiB over File",
             "at rest MiB", "at rest + MiB over File", "events stored", "dropped (sink / store queue)");
         double Median(string setup, Func<Round, double> figure) => Stats.Median(results[setup].Select(figure));
-        foreach (var (setup, label) in Setups)
+        foreach (var (setup, label) in setups)
         {
             table.Add(label, Median(setup, r => r.RequestsPerSecond), Median(setup, r => r.RequestsPerSecond) / Median("file", r => r.RequestsPerSecond),
                 Median(setup, r => r.CpuMicrosecondsPerRequest), Median(setup, r => r.CpuMicrosecondsPerRequest) / Median("file", r => r.CpuMicrosecondsPerRequest),
@@ -52,7 +56,12 @@ internal static partial class AppUnderLoadComparison
                 Median(setup, r => r.AtRestMiB), Median(setup, r => r.AtRestMiB) - Median("file", r => r.AtRestMiB),
                 results[setup].Sum(r => r.Stored), $"{results[setup].Sum(r => r.SinkDrops):N0} / {results[setup].Sum(r => r.StoreDrops):N0}");
         }
-        return table.ToString();
+        var text = table.ToString();
+        if (results.ContainsKey("memstream-fleet"))
+            text += $"{Environment.NewLine}The fleet against the same set-up without it (the issue's measure): requests/s × {Median("memstream-fleet", r => r.RequestsPerSecond) / Median("memstream", r => r.RequestsPerSecond):0.00}, "
+                + $"CPU per request × {Median("memstream-fleet", r => r.CpuMicrosecondsPerRequest) / Median("memstream", r => r.CpuMicrosecondsPerRequest):0.00}, "
+                + $"p99 × {Median("memstream-fleet", r => r.P99Microseconds) / Median("memstream", r => r.P99Microseconds):0.00}.{Environment.NewLine}";
+        return text;
     }
 
     sealed record Round(double RequestsPerSecond, double CpuMicrosecondsPerRequest, double P50Microseconds, double P99Microseconds, double GcPauseMsPerSecond,
@@ -63,9 +72,9 @@ internal static partial class AppUnderLoadComparison
 
     const int AtRestRequests = 2_000;
 
-    static async Task<Round> MeasureAsync(string setup, TimeSpan duration)
+    static async Task<Round> MeasureAsync(string setup, TimeSpan duration, RedisProcess? redis)
     {
-        using var app = StartApp(setup, out var baseUrl);
+        using var app = StartApp(setup, redis, out var baseUrl);
         using var http = new HttpClient();
         try
         {
@@ -98,7 +107,7 @@ internal static partial class AppUnderLoadComparison
         }
     }
 
-    static Process StartApp(string setup, out string baseUrl)
+    static Process StartApp(string setup, RedisProcess? redis, out string baseUrl)
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (here.Name, here.Parent!.Name);
@@ -108,6 +117,8 @@ internal static partial class AppUnderLoadComparison
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false, WorkingDirectory = Path.GetDirectoryName(appDll)! };
         foreach (var argument in new[] { appDll, setup, "--urls", "http://127.0.0.1:0" })
             start.ArgumentList.Add(argument);
+        if (redis is not null)
+            start.Environment["MEMSTREAM_BENCH_REDIS"] = redis.Configuration;
         var process = Process.Start(start)!;
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"The load app ({setup}) ended before it listened.");
         baseUrl = line["listening on ".Length..].TrimEnd('/');

@@ -39,7 +39,7 @@ internal static class FleetComparison
         }
 
         var burst = new MarkdownTable($"Logging with the fleet's publisher: a burst of {Burst:N0} events on one thread until delivered (3 alternating rounds, medians; CPU until every event is published)",
-            "set-up", "events/s", "× without the fleet", "app CPU µs/event", "redis-server CPU µs/event");
+            "set-up", "events/s", "× without the fleet", "app CPU µs/event", "publishing: app CPU µs per published event", "redis-server CPU µs/event", "published", "not sent (queue full)");
         var runs = new Dictionary<bool, List<BurstResult>> { [false] = [], [true] = [] };
         await BurstOnce(redis, withFleet: true); // warm-up, not counted
         for (var round = 0; round < 3; round++)
@@ -48,11 +48,15 @@ internal static class FleetComparison
                 runs[withFleet].Add(await BurstOnce(redis, withFleet));
         }
         var without = Stats.Median(runs[false].Select(r => r.Rate).ToList());
+        var cpuWithout = Stats.Median(runs[false].Select(r => r.AppCpuMicroseconds).ToList());
         foreach (var withFleet in new[] { false, true })
         {
             var rate = Stats.Median(runs[withFleet].Select(r => r.Rate).ToList());
-            burst.Add(withFleet ? "MemStream buffer + fleet publisher" : "MemStream buffer, no fleet", rate, rate / without,
-                Stats.Median(runs[withFleet].Select(r => r.AppCpuMicroseconds).ToList()), Stats.Median(runs[withFleet].Select(r => r.RedisCpuMicroseconds).ToList()));
+            var cpu = Stats.Median(runs[withFleet].Select(r => r.AppCpuMicroseconds).ToList());
+            var published = Stats.Median(runs[withFleet].Select(r => (double)r.Published).ToList());
+            burst.Add(withFleet ? "MemStream buffer + fleet publisher" : "MemStream buffer, no fleet", rate, rate / without, cpu,
+                withFleet ? $"{(cpu - cpuWithout) * Burst / published:0.00}" : "", Stats.Median(runs[withFleet].Select(r => r.RedisCpuMicroseconds).ToList()),
+                withFleet ? $"{published:N0}" : "", withFleet ? $"{Stats.Median(runs[withFleet].Select(r => (double)r.NotSent).ToList()):N0}" : "");
         }
         return tail + Environment.NewLine + burst;
     }
@@ -102,11 +106,15 @@ internal static class FleetComparison
     {
         await using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Configuration);
         var entries = await connection.GetDatabase().StreamRangeAsync($"memstream:{{{app}}}:events");
-        return entries.Select(e => (double)(long.Parse(e.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture)
-            - DateTimeOffset.Parse(e["ts"].ToString(), System.Globalization.CultureInfo.InvariantCulture).ToUnixTimeMilliseconds())).ToList();
+        // Each event of an entry waited from its own timestamp until its batch arrived.
+        return entries.SelectMany(entry =>
+        {
+            var arrived = long.Parse(entry.Id.ToString().Split('-')[0], System.Globalization.CultureInfo.InvariantCulture);
+            return Serilog.Sinks.MemStream.Redis.FleetEntryReader.Read(entry).Events.Select(e => (double)(arrived - e.LogEvent.Timestamp.ToUnixTimeMilliseconds()));
+        }).ToList();
     }
 
-    sealed record BurstResult(double Rate, double AppCpuMicroseconds, double RedisCpuMicroseconds);
+    sealed record BurstResult(double Rate, double AppCpuMicroseconds, double RedisCpuMicroseconds, long Published, long NotSent);
 
     /// <summary>
     /// The logging rate until the sink has every event, and the CPU the process (logging, sink, publisher) and
@@ -126,8 +134,9 @@ internal static class FleetComparison
         var rate = Burst / watch.Elapsed.TotalSeconds;
         while (withFleet && instance.Fleet.Status() is var status && status.Published + status.NotSent < Burst && watch.Elapsed < TimeSpan.FromSeconds(60))
             await Task.Delay(5);
+        var done = withFleet ? instance.Fleet.Status() : null;
         return new BurstResult(rate, (Process.GetCurrentProcess().TotalProcessorTime - appCpu).TotalMicroseconds / Burst,
-            (redis.ProcessorTime - redisCpu).TotalMicroseconds / Burst);
+            (redis.ProcessorTime - redisCpu).TotalMicroseconds / Burst, done?.Published ?? 0, done?.NotSent ?? 0);
     }
 
     /// <summary>One app instance: a sink of its own, Kestrel on a free loopback port, the fleet (unless left out) and the endpoints.</summary>

@@ -48,12 +48,13 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             {
                 while (await subscription.Reader.WaitToReadAsync(stopping))
                 {
+                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
+                    // Counted now, not when the next event comes: the last drops of a burst would wait for it.
                     if (subscription.Dropped > dropped)
                     {
                         Dropped(subscription.Dropped - dropped);
                         dropped = subscription.Dropped;
                     }
-                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
