@@ -21,8 +21,10 @@ internal static class Program
                 await Quick(args.Skip(1).ToHashSet(StringComparer.OrdinalIgnoreCase));
                 return 0;
             case "load":
+                // load [seconds] [rounds] [set-up,set-up,…]: File always runs too, as the ratios' base.
                 Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10),
-                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5));
+                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5,
+                    args.Length > 3 ? args[3].Split(',') : null));
                 return 0;
             case "fleet":
                 // The longer form, for a profiler to attach to while the 10-client round runs.

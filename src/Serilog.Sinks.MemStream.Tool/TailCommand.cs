@@ -119,8 +119,9 @@ sealed class TailCommand(TailSettings settings, EventPrinter printer)
                 Notice($"the filter failed on {frame.GetProperty(TailProtocol.Count).GetInt64()} events, which were skipped: {frame.GetProperty(TailProtocol.Message).GetString()}");
                 break;
             case TailProtocol.MissedNotice:
-                Notice(frame.GetProperty(TailProtocol.Count).GetInt64() < 0
-                    ? frame.GetProperty(TailProtocol.Message).GetString()!
+                // A message says what was missed where (a fleet's stream, an instance that could not publish); without one, this tail's own reconnection.
+                Notice(frame.TryGetProperty(TailProtocol.Message, out var missed) && missed.ValueKind == JsonValueKind.String
+                    ? missed.GetString()!
                     : $"{frame.GetProperty(TailProtocol.Count).GetInt64()} events were logged while disconnected and are no longer buffered");
                 break;
         }

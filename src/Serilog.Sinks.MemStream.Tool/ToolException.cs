@@ -12,4 +12,6 @@ static class ExitCodes
     public const int Unexpected = 1;
     public const int BadInput = 2;
     public const int Unreachable = 3;
+    /// <summary>The answer held events that do not read (a fleet answer MemStream did not write): the rest was printed, each unreadable one named.</summary>
+    public const int UnreadableAnswer = 4;
 }

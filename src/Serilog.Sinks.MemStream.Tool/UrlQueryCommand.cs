@@ -21,20 +21,28 @@ static class UrlQueryCommand
         var json = printer.Json;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var printed = 0;
+        var unreadable = 0;
         long? after = 0;
         while (after is not null)
         {
             var page = await GetAsync(http, QueryUri(url, id, minLevel, fleet, after.Value), headers, cancel);
             foreach (var frame in page.GetProperty(TailProtocol.Events).EnumerateArray())
             {
-                var clef = frame.GetProperty(TailProtocol.Clef).GetRawText();
-                var instance = frame.TryGetProperty(TailProtocol.Instance, out var name) ? name.GetString() : null;
-                if (json)
-                    printer.PrintJson(clef);
-                else if (ClefEventReader.TryRead(clef, out var logEvent))
-                    printer.Print(logEvent!, instance, frame.TryGetProperty(TailProtocol.CorrelationId, out var frameId) ? frameId.GetString() : null);
-                else
+                var instance = frame.ValueKind == JsonValueKind.Object && frame.TryGetProperty(TailProtocol.Instance, out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+                LogEvent? logEvent = null;
+                if (frame.ValueKind != JsonValueKind.Object || !frame.TryGetProperty(TailProtocol.Clef, out var clefElement) || clefElement.ValueKind != JsonValueKind.Object
+                    || !ClefEventReader.TryRead(clefElement.GetRawText(), out logEvent))
+                {
+                    // Not what MemStream writes (a fleet answer forged in Redis, say): named, never a blank line.
+                    var raw = frame.GetRawText();
+                    printer.Notice($"an unreadable event{(instance is null ? "" : " from " + instance)}: {(raw.Length <= 200 ? raw : raw[..200] + "…")}");
+                    unreadable++;
                     continue;
+                }
+                if (json)
+                    printer.PrintJson(clefElement.GetRawText());
+                else
+                    printer.Print(logEvent!, instance, frame.TryGetProperty(TailProtocol.CorrelationId, out var frameId) && frameId.ValueKind == JsonValueKind.String ? frameId.GetString() : null);
                 printed++;
             }
             if (page.TryGetProperty("instances", out var instances))
@@ -46,9 +54,9 @@ static class UrlQueryCommand
             }
             after = page.GetProperty("next").ValueKind == JsonValueKind.Number ? page.GetProperty("next").GetInt64() : null;
         }
-        if (printed == 0 && !json)
+        if (printed == 0 && unreadable == 0 && !json)
             console.MarkupLine($"[grey]No stored events for {Markup.Escape(TerminalText.Line(id))} at {minLevel} or above{(fleet ? " on any instance" : "")}.[/]");
-        return ExitCodes.Success;
+        return unreadable > 0 ? ExitCodes.UnreadableAnswer : ExitCodes.Success;
     }
 
     /// <summary>The query endpoint's URL: 32 hex digits or a traceparent are asked as a trace id (which also finds a correlation id of that text), anything else as a correlation id.</summary>

@@ -29,13 +29,14 @@ internal static partial class AppUnderLoadComparison
         ("memstream-fleet", "MemStream, default + AddMemStreamFleet (redis-server on this machine)"),
     ];
 
-    public static async Task<string> Run(TimeSpan duration, int rounds)
+    public static async Task<string> Run(TimeSpan duration, int rounds, IReadOnlyCollection<string>? only = null)
     {
         if (!System.IO.File.Exists("/usr/bin/wrk"))
             return "### App under HTTP load\n\nSkipped: Debian's `wrk` is not installed (`apt-get install -y wrk`; `.ci/run` installs it).\n";
 
-        var setups = System.IO.File.Exists(RedisProcess.Executable) ? Setups : Setups.Where(s => s.Setup != "memstream-fleet").ToArray();
-        using var redis = setups.Length == Setups.Length ? RedisProcess.Start() : null;
+        var setups = Setups.Where(s => (only is null || s.Setup == "file" || only.Contains(s.Setup))
+            && (s.Setup != "memstream-fleet" || System.IO.File.Exists(RedisProcess.Executable))).ToArray();
+        using var redis = setups.Any(s => s.Setup == "memstream-fleet") ? RedisProcess.Start() : null;
         var results = setups.ToDictionary(s => s.Setup, _ => new List<Round>());
         for (var round = 0; round < rounds; round++)
         {
@@ -57,7 +58,7 @@ internal static partial class AppUnderLoadComparison
                 results[setup].Sum(r => r.Stored), $"{results[setup].Sum(r => r.SinkDrops):N0} / {results[setup].Sum(r => r.StoreDrops):N0}");
         }
         var text = table.ToString();
-        if (results.ContainsKey("memstream-fleet"))
+        if (results.ContainsKey("memstream-fleet") && results.ContainsKey("memstream"))
             text += $"{Environment.NewLine}The fleet against the same set-up without it (the issue's measure): requests/s × {Median("memstream-fleet", r => r.RequestsPerSecond) / Median("memstream", r => r.RequestsPerSecond):0.00}, "
                 + $"CPU per request × {Median("memstream-fleet", r => r.CpuMicrosecondsPerRequest) / Median("memstream", r => r.CpuMicrosecondsPerRequest):0.00}, "
                 + $"p99 × {Median("memstream-fleet", r => r.P99Microseconds) / Median("memstream", r => r.P99Microseconds):0.00}.{Environment.NewLine}";

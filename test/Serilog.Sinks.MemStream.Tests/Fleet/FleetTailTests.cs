@@ -265,6 +265,101 @@ public class FleetTailTests : FleetTestBase
     }
 
     [Test]
+    public async Task AnEntryOverTheCapIsSkippedWithANoticeToEveryTailAndNotKept()
+    {
+        await using var a = await StartInstanceAsync("a");
+        var clients = new List<TailClient>();
+        for (var i = 0; i < 3; i++)
+            clients.Add(await TailClient.ConnectAsync(a.WebSocketUri("fleet=true")));
+        a.Logger.Information("before");
+        foreach (var client in clients)
+            Assert.That(Flatten(await ReceiveAsync(client, 1)).Single().Text(), Is.EqualTo("before\n"));
+        GC.Collect();
+        var before = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64;
+
+        // 60 MB in one entry, written from another process (so that only the fleet's reading counts here): with
+        // three tails open this once took the process from 212 MB to 1.7 GB.
+        var forger = new System.Diagnostics.ProcessStartInfo("/usr/bin/redis-cli") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "-p", Fleet.Redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-x", "XADD", Fleet.EventsKey, "*", "v", "2", "instance", "forger", "events" })
+            forger.ArgumentList.Add(argument);
+        using (var cli = System.Diagnostics.Process.Start(forger)!)
+        {
+            await cli.StandardInput.BaseStream.WriteAsync(new byte[60 << 20]);
+            cli.StandardInput.Close();
+            Assert.That(await cli.StandardOutput.ReadToEndAsync(), Does.Match(@"^\d+-\d+"), "the entry added");
+            await cli.WaitForExitAsync();
+        }
+        a.Logger.Information("after");
+
+        clients.Add(await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"))); // its replay reads past it too
+        foreach (var client in clients)
+        {
+            var frames = await ReceiveAsync(client, client == clients[^1] ? 2 : 1);
+            var notice = frames.Single(f => f.Type() == "missed");
+            Assert.That(notice.GetProperty("message").GetString(), Does.Contain("over the 1048576 bytes"));
+            Assert.That(Flatten(frames).Select(e => e.Text()).Last(), Is.EqualTo("after\n"), "the tail goes on past it");
+            client.Dispose();
+        }
+        GC.Collect();
+        var grown = System.Diagnostics.Process.GetCurrentProcess().WorkingSet64 - before;
+        // The entry never leaves Redis: a script reads the stream and leaves entries over the cap there. Read
+        // (a copy per client, parsed), it grew the process by 1.5 GB.
+        Assert.That(grown, Is.LessThan(64L << 20), $"the process grew by {grown >> 20} MiB");
+    }
+
+    [Test]
+    public async Task WhereRedisRefusesScriptsTheFleetTailReadsWithXrangeAndSaysSoOnce()
+    {
+        using var selfLog = new SelfLogCapture();
+        using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
+            await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "noscript", "on", ">secret", "~*", "&*", "+@all", "-@scripting");
+        var a = await TailServer.StartAsync(durable: false, services: (services, sinkName) => services.AddMemStreamFleet(Fleet.Redis.Configuration + ",user=noscript,password=secret", o =>
+        {
+            o.App = Fleet.App;
+            o.InstanceId = "a";
+            o.SinkName = sinkName;
+        }));
+        await using var _ = a;
+        var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
+        await WaitUntilAsync(() => fleet.Status().IsConnected, "the connection");
+        a.Logger.Information("one");
+        await WaitForStreamLengthAsync(1);
+
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"));
+        Assert.That(Flatten(await ReceiveAsync(client, 1)).Single().Text(), Is.EqualTo("one\n"), "the replay, read with XREVRANGE");
+        a.Logger.Information("two");
+        Assert.That(Flatten(await ReceiveAsync(client, 1)).Single().Text(), Is.EqualTo("two\n"), "live, read with XRANGE");
+        Assert.That(selfLog.Lines.Count(l => l.Contains("refuses scripts", StringComparison.Ordinal)), Is.EqualTo(1), string.Join("\n", selfLog.Lines));
+    }
+
+    [Test]
+    public async Task AfterAnOutageOfAPersistentRedisTheTailSaysHowManyEventsAnInstanceCouldNotPublish()
+    {
+        using var persistent = TestFleet.Start(appendOnly: true);
+        await using var a = await persistent.StartInstanceAsync("a", durable: false);
+        var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
+        using var client = await TailClient.ConnectAsync(a.WebSocketUri("fleet=true"));
+        a.Logger.Information("before");
+        Assert.That(Flatten(await ReceiveAsync(client, 1)).Single().Text(), Is.EqualTo("before\n"));
+
+        persistent.Redis.Kill();
+        await WaitUntilAsync(() => !fleet.Status().IsConnected, "the fleet noticing Redis is gone");
+        for (var i = 0; i < 5; i++)
+            a.Logger.Information("during {Index}", i);
+        await WaitUntilAsync(() => fleet.Status().NotSent == 5, "the events not sent, counted");
+        persistent.Redis.StartAgain(); // with its append-only file: the stream is as it was
+        await WaitUntilAsync(() => fleet.Status().IsConnected, "the reconnection");
+        a.Logger.Information("after");
+
+        var notice = (await client.ReceiveAsync(TimeSpan.FromSeconds(15)))!.Value;
+        Assert.That(notice.Type(), Is.EqualTo("missed"), "told where the gap is, before the next event");
+        Assert.That(notice.GetProperty("count").GetInt64(), Is.EqualTo(5));
+        Assert.That(notice.GetProperty("message").GetString(), Does.Contain("a could not publish 5 events"));
+        var next = (await client.ReceiveAsync(TimeSpan.FromSeconds(15)))!.Value;
+        Assert.That(next.Text(), Is.EqualTo("after\n"));
+    }
+
+    [Test]
     public async Task ResumingAfterAnEventTheStreamTrimmedSaysSo()
     {
         var small = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet(Fleet.Redis.Configuration, o =>

@@ -308,7 +308,7 @@ public class FleetTests : FleetTestBase
         batch.Add(Event(1, 41), "CorrelationId");
         Assert.Throws<InvalidOperationException>(() => batch.Add(Event(2, new Unprintable()), "CorrelationId"));
         batch.Add(Event(3, 43), "CorrelationId");
-        var entry = FleetEntryReader.Read(new StreamEntry("1-0", batch.Take(missed: 0)));
+        var entry = FleetEntryReader.Read(new StreamEntry("1-0", batch.Take(missed: 0).Fields));
 
         Assert.That(entry.Rejected, Is.Null, "the entry reads whole");
         Assert.That(entry.Events.Select(e => (e.Sequence, Convert.ToInt32(Scalar(e, "Value")))), Is.EqualTo(new[] { (1L, 41), (3L, 43) }));
@@ -329,11 +329,22 @@ public class FleetTests : FleetTestBase
         a.Facade.Flush();
         // A rogue subscriber answers every query first, in the name of "a", with what no instance writes.
         using var rogue = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        await AddSilentInstanceAsync(rogue, "silent", TimeSpan.Zero); // the query waits out its timeout: every forged answer arrives meanwhile
+        var clef = "{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":\"forged\"}";
+        string Event(string fields) => "{\"instance\":\"a\",\"events\":[{\"instance\":\"a\"," + fields + "}]}";
+        var forged = new[]
+        {
+            Event("\"timestamp\":5"), "not json", "{\"instance\":7}", "{\"instance\":\"ghost\",\"events\":[]}",
+            Event($"\"seq\":\"x\",\"timestamp\":\"2026-11-28T08:00:00Z\",\"level\":\"Information\",\"clef\":{clef}"),
+            Event("\"seq\":1,\"timestamp\":\"2026-11-28T08:00:00Z\",\"level\":\"Information\",\"clef\":\"just a string\""),
+            Event($"\"seq\":1,\"timestamp\":\"2026-11-28T08:00:00Z\",\"level\":\"Loud\",\"clef\":{clef}"),
+            "{\"instance\":\"a\",\"truncated\":\"yes\",\"events\":[]}",
+        };
         await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"memstream:{{{Fleet.App}}}:queries"), (_, message) =>
         {
             var request = JsonDocument.Parse((byte[])message!).RootElement.GetProperty("Request").GetString();
             var reply = RedisChannel.Literal($"memstream:{{{Fleet.App}}}:reply:{request}");
-            foreach (var answer in new[] { "{\"instance\":\"a\",\"events\":[{\"instance\":\"a\",\"timestamp\":5}]}", "not json", "{\"instance\":7}", "{\"instance\":\"ghost\",\"events\":[]}" })
+            foreach (var answer in forged)
                 rogue.GetSubscriber().Publish(reply, answer);
         });
         using var http = new HttpClient();
@@ -342,6 +353,63 @@ public class FleetTests : FleetTestBase
 
         Assert.That(answered.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()), Is.EqualTo(new[] { "real" }));
         Assert.That(Strings(answered.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a" }), "not the ghost that is no live instance");
+        Assert.That(Strings(answered.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "silent" }));
+        var rejected = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("rejected");
+        Assert.That(rejected.GetProperty("answer").GetInt64(), Is.GreaterThanOrEqualTo(forged.Length), "each forged answer counted");
+    }
+
+    [Test]
+    public async Task AnInstancesFirstValidAnswerCountsAndALaterOneInItsNameIsIgnored()
+    {
+        await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromSeconds(3));
+        await WaitForInstancesAsync(a, "a");
+        a.Logger.ForContext("CorrelationId", "order-1").Information("real");
+        a.Facade.Flush();
+        using var rogue = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        await AddSilentInstanceAsync(rogue, "silent", TimeSpan.Zero); // the query waits out its timeout for it
+        var forgedSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"memstream:{{{Fleet.App}}}:queries"), (channel, message) =>
+        {
+            var request = JsonDocument.Parse((byte[])message!).RootElement.GetProperty("Request").GetString();
+            var reply = RedisChannel.Literal($"memstream:{{{Fleet.App}}}:reply:{request}");
+            _ = Task.Run(async () =>
+            {
+                // Well-formed, in a's name, after a has answered: it must not replace a's answer.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                await rogue.GetSubscriber().PublishAsync(reply, "{\"instance\":\"a\",\"events\":[{\"instance\":\"a\",\"seq\":1,\"timestamp\":\"2026-11-28T08:00:00Z\",\"level\":\"Information\",\"clef\":{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":\"forged\"}}]}");
+                forgedSent.TrySetResult();
+            });
+        });
+        using var http = new HttpClient();
+
+        var answered = JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true")).RootElement;
+
+        Assert.That(forgedSent.Task.IsCompleted, Is.True, "the forged answer went while the query still waited");
+        Assert.That(answered.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()), Is.EqualTo(new[] { "real" }));
+        Assert.That(Strings(answered.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "silent" }));
+    }
+
+    [Test]
+    public async Task AFloodOfQueryRequestsIsAnsweredOnlyUpToTheRateAndTheRestIsCounted()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await WaitForInstancesAsync(a, "a");
+        using var rogue = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var answers = 0;
+        await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Pattern($"memstream:{{{Fleet.App}}}:reply:*"), (_, _) => Interlocked.Increment(ref answers));
+        var queries = RedisChannel.Literal($"memstream:{{{Fleet.App}}}:queries");
+        // A reply channel MemStream never makes: not answered at all.
+        await rogue.GetSubscriber().PublishAsync(queries, "{\"Request\":\"../../elsewhere\",\"Id\":\"order-1\",\"MinLevel\":\"Information\",\"Limit\":10}");
+        var sent = Enumerable.Range(0, 200).Select(i => rogue.GetSubscriber().PublishAsync(queries,
+            $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":\"order-{i}\",\"MinLevel\":\"Information\",\"Limit\":10}}"));
+        await Task.WhenAll(sent);
+        using var http = new HttpClient();
+        await WaitUntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("rejected")
+            .TryGetProperty("request", out var skipped) && skipped.GetInt64() >= 200 - 2 * FleetQueryResponder.MaxRequestsPerSecond, "the requests over the rate counted");
+
+        Assert.That(Volatile.Read(ref answers), Is.InRange(1, 2 * FleetQueryResponder.MaxRequestsPerSecond), "at most a second or two's allowance answered");
+        var query = await http.GetAsync(a.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true");
+        Assert.That(query.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the fleet's own queries go on once the second has passed");
     }
 
     [Test]

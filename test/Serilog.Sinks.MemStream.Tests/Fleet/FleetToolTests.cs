@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Sinks.MemStream.Tests.Support;
 using Serilog.Sinks.MemStream.Tests.Tool;
@@ -27,6 +29,30 @@ public class FleetToolTests : FleetTestBase
 
         Assert.That(await exit.WaitAsync(TimeSpan.FromSeconds(10)), Is.Zero);
         Assert.That(run.Printed, Does.Contain(" a INF hello from a").And.Contain(" b WRN hello from b"));
+    }
+
+    [Test]
+    public async Task QueryNamesEachUnreadableEventOfAnAnswerPrintsTheRestAndExitsWith4()
+    {
+        // Not MemStream: a server whose fleet answer holds what MemStream never writes (as a forged one could).
+        var clef = "{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":\"the good one\"}";
+        var answer = "{\"id\":\"order-1\",\"events\":["
+            + $"{{\"instance\":\"a\",\"seq\":1,\"timestamp\":\"2026-11-28T08:00:00Z\",\"level\":\"Information\",\"clef\":{clef}}},"
+            + "{\"instance\":\"b\",\"seq\":\"x\",\"clef\":\"just a string\"},"
+            + "{\"instance\":\"c\",\"seq\":2},"
+            + "7],\"next\":null,\"instances\":{\"answered\":[\"a\",\"b\",\"c\"],\"truncated\":[],\"missing\":[]}}";
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        await using var server = builder.Build();
+        Microsoft.AspNetCore.Builder.EndpointRouteBuilderExtensions.MapGet(server, "/memstream/query", () => Microsoft.AspNetCore.Http.Results.Text(answer, "application/json"));
+        await server.StartAsync();
+
+        var run = await ToolRun.RunAsync("query", "--url", server.Urls.First(), "--fleet", "order-1");
+
+        var printed = run.Printed + run.Error;
+        Assert.That(run.ExitCode, Is.EqualTo(4), printed);
+        Assert.That(printed, Does.Contain("the good one"), "the readable event printed");
+        Assert.That(printed, Does.Contain("an unreadable event from b").And.Contain("an unreadable event from c").And.Contain("an unreadable event: 7"));
     }
 
     [Test]

@@ -27,6 +27,47 @@ public class StoredEventCodecTests
     }
 
     [Test]
+    public void AValueNestedDeeperThanAnyLoggerWritesIsRejectedWithoutOverflowingTheStack()
+    {
+        // What a forged fleet entry can hold: a property that is a sequence of a sequence of … 100,000 deep.
+        // Decoded recursively without a bound, it would end the process (a stack overflow is not catchable).
+        var writer = new BinaryWriter(new MemoryStream());
+        writer.Write((byte)1); // the codec's format
+        writer.Write((byte)LogEventLevel.Information);
+        writer.Write(0L); // expiry
+        writer.Write(DateTimeOffset.UtcNow.UtcTicks);
+        writer.Write((short)0);
+        writer.Write("deep {Value}");
+        writer.Write(false); // no exception
+        writer.Write(false); // no trace id
+        writer.Write(false); // no span id
+        writer.Write(1); // one property
+        writer.Write("Value");
+        for (var i = 0; i < 100_000; i++)
+        {
+            writer.Write((byte)20); // a sequence
+            writer.Write(1); // of one element
+        }
+        writer.Write((byte)0); // null, at the bottom
+        var forged = ((MemoryStream)writer.BaseStream).ToArray();
+
+        Assert.That(StoredEventCodec.TryDecode(forged, out var logEvent), Is.False);
+        Assert.That(logEvent, Is.Null);
+    }
+
+    [Test]
+    public void AValueNestedAsDeepAsSerilogDestructuresReadsBack()
+    {
+        LogEventPropertyValue value = new ScalarValue(1);
+        for (var i = 0; i < 20; i++)
+            value = new SequenceValue([value]);
+        var logEvent = new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, new Serilog.Parsing.MessageTemplateParser().Parse("nested {Value}"), [new LogEventProperty("Value", value)]);
+
+        Assert.That(StoredEventCodec.TryDecode(StoredEventCodec.Encode(logEvent, DateTimeOffset.UtcNow), out var decoded), Is.True);
+        Assert.That(decoded!.Properties["Value"].ToString(), Is.EqualTo(value.ToString()));
+    }
+
+    [Test]
     public void EveryTruncationOfAValueIsRejectedWithoutAnException()
     {
         var whole = Encoded();

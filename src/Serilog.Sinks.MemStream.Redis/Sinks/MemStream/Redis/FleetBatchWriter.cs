@@ -47,15 +47,26 @@ internal sealed class FleetBatchWriter(MemStreamFleetOptions options, FleetCount
         Count++;
     }
 
-    /// <summary>The entry's fields for the events added, saying that <paramref name="missed"/> events could not be published before them; the batch starts empty again.</summary>
-    public NameValueEntry[] Take(long missed)
+    /// <summary>
+    /// The entry's fields for the events added, saying that <paramref name="missed"/> events could not be published
+    /// before them; the batch starts empty again. The events' bytes are in an array rented for the entry: give it
+    /// back with <see cref="Return"/> once the command is sent (StackExchange.Redis writes it later, while this
+    /// buffer fills again). Rented, because a new array of this size per entry lands on the large object heap,
+    /// and under load that made full collections.
+    /// </summary>
+    public (NameValueEntry[] Fields, byte[] Rented) Take(long missed)
     {
-        // An array of its own: StackExchange.Redis writes the command later, while this buffer fills again.
-        var events = _events.WrittenSpan.ToArray();
+        var rented = ArrayPool<byte>.Shared.Rent(_events.WrittenCount);
+        _events.WrittenSpan.CopyTo(rented);
+        RedisValue events = rented.AsMemory(0, _events.WrittenCount);
         _events.ResetWrittenCount();
         Count = 0;
-        return missed > 0
+        NameValueEntry[] fields = missed > 0
             ? [new(FleetEntryFormat.Version, FleetEntryFormat.CurrentVersion), new(FleetEntryFormat.Instance, _instance), new(FleetEntryFormat.Events, events), new(FleetEntryFormat.Missed, missed)]
             : [new(FleetEntryFormat.Version, FleetEntryFormat.CurrentVersion), new(FleetEntryFormat.Instance, _instance), new(FleetEntryFormat.Events, events)];
+        return (fields, rented);
     }
+
+    /// <summary>Gives back an entry's array once its command is sent (or failed).</summary>
+    public static void Return(byte[] rented) => ArrayPool<byte>.Shared.Return(rented);
 }

@@ -17,7 +17,8 @@ internal static class FleetEntryReader
     public static FleetStreamEntry Read(StreamEntry entry)
     {
         var id = FleetStreamPosition.Parse(entry.Id.ToString());
-        var size = entry.Values.Sum(v => (long)Length(v.Name) + Length(v.Value));
+        var leftInRedis = entry[FleetStreamRange.OversizeField];
+        var size = !leftInRedis.IsNull && leftInRedis.TryParse(out long sizeInRedis) ? sizeInRedis : entry.Values.Sum(v => (long)Length(v.Name) + Length(v.Value));
         if (size > FleetEntryFormat.MaxEntryBytes)
             return Rejected(id, null, $"The fleet's stream held an entry ({id}) of {size} bytes, over the {FleetEntryFormat.MaxEntryBytes} bytes an entry of MemStream's can have; it was skipped: MemStream did not write it.");
         var instance = entry[FleetEntryFormat.Instance];
@@ -56,14 +57,14 @@ internal static class FleetEntryReader
     static FleetStreamEntry ReadBatch(FleetStreamPosition id, string instance, byte[] data, long missed)
     {
         var events = new List<MemStreamEvent>();
+        var sizes = new List<int>();
         ReadOnlySpan<byte> rest = data;
-        var bytes = 64;
         var undecodable = 0;
         while (!rest.IsEmpty)
         {
             if (!TryReadRecord(ref rest, out var sequence, out var text, out var encoded))
-                return new FleetStreamEntry(id, events, instance, missed,
-                    $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", TailProtocol.UnknownCount, bytes);
+                return new FleetStreamEntry(id, events, sizes, instance, missed,
+                    $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", TailProtocol.UnknownCount);
             var position = id with { Index = events.Count + undecodable };
             if (!StoredEventCodec.TryDecode(encoded, out var logEvent))
             {
@@ -72,11 +73,11 @@ internal static class FleetEntryReader
             }
             events.Add(new MemStreamEvent(sequence, logEvent!, text.ToArray(), new FleetOrigin(instance, position.ToString())));
             // The rendering, the event as objects (about twice its encoding) and its frames, made once for all clients.
-            bytes += 2 * text.Length + 3 * encoded.Length + 256;
+            sizes.Add(2 * text.Length + 3 * encoded.Length + 256);
         }
         return undecodable == 0
-            ? new FleetStreamEntry(id, events, instance, missed, null, 0, bytes)
-            : new FleetStreamEntry(id, events, instance, missed, $"The fleet's stream held {undecodable} events of {instance} (in entry {id}) that could not be read; they were skipped.", undecodable, bytes);
+            ? new FleetStreamEntry(id, events, sizes, instance, missed, null, 0)
+            : new FleetStreamEntry(id, events, sizes, instance, missed, $"The fleet's stream held {undecodable} events of {instance} (in entry {id}) that could not be read; they were skipped.", undecodable);
     }
 
     /// <summary>One event's record: its sequence number (1 or more), its rendering and its encoding, each within what is left.</summary>
@@ -106,11 +107,11 @@ internal static class FleetEntryReader
         var text = entry["text"];
         var utf8 = text.IsNull ? [] : (byte[])text!;
         var memStreamEvent = new MemStreamEvent(sequence, logEvent!, utf8, new FleetOrigin(instance, id.ToString()));
-        return new FleetStreamEntry(id, [memStreamEvent], instance, 0, null, 0, 2 * (utf8.Length + 2 * clef.Length) + 256);
+        return new FleetStreamEntry(id, [memStreamEvent], [2 * (utf8.Length + 2 * clef.Length) + 256], instance, 0, null, 0);
     }
 
     static FleetStreamEntry Rejected(FleetStreamPosition id, string? instance, string why, long events = TailProtocol.UnknownCount) =>
-        new(id, [], instance, 0, why, events, 64);
+        new(id, [], [], instance, 0, why, events);
 
     static long Length(RedisValue value) => value.IsNull ? 0 : value.GetByteCount();
 }

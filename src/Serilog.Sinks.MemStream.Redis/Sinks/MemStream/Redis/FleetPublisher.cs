@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// Publishes every event of the sink to the fleet's stream, off the application's threads: it reads the
 /// sink's own subscription (bounded: when Redis is slow the oldest waiting events are dropped and counted)
-/// and sends what is waiting as one stream entry (<see cref="FleetBatchWriter"/>), a batch per
+/// and sends what is waiting, gathered for up to <see cref="GatherWindow"/>, as one stream entry (<see cref="FleetBatchWriter"/>), a batch per
 /// <c>XADD ... MAXLEN ~</c>. The stream is trimmed in entries: each instance sizes the trim by the events its own
 /// entries carried of late, so that the stream keeps about <see cref="MemStreamFleetOptions.StreamLength"/> events.
 /// Events it could not publish (Redis unreachable or refusing, the queue overflowing, an event it could
@@ -18,6 +18,12 @@ namespace Serilog.Sinks.MemStream.Redis;
 internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters, long startAfter)
 {
     static readonly TimeSpan SinkWait = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// How long the first waiting event waits for others to share its entry. Sending as soon as anything waits
+    /// made an app under HTTP load send thousands of small entries a second: each a socket write and read in the app
+    /// and a command in redis-server, on the cores the app serves from.
+    /// </summary>
+    internal static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(10);
     readonly FleetBatchWriter _batch = new(options, counters);
     bool _failing;
     // Where to pick up: the sink's sequence when the fleet started (connecting takes a while), then the
@@ -48,6 +54,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             {
                 while (await subscription.Reader.WaitToReadAsync(stopping))
                 {
+                    if (subscription.Reader.Count < FleetEntryFormat.MaxBatchEvents)
+                        await Task.Delay(GatherWindow, stopping);
                     await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
                     // Counted now, not when the next event comes: the last drops of a burst would wait for it.
                     if (subscription.Dropped > dropped)
@@ -102,26 +110,33 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
     {
         var count = _batch.Count;
         var missed = _unpublished;
-        var fields = _batch.Take(missed);
-        if (!redis.IsConnected)
-        {
-            NotSent(count, "Redis is unreachable", "unreachable");
-            return;
-        }
-        _eventsPerEntry = 0.9 * _eventsPerEntry + 0.1 * count;
-        var maxLength = (int)Math.Clamp(Math.Ceiling(options.StreamLength / Math.Max(1, _eventsPerEntry)), 1, options.StreamLength);
+        var (fields, rented) = _batch.Take(missed);
         try
         {
-            // Exact trimming: with one entry per batch it removes about one entry per XADD, and "~" would keep whole
-            // nodes of 100 entries (each up to 512 KiB) past the length asked.
-            await redis.GetDatabase().StreamAddAsync(keys.Events, fields, maxLength: maxLength, useApproximateMaxLength: false);
+            if (!redis.IsConnected)
+            {
+                NotSent(count, "Redis is unreachable", "unreachable");
+                return;
+            }
+            _eventsPerEntry = 0.9 * _eventsPerEntry + 0.1 * count;
+            var maxLength = (int)Math.Clamp(Math.Ceiling(options.StreamLength / Math.Max(1, _eventsPerEntry)), 1, options.StreamLength);
+            try
+            {
+                // Exact trimming: with one entry per batch it removes about one entry per XADD, and "~" would keep whole
+                // nodes of 100 entries (each up to 512 KiB) past the length asked.
+                await redis.GetDatabase().StreamAddAsync(keys.Events, fields, maxLength: maxLength, useApproximateMaxLength: false);
+            }
+            catch (Exception ex)
+            {
+                // Redis answering with an error (out of memory, no permission) is not Redis being unreachable.
+                var (reason, metricReason) = ex is RedisServerException ? ("Redis refused the events: " + ex.Message, "refused") : (ex.Message, "unreachable");
+                NotSent(count, reason, metricReason);
+                return;
+            }
         }
-        catch (Exception ex)
+        finally
         {
-            // Redis answering with an error (out of memory, no permission) is not Redis being unreachable.
-            var (reason, metricReason) = ex is RedisServerException ? ("Redis refused the events: " + ex.Message, "refused") : (ex.Message, "unreachable");
-            NotSent(count, reason, metricReason);
-            return;
+            FleetBatchWriter.Return(rented);
         }
         _unpublished -= missed;
         counters.AddPublished(count);

@@ -23,6 +23,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// </summary>
 internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKeys keys, FleetCounters counters)
 {
+    readonly FleetStreamRange _range = new(redis, keys);
     /// <summary>How many of the stream's newest events a client that does not resume sees first.</summary>
     public const int Replay = 1000;
     const int PageEntries = 32;
@@ -51,24 +52,23 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     {
         FleetTailClient? client = null;
         var subscription = new MemStreamSubscription(after: 0, minLevel, capacity, missed: 0, onDispose: _ => Remove(client));
-        var database = redis.GetDatabase();
         string? missed = null;
         if (afterId is not { } position)
         {
-            var (start, held) = await ReplayStartAsync(database, Math.Min(Replay, capacity));
+            var (start, held) = await ReplayStartAsync(Math.Min(Replay, capacity));
             client = new FleetTailClient(subscription, minLevel, capacity, start, held);
         }
         else
         {
             // Redis trims a stream from its oldest end: while it still holds the entry resumed in, it holds
             // everything after it. (Trimming does not move XINFO's max-deleted-entry-id, so that cannot tell.)
-            var held = (await database.StreamRangeAsync(keys.Events, position.EntryId, position.EntryId, 1)).Length > 0;
+            var held = (await _range.ReadAsync(position.EntryId, position.EntryId, 1)).Length > 0;
             if (!held)
             {
                 missed = $"The fleet's stream no longer holds the event {position} (it keeps about its newest StreamLength events, and only while Redis keeps them); it goes on from the oldest it holds after it.";
                 // An id ahead of the newest entry was never written by this stream: resumed after it, the tail
                 // would wait for ever. It goes on from the newest entry instead, and says so.
-                var newest = await database.StreamRangeAsync(keys.Events, "-", "+", 1, Order.Descending);
+                var newest = await _range.ReadAsync("+", "-", 1, descending: true);
                 if (newest.Length > 0 && FleetStreamPosition.Parse(newest[0].Id.ToString()) is var last && position > last)
                 {
                     missed = $"The fleet's stream holds no event {position}: it is ahead of the newest the stream holds ({last}); the tail goes on with the events published from now on.";
@@ -85,7 +85,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     /// Where a client that does not resume starts, so that it gets the stream's newest <paramref name="events"/>
     /// events: from the window when it holds that many, else by counting back through the stream's newest entries.
     /// </summary>
-    async Task<(FleetStreamPosition Start, bool Held)> ReplayStartAsync(IDatabase database, int events)
+    async Task<(FleetStreamPosition Start, bool Held)> ReplayStartAsync(int events)
     {
         lock (_lock)
         {
@@ -97,7 +97,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         RedisValue before = "+";
         while (total < events)
         {
-            var page = await database.StreamRangeAsync(keys.Events, "-", before, PageEntries, Order.Descending);
+            var page = await _range.ReadAsync(before, "-", PageEntries, descending: true);
             foreach (var entry in page)
             {
                 var count = FleetEntryReader.CountEvents(entry);
@@ -223,7 +223,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         lock (_lock)
         {
             _window.AddRange(entries);
-            _windowBytes += entries.Sum(e => (long)e.Bytes);
+            _windowBytes += entries.Sum(e => e.Bytes);
             _windowEvents += entries.Sum(e => e.Events.Count);
             _position = entries[^1].Id.AtEntryEnd;
             _positionHeld = true;
@@ -294,7 +294,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     /// </summary>
     async Task<(List<FleetStreamEntry> Entries, bool Lost, bool Full)> ReadAfterAsync(FleetStreamPosition position, bool held, int count)
     {
-        var page = await redis.GetDatabase().StreamRangeAsync(keys.Events, position.EntryId, "+", count + 1);
+        var page = await _range.ReadAsync(position.EntryId, "+", count + 1);
         var found = page.Length > 0 && FleetStreamPosition.Parse(page[0].Id.ToString()).SameEntry(position);
         // Its own entry, when the position is within it, still has events to give.
         var skip = found && position.Index == FleetStreamPosition.EntryEnd ? 1 : 0;

@@ -18,7 +18,7 @@ public sealed class MemStreamFleetOptions
     /// <summary>Which sink the fleet publishes and queries: its <c>name</c>, or null for the default sink.</summary>
     public string? SinkName { get; set; }
 
-    /// <summary>About how many events the stream keeps (Redis trims it approximately, <c>MAXLEN ~</c>). Default 100,000.</summary>
+    /// <summary>About how many events the stream keeps: it is trimmed in entries (one per publish batch), each instance sizing the trim by the events its entries carried of late. Default 100,000.</summary>
     public int StreamLength { get; set; } = 100_000;
 
     /// <summary>How long a fleet query waits for the instances' answers. Default 2 s.</summary>
