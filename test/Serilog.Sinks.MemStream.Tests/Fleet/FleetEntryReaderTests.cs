@@ -101,7 +101,17 @@ public class FleetEntryReaderTests
         Assert.That(entry.Events.Select(e => e.Text), Is.EqualTo(new[] { "one\n", "one\n" }));
         Assert.That(entry.RejectedEvents, Is.EqualTo(1));
         Assert.That(entry.Rejected, Does.Contain("1 events of web-1"));
-        Assert.That(entry.Events.Select(e => e.Origin!.StreamId), Is.EqualTo(new[] { "1700000000000-3-0", "1700000000000-3-2" }), "positions count the skipped one");
+        Assert.That(entry.Events.Select(e => e.Origin!.StreamId), Is.EqualTo(new[] { "1700000000000-3-0", "1700000000000-3-1" }), "positions count the events that read, as the follower gives them");
+    }
+
+    [Test]
+    public void AnEventWhoseTemplatePadsAValueToGigabytesIsSkippedNotRendered()
+    {
+        var padded = new MemStreamEvent(2, Some.Event("{Value,900000000}", properties: [("Value", 1)]), "1\n"u8.ToArray());
+        var entry = Read(Batch(0, Event(1, "one"), padded, Event(3, "three")));
+
+        Assert.That(entry.Events.Select(e => e.Sequence), Is.EqualTo(new[] { 1L, 3L }));
+        Assert.That(entry.RejectedEvents, Is.EqualTo(1));
     }
 
     [Test]

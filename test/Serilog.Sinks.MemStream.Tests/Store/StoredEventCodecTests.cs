@@ -56,6 +56,35 @@ public class StoredEventCodecTests
     }
 
     [Test]
+    public void ForgedElementCountsDoNotAllocateWhatTheyClaim()
+    {
+        // Counts each as large as the bytes left, nested 60 deep: allocated up front, about 60 × 8 MB for 1 MB.
+        var writer = new BinaryWriter(new MemoryStream());
+        writer.Write((byte)1);
+        writer.Write((byte)LogEventLevel.Information);
+        writer.Write(0L);
+        writer.Write(DateTimeOffset.UtcNow.UtcTicks);
+        writer.Write((short)0);
+        writer.Write("counts {Value}");
+        writer.Write(false);
+        writer.Write(false);
+        writer.Write(false);
+        writer.Write(1);
+        writer.Write("Value");
+        for (var i = 0; i < 60; i++)
+        {
+            writer.Write((byte)20);
+            writer.Write(1_000_000 - 5 * i - 100);
+        }
+        writer.Write(new byte[1_000_000 - 5 * 60 - 100]);
+        var forged = ((MemoryStream)writer.BaseStream).ToArray();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.That(StoredEventCodec.TryDecode(forged, out _), Is.False);
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.LessThan(16 << 20));
+    }
+
+    [Test]
     public void AValueNestedAsDeepAsSerilogDestructuresReadsBack()
     {
         LogEventPropertyValue value = new ScalarValue(1);

@@ -1,4 +1,6 @@
 using System.Text;
+using Serilog.Events;
+using Serilog.Parsing;
 using Serilog.Sinks.MemStream.AspNetCore;
 using Serilog.Sinks.MemStream.Store;
 using StackExchange.Redis;
@@ -65,8 +67,9 @@ internal static class FleetEntryReader
             if (!TryReadRecord(ref rest, out var sequence, out var text, out var encoded))
                 return new FleetStreamEntry(id, events, sizes, instance, missed,
                     $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", TailProtocol.UnknownCount);
-            var position = id with { Index = events.Count + undecodable };
-            if (!StoredEventCodec.TryDecode(encoded, out var logEvent))
+            // Positions count the events that read: a client resumes by the index it was given.
+            var position = id with { Index = events.Count };
+            if (!StoredEventCodec.TryDecode(encoded, out var logEvent) || !IsRenderable(logEvent!))
             {
                 undecodable++;
                 continue;
@@ -102,13 +105,23 @@ internal static class FleetEntryReader
     static FleetStreamEntry ReadVersion1(StreamEntry entry, FleetStreamPosition id, string instance)
     {
         var clef = entry["clef"].ToString();
-        if (!entry["seq"].TryParse(out long sequence) || sequence < 1 || !ClefEventReader.TryRead(clef, out var logEvent))
+        if (!entry["seq"].TryParse(out long sequence) || sequence < 1 || !ClefEventReader.TryRead(clef, out var logEvent) || !IsRenderable(logEvent!))
             return Rejected(id, instance, $"The fleet's stream held an event of {instance} (entry {id}) that could not be read; it was skipped.", 1);
         var text = entry["text"];
         var utf8 = text.IsNull ? [] : (byte[])text!;
         var memStreamEvent = new MemStreamEvent(sequence, logEvent!, utf8, new FleetOrigin(instance, id.ToString()));
         return new FleetStreamEntry(id, [memStreamEvent], [2 * (utf8.Length + 2 * clef.Length) + 256], instance, 0, null, 0);
     }
+
+    /// <summary>
+    /// Whether the event's template can be rendered here without harm: this instance renders fleet events for
+    /// its clients, and a template MemStream never published, such as <c>{A,900000000}</c>, would pad one
+    /// property to gigabytes.
+    /// </summary>
+    static bool IsRenderable(LogEvent logEvent) =>
+        !logEvent.MessageTemplate.Tokens.OfType<PropertyToken>().Any(token => token.Alignment is { Width: > MaxAlignment });
+
+    const int MaxAlignment = 1024;
 
     static FleetStreamEntry Rejected(FleetStreamPosition id, string? instance, string why, long events = TailProtocol.UnknownCount) =>
         new(id, [], [], instance, 0, why, events);

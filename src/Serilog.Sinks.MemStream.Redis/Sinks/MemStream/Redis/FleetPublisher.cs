@@ -33,6 +33,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
     long _unpublished;
     // Events per entry of late (a moving average), by which the stream's length in entries is set.
     double _eventsPerEntry = 1;
+    // What the current subscription had dropped when last counted.
+    long _droppedCounted;
 
     public async Task RunAsync(CancellationToken stopping)
     {
@@ -49,7 +51,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             using var subscription = instance.Events(after, LogEventLevel.Verbose, options.PublishQueueCapacity);
             if (subscription.Missed > 0)
                 Dropped(subscription.Missed); // no longer buffered when the publisher got to them
-            var dropped = 0L;
+            _droppedCounted = 0;
             try
             {
                 while (await subscription.Reader.WaitToReadAsync(stopping))
@@ -57,12 +59,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
                     if (subscription.Reader.Count < FleetEntryFormat.MaxBatchEvents)
                         await Task.Delay(GatherWindow, stopping);
                     await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
-                    // Counted now, not when the next event comes: the last drops of a burst would wait for it.
-                    if (subscription.Dropped > dropped)
-                    {
-                        Dropped(subscription.Dropped - dropped);
-                        dropped = subscription.Dropped;
-                    }
+                    // Counted now too, not when the next event comes: the last drops of a burst would wait for it.
+                    CountDropped(subscription);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -72,6 +70,17 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
                     await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
                 throw;
             }
+        }
+    }
+
+    /// <summary>Counts what the subscription's full queue dropped since last counted: before each entry, so that the entry that follows a loss says so.</summary>
+    void CountDropped(MemStreamSubscription subscription)
+    {
+        var dropped = subscription.Dropped;
+        if (dropped > _droppedCounted)
+        {
+            Dropped(dropped - _droppedCounted);
+            _droppedCounted = dropped;
         }
     }
 
@@ -102,6 +111,8 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             }
             if (_batch.Count == 0)
                 return;
+            // Under sustained overload the queue never empties: drops are counted batch by batch, not once it has.
+            CountDropped(subscription);
             await SendAsync();
         }
     }

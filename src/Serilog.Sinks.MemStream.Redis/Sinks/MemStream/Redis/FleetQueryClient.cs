@@ -18,6 +18,8 @@ namespace Serilog.Sinks.MemStream.Redis;
 internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFleetOptions options, FleetKeys keys, FleetCounters counters)
 {
     public const int MaxAsking = 4;
+    /// <summary>The most answers one query holds, in bytes: the live set is anyone's to write, and a thousand forged instances at 4 MiB each would otherwise all be held.</summary>
+    const long MaxAnswersBytes = 8L * FleetQueryResponder.MaxAnswerBytes;
     readonly SemaphoreSlim _asking = new(MaxAsking);
 
     public async Task<FleetQueryAnswer> QueryAsync(FleetQuery query, CancellationToken cancellationToken)
@@ -46,10 +48,14 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
             // This instance answers too, even when its heartbeat is not (yet, or after a Redis restart) in the set.
             var live = (await FleetHeartbeat.LiveAsync(redis.GetDatabase(), keys, options)).Select(i => i.Instance).Append(options.InstanceId!).ToHashSet(StringComparer.Ordinal);
             var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var held = 0L;
             await subscriber.SubscribeAsync(reply, (_, message) =>
             {
-                // Only the first valid answer of each instance it waits for, so that a flood of answers cannot grow this.
-                if (TryReadAnswer((byte[])message!) is not { } answer || !live.Contains(answer.Instance) || !answers.TryAdd(answer.Instance, answer.Root))
+                // Only the first valid answer of each instance it waits for, and at most MaxAnswersBytes of them, so
+                // that a flood of answers cannot grow this.
+                var bytes = (byte[])message!;
+                if (TryReadAnswer(bytes) is not { } answer || !live.Contains(answer.Instance) || answers.ContainsKey(answer.Instance)
+                    || Interlocked.Add(ref held, bytes.Length) > MaxAnswersBytes || !answers.TryAdd(answer.Instance, answer.Root))
                 {
                     counters.AddRejected("answer", 1);
                     return;

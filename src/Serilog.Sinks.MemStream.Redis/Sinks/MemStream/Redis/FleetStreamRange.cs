@@ -48,7 +48,7 @@ internal sealed class FleetStreamRange(IConnectionMultiplexer redis, FleetKeys k
                     [start, end, count, descending ? "1" : "0", FleetEntryFormat.MaxEntryBytes]);
                 return ToEntries(result);
             }
-            catch (RedisServerException ex) when (!ex.Message.Contains("LOADING", StringComparison.Ordinal))
+            catch (RedisServerException ex) when (IsScriptRefused(ex))
             {
                 if (Interlocked.Exchange(ref _scriptsRefused, 1) == 0)
                     SelfLog.WriteLine("MemStream: the fleet's Redis refuses scripts ({0}); the fleet tail reads the stream with XRANGE, and an entry over {1} bytes is read before it is skipped", ex.Message, FleetEntryFormat.MaxEntryBytes);
@@ -59,6 +59,14 @@ internal sealed class FleetStreamRange(IConnectionMultiplexer redis, FleetKeys k
             ? await redis.GetDatabase().StreamRangeAsync(keys.Events, end, start, count, Order.Descending)
             : await redis.GetDatabase().StreamRangeAsync(keys.Events, start, end, count);
     }
+
+    /// <summary>
+    /// Whether Redis refuses scripts themselves (an ACL without EVAL, a service without scripting), as against
+    /// failing now (loading, busy, failing over: the follower tries again, with the script).
+    /// </summary>
+    static bool IsScriptRefused(RedisServerException ex) =>
+        ex.Message.StartsWith("NOPERM", StringComparison.Ordinal) || ex.Message.Contains("unknown command", StringComparison.OrdinalIgnoreCase)
+        || ex.Message.Contains("not allowed", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The script's answer, <c>[[id, [field, value, …]], …]</c>, as the entries XRANGE gives.</summary>
     static StreamEntry[] ToEntries(RedisResult result)

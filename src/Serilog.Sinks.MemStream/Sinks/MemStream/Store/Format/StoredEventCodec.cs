@@ -107,9 +107,10 @@ internal static class StoredEventCodec
             var exception = ReadOptional(ref reader) is { } text ? new StoredException(text) : null;
             var traceId = ReadOptional(ref reader) is { } trace ? ActivityTraceId.CreateFromString(trace) : default;
             var spanId = ReadOptional(ref reader) is { } span ? ActivitySpanId.CreateFromString(span) : default;
-            var properties = new LogEventProperty[ReadCount(ref reader)];
-            for (var i = 0; i < properties.Length; i++)
-                properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader, 0));
+            var count = ReadCount(ref reader);
+            var properties = new List<LogEventProperty>(Room(count));
+            for (var i = 0; i < count; i++)
+                properties.Add(new LogEventProperty(reader.ReadString(), ReadValue(ref reader, 0)));
 
             if (!reader.AtEnd)
                 return false;
@@ -243,26 +244,29 @@ internal static class StoredEventCodec
         {
             case Tag.Sequence:
             {
-                var elements = new LogEventPropertyValue[ReadCount(ref reader)];
-                for (var i = 0; i < elements.Length; i++)
-                    elements[i] = ReadValue(ref reader, depth + 1);
+                var count = ReadCount(ref reader);
+                var elements = new List<LogEventPropertyValue>(Room(count));
+                for (var i = 0; i < count; i++)
+                    elements.Add(ReadValue(ref reader, depth + 1));
                 return new SequenceValue(elements);
             }
             case Tag.Structure:
             {
                 var typeTag = ReadOptional(ref reader);
-                var properties = new LogEventProperty[ReadCount(ref reader)];
-                for (var i = 0; i < properties.Length; i++)
-                    properties[i] = new LogEventProperty(reader.ReadString(), ReadValue(ref reader, depth + 1));
+                var count = ReadCount(ref reader);
+                var properties = new List<LogEventProperty>(Room(count));
+                for (var i = 0; i < count; i++)
+                    properties.Add(new LogEventProperty(reader.ReadString(), ReadValue(ref reader, depth + 1)));
                 return new StructureValue(properties, typeTag);
             }
             case Tag.Dictionary:
             {
-                var elements = new KeyValuePair<ScalarValue, LogEventPropertyValue>[ReadCount(ref reader)];
-                for (var i = 0; i < elements.Length; i++)
+                var count = ReadCount(ref reader);
+                var elements = new List<KeyValuePair<ScalarValue, LogEventPropertyValue>>(Room(count));
+                for (var i = 0; i < count; i++)
                 {
                     var key = new ScalarValue(ReadScalar(ref reader, (Tag)reader.ReadByte()));
-                    elements[i] = new(key, ReadValue(ref reader, depth + 1));
+                    elements.Add(new(key, ReadValue(ref reader, depth + 1)));
                 }
                 return new DictionaryValue(elements);
             }
@@ -270,6 +274,12 @@ internal static class StoredEventCodec
                 return new ScalarValue(ReadScalar(ref reader, tag));
         }
     }
+
+    /// <summary>
+    /// Room for the first elements only: a count is checked against the bytes left, but nested counts each as
+    /// large as what is left would allocate that much again at every level before the data ran out.
+    /// </summary>
+    static int Room(int count) => Math.Min(count, 64);
 
     static int ReadCount(ref SpanReader reader)
     {
