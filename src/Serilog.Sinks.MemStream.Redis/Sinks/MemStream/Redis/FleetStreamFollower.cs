@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
 /// Follows the fleet's stream for every live-tail client of this instance. One loop reads what follows its
-/// position (32 entries at a time, again at once while there is more, else every 100 ms), reads each
+/// position (about 256 events at a time, again at once while there is more, else every 100 ms), reads each
 /// entry once (<see cref="FleetEntryReader"/>), keeps the newest 16,384 events (at most about 32 MiB) in a window, and gives
 /// every client what follows the client's own position there. So ten clients cost one read and one decoding of each
 /// event, and one frame per format, which the event carries. A new client starts from the window when it holds
@@ -27,6 +27,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     /// <summary>How many of the stream's newest events a client that does not resume sees first.</summary>
     public const int Replay = 1000;
     const int PageEntries = 32;
+    const int PageEvents = 256;
     const int OwnReadRoom = 256;
     // A second or more of a busy fleet's events (3 instances × 10,000 events/s in the bench): a client that pauses
     // briefly stays within it. With 4,096, clients fell out of it within 140 ms and read for themselves.
@@ -207,7 +208,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     /// <summary>Reads what follows the loop's position into the window; true when a whole page came (more may be waiting).</summary>
     async Task<bool> ReadAsync(FleetTailClient[] clients)
     {
-        var (entries, lost, full) = await ReadAfterAsync(_position, _positionHeld, PageEntries);
+        var (entries, lost, full) = await ReadAfterAsync(_position, _positionHeld, EntriesFor(PageEvents));
         if (lost)
         {
             _positionHeld = false;
@@ -260,10 +261,9 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
         // time would otherwise keep the loop reading for it without pause.
         if (client.Room < Math.Min(OwnReadRoom, Math.Max(1, client.Capacity / 2)))
             return false;
-        // As many entries as its room takes (by the window's events per entry): a client that takes 1,000 events
-        // must not have 32 entries of hundreds of events each decoded for it, again at every pause.
-        var perEntry = Math.Max(1, _windowEvents / Math.Max(1, _window.Count));
-        var (entries, lost, full) = await ReadAfterAsync(client.Position, client.PositionHeld, Math.Clamp(client.Room / perEntry + 1, 1, PageEntries));
+        // As many entries as its room takes: a client that takes 1,000 events must not have 32 entries of hundreds
+        // of events each decoded for it, again at every pause.
+        var (entries, lost, full) = await ReadAfterAsync(client.Position, client.PositionHeld, EntriesFor(client.Room));
         if (lost)
         {
             client.PositionHeld = false;
@@ -275,6 +275,18 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
                 return false; // its queue is full: it goes on from there later
         }
         return full;
+    }
+
+    /// <summary>
+    /// How many entries to read for about <paramref name="events"/> events, by the window's events per entry (at
+    /// most <see cref="PageEntries"/>). Pages of about 256 events keep the loop's turns short: with 32 entries of a
+    /// busy fleet (3,000 events and more) a client got a thousand at once, then waited while the next page was
+    /// read and decoded, and fell behind.
+    /// </summary>
+    int EntriesFor(int events)
+    {
+        var perEntry = Math.Max(1, _windowEvents / Math.Max(1, _window.Count));
+        return Math.Clamp(events / perEntry + 1, 1, PageEntries);
     }
 
     /// <summary>The window's index of the first entry with events after <paramref name="position"/>.</summary>
