@@ -200,12 +200,20 @@ public class FleetTailTests : FleetTestBase
         var afterIdAlone = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?afterId=1-0");
         var badId = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=yesterday");
         var fine = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=1764316800000-0");
+        var fineEvent = await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=1764316800000-0-12");
+        // Event ids as a frame never carries them: each a 400 that names the parameter, never a 500.
+        var hostile = new List<RawHttp.Response>();
+        foreach (var id in new[] { "1-0-x", "1-0-2147483647", "1-0--1", "1-2-3-4", "1--0", "-1-0", "99999999999999999999-0", "1-0-99999999999", new string('1', 70) + "-0" })
+            hostile.Add(await RawHttp.GetAsync(a.BaseUrl, "/memstream/ws?fleet=true&afterId=" + Uri.EscapeDataString(id)));
 
         Assert.That((noFleet.Status, noFleet.Body.Contains("AddMemStreamFleet", StringComparison.Ordinal)), Is.EqualTo((404, true)));
         Assert.That((after.Status, after.Body.Contains("'after'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
         Assert.That((afterIdAlone.Status, afterIdAlone.Body.Contains("'afterId'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
         Assert.That((badId.Status, badId.Body.Contains("'afterId'", StringComparison.Ordinal)), Is.EqualTo((400, true)));
         Assert.That(fine.Status, Is.EqualTo(426), "a plain GET of a valid fleet tail URL");
+        Assert.That(fineEvent.Status, Is.EqualTo(426), "an event's id, as frames carry it");
+        Assert.That(hostile.Select(r => (r.Status, r.Body.Contains("'afterId'", StringComparison.Ordinal))), Has.All.EqualTo((400, true)));
+        Assert.That((await RawHttp.GetAsync(a.BaseUrl, "/memstream/status")).Status, Is.EqualTo(200), "the app lives on");
     }
 
     [Test]

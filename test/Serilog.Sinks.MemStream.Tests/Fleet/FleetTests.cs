@@ -413,6 +413,65 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task InstancesShowsOnlyWhatAHeartbeatWritesAndOnlyInstanceIdsAnInstanceCanHave()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await WaitForInstancesAsync(a, "a");
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var database = redis.GetDatabase();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        // Members no instance can be called, live by their scores.
+        await database.SortedSetAddAsync($"memstream:{{{Fleet.App}}}:instances",
+            [new("with space", now), new("tab\tid", now), new(new string('i', 300), now), new("{braced}", now)]);
+        // a's own hash, written over: a huge detail, a field no heartbeat writes, a number where text goes.
+        var hash = $"memstream:{{{Fleet.App}}}:instance:a";
+        await database.HashSetAsync(hash, [new("machine", new string('m', 100_000)), new("injected", "evil"), new("storeState", 42)]);
+        using var http = new HttpClient();
+
+        var answer = await http.GetAsync(a.BaseUrl + "/memstream/instances");
+        var body = await answer.Content.ReadAsStringAsync();
+
+        Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), body);
+        var instances = JsonDocument.Parse(body).RootElement.GetProperty("instances");
+        Assert.That(Strings(instances, "instance"), Is.EqualTo(new[] { "a" }), "only ids an instance can have");
+        var own = instances.EnumerateArray().Single();
+        Assert.That(own.TryGetProperty("injected", out _), Is.False, "only the heartbeat's own fields");
+        Assert.That(body.Length, Is.LessThan(4096), "the huge detail left out");
+    }
+
+    [Test]
+    public async Task QueryRequestsWithFieldsMemStreamDoesNotWriteAreNotAnsweredAndAreCounted()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await WaitForInstancesAsync(a, "a");
+        using var rogue = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        var answers = 0;
+        await rogue.GetSubscriber().SubscribeAsync(RedisChannel.Pattern($"memstream:{{{Fleet.App}}}:reply:*"), (_, _) => Interlocked.Increment(ref answers));
+        var queries = RedisChannel.Literal($"memstream:{{{Fleet.App}}}:queries");
+        string Request(string id, string minLevel, string limit) =>
+            $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":{id},\"MinLevel\":{minLevel},\"Limit\":{limit}}}";
+        var malformed = new[]
+        {
+            Request("\"order-1\"", "\"Loud\"", "10"), Request("\"order-1\"", "\"99\"", "10"), Request("\"order-1\"", "3", "10"),
+            Request("\"order-1\"", "\"Information\"", "-1"), Request("\"order-1\"", "\"Information\"", "\"ten\""),
+            Request("null", "\"Information\"", "10"), Request($"\"{new string('x', 5000)}\"", "\"Information\"", "10"),
+            "{\"Request\":\"ABCDEF0123456789ABCDEF0123456789\",\"Id\":\"order-1\",\"MinLevel\":\"Information\",\"Limit\":10}",
+            "not json", "[]", new string('{', 10_000),
+        };
+        foreach (var request in malformed)
+            await rogue.GetSubscriber().PublishAsync(queries, request);
+        using var http = new HttpClient();
+
+        await WaitUntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("rejected")
+            .TryGetProperty("request", out var skipped) && skipped.GetInt64() == malformed.Length, "every malformed request counted");
+        var query = await http.GetAsync(a.BaseUrl + "/memstream/query?correlationId=order-1&fleet=true");
+
+        Assert.That(query.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the instance answers its own fleet's queries on");
+        await WaitUntilAsync(() => Volatile.Read(ref answers) >= 1, "the genuine query's answer");
+        Assert.That(Volatile.Read(ref answers), Is.EqualTo(1), "only the genuine query was answered");
+    }
+
+    [Test]
     public async Task InstancesListsTheLiveOnesWithCountersAndOneThatStopsLeavesAtOnce()
     {
         await using var a = await StartInstanceAsync("a");
