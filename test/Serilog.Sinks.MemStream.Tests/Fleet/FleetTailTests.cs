@@ -321,15 +321,7 @@ public class FleetTailTests : FleetTestBase
         using var selfLog = new SelfLogCapture();
         using (var admin = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration))
             await admin.GetDatabase().ExecuteAsync("ACL", "SETUSER", "noscript", "on", ">secret", "~*", "&*", "+@all", "-@scripting");
-        var a = await TailServer.StartAsync(durable: false, services: (services, sinkName) => services.AddMemStreamFleet(Fleet.Redis.Configuration + ",user=noscript,password=secret", o =>
-        {
-            o.App = Fleet.App;
-            o.InstanceId = "a";
-            o.SinkName = sinkName;
-        }));
-        await using var _ = a;
-        var fleet = a.Services.GetRequiredService<Serilog.Sinks.MemStream.Redis.MemStreamFleet>();
-        await WaitUntilAsync(() => fleet.Status().IsConnected, "the connection");
+        await using var a = await Fleet.StartInstanceAsync("a", durable: false, redisConfiguration: Fleet.Redis.Configuration + ",user=noscript,password=secret");
         a.Logger.Information("one");
         await WaitForStreamLengthAsync(1);
 
@@ -370,14 +362,7 @@ public class FleetTailTests : FleetTestBase
     [Test]
     public async Task ResumingAfterAnEventTheStreamTrimmedSaysSo()
     {
-        var small = await TailServer.StartAsync(services: (services, sinkName) => services.AddMemStreamFleet(Fleet.Redis.Configuration, o =>
-        {
-            o.App = Fleet.App;
-            o.InstanceId = "small";
-            o.SinkName = sinkName;
-            o.StreamLength = 10;
-        }));
-        await using var _ = small;
+        await using var small = await Fleet.StartInstanceAsync("small", o => o.StreamLength = 10, durable: false);
         small.Logger.Information("the first");
         await WaitForStreamLengthAsync(1);
         string firstId;

@@ -46,13 +46,14 @@ sealed class TestFleet : IDisposable
     }
 
     /// <summary>
-    /// An instance with its own sink (durable unless told) that joins the fleet, beating every 200 ms, once its
+    /// An instance with its own sink (durable unless told) that joins the fleet (through its Redis, or with another
+    /// configuration of it, such as another user), beating every 200 ms, once its
     /// fleet has connected (an app starts without waiting for Redis; the tests start from a connected fleet).
     /// </summary>
     public async Task<TailServer> StartInstanceAsync(string instanceId, Action<MemStreamFleetOptions>? configure = null, bool durable = true,
-        Action<MemStreamEndpointOptions>? endpoints = null)
+        Action<MemStreamEndpointOptions>? endpoints = null, string? redisConfiguration = null)
     {
-        var server = await TailServer.StartAsync(endpoints, durable: durable, services: (services, sinkName) => services.AddMemStreamFleet(Redis.Configuration, o =>
+        var server = await TailServer.StartAsync(endpoints, durable: durable, services: (services, sinkName) => services.AddMemStreamFleet(redisConfiguration ?? Redis.Configuration, o =>
         {
             o.App = App;
             o.InstanceId = instanceId;
