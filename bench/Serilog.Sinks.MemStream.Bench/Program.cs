@@ -7,11 +7,12 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// <summary>
 /// <c>quick</c>: every comparison once, side by side, as markdown tables with ratios (a few minutes).
 /// <c>load</c>: the app-under-load comparison alone, longer (10 s rounds, 5 of them, by default).
+/// <c>growth</c>: one app under load for a while, the store's cost per request as it grows (15 s intervals, 8 of them).
 /// <c>full</c>: the BenchmarkDotNet suites (pass BenchmarkDotNet's own arguments after it).
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load ...] | load [seconds per round] [rounds] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load|growth ...] | load [seconds per round] [rounds] | growth [seconds per interval] [intervals] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -25,6 +26,11 @@ internal static class Program
                 Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10),
                     args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5,
                     args.Length > 3 ? args[3].Split(',') : null));
+                return 0;
+            case "growth":
+                // growth [seconds per interval] [intervals]: one process of the default set-up under load, its store growing.
+                Print(await StoreOverTimeComparison.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 15),
+                    args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 8));
                 return 0;
             case "fleet":
                 // The longer form, for a profiler to attach to while the 10-client round runs.
@@ -69,6 +75,8 @@ internal static class Program
             Print(MemoryComparison.Run(events: 1_000_000));
         if (Runs("load"))
             Print(await AppUnderLoadComparison.Run(TimeSpan.FromSeconds(5), rounds: 3));
+        if (Runs("growth"))
+            Print(await StoreOverTimeComparison.Run(TimeSpan.FromSeconds(10), intervals: 6));
         Console.WriteLine($"(ran in {watch.Elapsed.TotalSeconds:0} s)");
     }
 

@@ -44,7 +44,7 @@ app.MapGet("/orders/{id:int}", (int id, ILogger<Program> logger) =>
     }
     return Results.Json(new OrderAnswer(id, "shipped"));
 });
-app.MapGet("/stats", () => Results.Json(LoadStats.Read()));
+app.MapGet("/stats", () => Results.Json(LoadStats.Read(Path.Combine(folder, "store"))));
 
 await app.StartAsync();
 Console.WriteLine($"listening on {app.Urls.First()}");

@@ -68,8 +68,8 @@ internal static partial class AppUnderLoadComparison
     sealed record Round(double RequestsPerSecond, double CpuMicrosecondsPerRequest, double P50Microseconds, double P99Microseconds, double GcPauseMsPerSecond,
         double PeakWorkingSetMiB, double AtRestMiB, long Stored, long SinkDrops, long StoreDrops);
 
-    sealed record AppStats(double GcPauseMilliseconds, long PeakWorkingSetBytes, long SinkQueueDrops, long StoreQueueDrops, long StoreWriteFailures, long StoredEvents,
-        double CpuMilliseconds, long WorkingSetBytes);
+    internal sealed record AppStats(double GcPauseMilliseconds, long PeakWorkingSetBytes, long SinkQueueDrops, long StoreQueueDrops, long StoreWriteFailures, long StoredEvents,
+        double CpuMilliseconds, long WorkingSetBytes, long StoreBytes);
 
     const int AtRestRequests = 2_000;
 
@@ -89,7 +89,7 @@ internal static partial class AppUnderLoadComparison
             var before = (await http.GetFromJsonAsync<AppStats>($"{baseUrl}/stats"))!;
             var output = await Wrk($"{baseUrl}/orders/42", duration);
             var after = (await http.GetFromJsonAsync<AppStats>($"{baseUrl}/stats"))!;
-            var requests = long.Parse(RequestsDone().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            var requests = RequestsIn(output);
             return new Round(
                 double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture),
                 // The /stats requests between are two among tens of thousands.
@@ -103,12 +103,19 @@ internal static partial class AppUnderLoadComparison
         }
         finally
         {
-            app.Kill(entireProcessTree: true);
-            await app.WaitForExitAsync();
+            await StopAsync(app);
         }
     }
 
-    static Process StartApp(string setup, RedisProcess? redis, out string baseUrl)
+    /// <summary>Ends a load app at once (its temp folder is left to the system's cleanup).</summary>
+    internal static async Task StopAsync(Process app)
+    {
+        app.Kill(entireProcessTree: true);
+        await app.WaitForExitAsync();
+    }
+
+    /// <summary>Starts the load app with a set-up, listening on a free port of 127.0.0.1.</summary>
+    internal static Process StartApp(string setup, RedisProcess? redis, out string baseUrl)
     {
         var here = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var (framework, configuration) = (here.Name, here.Parent!.Name);
@@ -127,7 +134,7 @@ internal static partial class AppUnderLoadComparison
         return process;
     }
 
-    static async Task<string> Wrk(string url, TimeSpan duration)
+    internal static async Task<string> Wrk(string url, TimeSpan duration)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var argument in new[] { "-t1", "-c16", $"-d{duration.TotalSeconds:0}s", "--latency", url })
@@ -142,7 +149,9 @@ internal static partial class AppUnderLoadComparison
         return output;
     }
 
-    static double LatencyMicroseconds(string wrkOutput, string percentile)
+    internal static long RequestsIn(string wrkOutput) => long.Parse(RequestsDone().Match(wrkOutput).Groups[1].Value, CultureInfo.InvariantCulture);
+
+    internal static double LatencyMicroseconds(string wrkOutput, string percentile)
     {
         var match = Regex.Match(wrkOutput, $@"^\s+{Regex.Escape(percentile)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);

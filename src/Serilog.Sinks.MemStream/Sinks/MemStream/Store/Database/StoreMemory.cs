@@ -49,6 +49,13 @@ internal sealed class StoreMemory : IDisposable
     /// <summary>A family's options: its write buffer and tables whose data blocks live in the shared cache.</summary>
     public RocksOptions ApplyToFamily(RocksOptions options) => options.WriteBufferBytes(WriteBufferBytes).DataBlocksIn(_cache);
 
+    /// <summary>
+    /// An index family's options: as <see cref="ApplyToFamily"/>, and levels sized from its write buffer (the level L0
+    /// compacts into holds four write buffers, in files of two), so a compaction's work stays the same however much the
+    /// store holds.
+    /// </summary>
+    public RocksOptions ApplyToIndexFamily(RocksOptions options) => ApplyToFamily(options).LevelsFrom(4 * WriteBufferBytes, 2 * WriteBufferBytes);
+
     /// <summary>Lets go of the cache and the manager; an open database holds its own references to both until it closes.</summary>
     public void Dispose()
     {

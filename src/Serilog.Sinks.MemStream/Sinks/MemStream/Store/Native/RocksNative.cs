@@ -36,6 +36,8 @@ internal static partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_max_background_jobs(IntPtr options, int value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_compression(IntPtr options, int value);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_write_buffer_manager(IntPtr options, IntPtr manager);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_max_bytes_for_level_base(IntPtr options, ulong bytes);
+    [LibraryImport(Library)] internal static partial void rocksdb_options_set_target_file_size_base(IntPtr options, ulong bytes);
     [LibraryImport(Library)] internal static partial void rocksdb_options_set_block_based_table_factory(IntPtr options, IntPtr tableOptions);
     [LibraryImport(Library)] internal static partial IntPtr rocksdb_block_based_options_create();
     [LibraryImport(Library)] internal static partial void rocksdb_block_based_options_destroy(IntPtr tableOptions);

@@ -41,6 +41,20 @@ internal sealed class RocksOptions : IDisposable
         return this;
     }
 
+
+    /// <summary>
+    /// Leveled compaction in which the level that L0 compacts into holds at most <paramref name="baseBytes"/>, in files of
+    /// <paramref name="fileBytes"/>. RocksDB sizes levels from the bottom up, each ten times the one above, and by default
+    /// lets that first level hold 256 MiB: until a family holds that much, L0 compacts into the whole of it, so a
+    /// compaction rewrites more the larger the family has grown.
+    /// </summary>
+    public RocksOptions LevelsFrom(ulong baseBytes, ulong fileBytes)
+    {
+        RocksNative.rocksdb_options_set_max_bytes_for_level_base(Handle, baseBytes);
+        RocksNative.rocksdb_options_set_target_file_size_base(Handle, fileBytes);
+        return this;
+    }
+
     public RocksOptions WriteBufferManager(IntPtr manager)
     {
         RocksNative.rocksdb_options_set_write_buffer_manager(Handle, manager);
