@@ -4,7 +4,7 @@ using System.Text;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// Reads what <see cref="BinaryWriter"/> wrote, straight from a span: decoding a stored event is on
+/// Reads what <see cref="SpanWriter"/> writes (and <see cref="BinaryWriter"/> wrote before it, the same bytes), straight from a span: decoding a stored event is on
 /// the query path, and a <see cref="BinaryReader"/> with its stream and buffers per value costs more
 /// than the value itself. Throws <see cref="FormatException"/> on damaged input.
 /// </summary>

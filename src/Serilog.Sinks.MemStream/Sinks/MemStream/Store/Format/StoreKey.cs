@@ -97,9 +97,8 @@ internal static class StoreKey
     static int WriteTraceForm(Span<byte> destination, ActivityTraceId traceId)
     {
         TraceTag.CopyTo(destination);
-        Span<byte> raw = stackalloc byte[TraceHexDigits / 2];
-        traceId.CopyTo(raw);
-        Convert.TryToHexStringLower(raw, destination[TraceTag.Length..], out var written);
+        // Its lowercase hex text as the id keeps it: no parse to bytes and back.
+        var written = Encoding.ASCII.GetBytes(traceId.ToHexString(), destination[TraceTag.Length..]);
         return TraceTag.Length + written;
     }
 

@@ -26,8 +26,10 @@ internal static class StoredEventCodec
     static readonly MessageTemplateParser TemplateParser = new();
     // Parsing dominates decoding, and applications log a small set of templates over and over.
     static readonly System.Collections.Concurrent.ConcurrentDictionary<string, MessageTemplate> Templates = new(StringComparer.Ordinal);
-    // One reusable buffer and writer per encoding thread (the sink's worker), so encoding allocates only its result.
-    [ThreadStatic] static BinaryWriter? _encoder;
+    // One reusable buffer per encoding thread (the sink's worker), so encoding allocates only its result.
+    [ThreadStatic] static SpanWriter? _encoder;
+    const int ScratchBytes = 1024;
+    const int ScratchKeptBytes = 64 * 1024;
 
     public static byte[] Encode(LogEvent logEvent, DateTimeOffset expiresAt) => EncodeToScratch(logEvent, expiresAt).ToArray();
 
@@ -37,41 +39,27 @@ internal static class StoredEventCodec
     /// </summary>
     public static ReadOnlySpan<byte> EncodeToScratch(LogEvent logEvent, DateTimeOffset expiresAt)
     {
-        var writer = _encoder ??= new BinaryWriter(new MemoryStream(1024), Encoding.UTF8);
-        var stream = (MemoryStream)writer.BaseStream;
-        stream.SetLength(0);
-        writer.Write(FormatVersion);
-        writer.Write((byte)logEvent.Level);
-        writer.Write(expiresAt.ToUnixTimeMilliseconds());
-        writer.Write(logEvent.Timestamp.UtcTicks);
-        writer.Write((short)logEvent.Timestamp.Offset.TotalMinutes);
-        writer.Write(logEvent.MessageTemplate.Text);
+        var writer = _encoder ??= new SpanWriter(ScratchBytes);
+        writer.Clear();
+        writer.Byte(FormatVersion);
+        writer.Byte((byte)logEvent.Level);
+        writer.Int64(expiresAt.ToUnixTimeMilliseconds());
+        writer.Int64(logEvent.Timestamp.UtcTicks);
+        writer.Int16((short)logEvent.Timestamp.Offset.TotalMinutes);
+        writer.String(logEvent.MessageTemplate.Text);
         WriteOptional(writer, ExceptionText(logEvent.Exception));
-        Span<byte> id = stackalloc byte[16];
-        if (logEvent.TraceId is { } traceId)
-        {
-            traceId.CopyTo(id);
-            WriteHexId(writer, id);
-        }
-        else
-            writer.Write(false);
-        if (logEvent.SpanId is { } spanId)
-        {
-            spanId.CopyTo(id[..8]);
-            WriteHexId(writer, id[..8]);
-        }
-        else
-            writer.Write(false);
-        writer.Write(logEvent.Properties.Count);
+        // The ids keep their lowercase hex text: copying them to bytes parses it, and writing bytes as hex makes it again.
+        WriteOptional(writer, logEvent.TraceId is { } traceId ? traceId.ToHexString() : null);
+        WriteOptional(writer, logEvent.SpanId is { } spanId ? spanId.ToHexString() : null);
+        writer.Int32(logEvent.Properties.Count);
         foreach (var (name, value) in logEvent.Properties)
         {
-            writer.Write(name);
+            writer.String(name);
             WriteValue(writer, value);
         }
-        writer.Flush();
-        var encoded = stream.GetBuffer().AsSpan(0, (int)stream.Length);
+        var encoded = writer.Written;
         // One huge event should not pin a huge buffer for the thread's lifetime.
-        if (stream.Capacity > 64 * 1024)
+        if (writer.Capacity > ScratchKeptBytes)
             _encoder = null;
         return encoded;
     }
@@ -149,24 +137,11 @@ internal static class StoredEventCodec
         }
     }
 
-    /// <summary>
-    /// Writes a present trace or span id exactly as <see cref="WriteOptional"/> writes its hex text (lowercase, as
-    /// <c>ToHexString()</c> gives it), without making the string: two strings per stored event added up.
-    /// </summary>
-    static void WriteHexId(BinaryWriter writer, ReadOnlySpan<byte> id)
+    static void WriteOptional(SpanWriter writer, string? text)
     {
-        writer.Write(true);
-        Span<byte> text = stackalloc byte[1 + 2 * id.Length];
-        text[0] = (byte)(2 * id.Length); // the length prefix BinaryWriter gives a string this short
-        Convert.TryToHexStringLower(id, text[1..], out _);
-        writer.Write(text);
-    }
-
-    static void WriteOptional(BinaryWriter writer, string? text)
-    {
-        writer.Write(text is not null);
+        writer.Boolean(text is not null);
         if (text is not null)
-            writer.Write(text);
+            writer.String(text);
     }
 
     static string? ReadOptional(ref SpanReader reader) => reader.ReadBoolean() ? reader.ReadString() : null;
@@ -177,7 +152,7 @@ internal static class StoredEventCodec
         Sequence = 20, Structure, Dictionary,
     }
 
-    static void WriteValue(BinaryWriter writer, LogEventPropertyValue value)
+    static void WriteValue(SpanWriter writer, LogEventPropertyValue value)
     {
         switch (value)
         {
@@ -185,24 +160,24 @@ internal static class StoredEventCodec
                 WriteScalar(writer, scalar.Value);
                 break;
             case SequenceValue sequence:
-                writer.Write((byte)Tag.Sequence);
-                writer.Write(sequence.Elements.Count);
+                writer.Byte((byte)Tag.Sequence);
+                writer.Int32(sequence.Elements.Count);
                 foreach (var element in sequence.Elements)
                     WriteValue(writer, element);
                 break;
             case StructureValue structure:
-                writer.Write((byte)Tag.Structure);
+                writer.Byte((byte)Tag.Structure);
                 WriteOptional(writer, structure.TypeTag);
-                writer.Write(structure.Properties.Count);
+                writer.Int32(structure.Properties.Count);
                 foreach (var property in structure.Properties)
                 {
-                    writer.Write(property.Name);
+                    writer.String(property.Name);
                     WriteValue(writer, property.Value);
                 }
                 break;
             case DictionaryValue dictionary:
-                writer.Write((byte)Tag.Dictionary);
-                writer.Write(dictionary.Elements.Count);
+                writer.Byte((byte)Tag.Dictionary);
+                writer.Int32(dictionary.Elements.Count);
                 foreach (var (key, element) in dictionary.Elements)
                 {
                     WriteScalar(writer, key.Value);
@@ -215,23 +190,27 @@ internal static class StoredEventCodec
         }
     }
 
-    static void WriteScalar(BinaryWriter writer, object? value)
+    static void WriteScalar(SpanWriter writer, object? value)
     {
         switch (value)
         {
-            case null: writer.Write((byte)Tag.Null); break;
-            case string text: writer.Write((byte)Tag.String); writer.Write(text); break;
-            case bool flag: writer.Write((byte)Tag.Boolean); writer.Write(flag); break;
-            case sbyte or short or int or long: writer.Write((byte)Tag.Int64); writer.Write(Convert.ToInt64(value, CultureInfo.InvariantCulture)); break;
-            case byte or ushort or uint or ulong: writer.Write((byte)Tag.UInt64); writer.Write(Convert.ToUInt64(value, CultureInfo.InvariantCulture)); break;
-            case float or double: writer.Write((byte)Tag.Double); writer.Write(Convert.ToDouble(value, CultureInfo.InvariantCulture)); break;
-            case decimal number: writer.Write((byte)Tag.Decimal); writer.Write(number); break;
-            case DateTime time: writer.Write((byte)Tag.DateTime); writer.Write(time.ToBinary()); break;
-            case DateTimeOffset time: writer.Write((byte)Tag.DateTimeOffset); writer.Write(time.UtcTicks); writer.Write((short)time.Offset.TotalMinutes); break;
-            case Guid guid: writer.Write((byte)Tag.Guid); writer.Write(guid.ToByteArray()); break;
-            case TimeSpan span: writer.Write((byte)Tag.TimeSpan); writer.Write(span.Ticks); break;
-            case char character: writer.Write((byte)Tag.Char); writer.Write((ushort)character); break;
-            default: writer.Write((byte)Tag.Other); writer.Write(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
+            case null: writer.Byte((byte)Tag.Null); break;
+            case string text: writer.Byte((byte)Tag.String); writer.String(text); break;
+            case bool flag: writer.Byte((byte)Tag.Boolean); writer.Boolean(flag); break;
+            case int number: writer.Byte((byte)Tag.Int64); writer.Int64(number); break;
+            case long number: writer.Byte((byte)Tag.Int64); writer.Int64(number); break;
+            case short number: writer.Byte((byte)Tag.Int64); writer.Int64(number); break;
+            case sbyte number: writer.Byte((byte)Tag.Int64); writer.Int64(number); break;
+            case byte or ushort or uint or ulong: writer.Byte((byte)Tag.UInt64); writer.UInt64(Convert.ToUInt64(value, CultureInfo.InvariantCulture)); break;
+            case double number: writer.Byte((byte)Tag.Double); writer.Double(number); break;
+            case float number: writer.Byte((byte)Tag.Double); writer.Double(number); break;
+            case decimal number: writer.Byte((byte)Tag.Decimal); writer.Decimal(number); break;
+            case DateTime time: writer.Byte((byte)Tag.DateTime); writer.Int64(time.ToBinary()); break;
+            case DateTimeOffset time: writer.Byte((byte)Tag.DateTimeOffset); writer.Int64(time.UtcTicks); writer.Int16((short)time.Offset.TotalMinutes); break;
+            case Guid guid: writer.Byte((byte)Tag.Guid); writer.Guid(guid); break;
+            case TimeSpan span: writer.Byte((byte)Tag.TimeSpan); writer.Int64(span.Ticks); break;
+            case char character: writer.Byte((byte)Tag.Char); writer.UInt16(character); break;
+            default: writer.Byte((byte)Tag.Other); writer.String(Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""); break;
         }
     }
 
