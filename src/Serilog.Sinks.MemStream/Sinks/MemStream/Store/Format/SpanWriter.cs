@@ -16,8 +16,6 @@ internal sealed class SpanWriter(int capacity)
     byte[] _buffer = new byte[capacity];
     int _length;
 
-    public int Length => _length;
-
     public int Capacity => _buffer.Length;
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
@@ -50,8 +48,6 @@ internal sealed class SpanWriter(int capacity)
     }
 
     public void Guid(Guid value) => value.TryWriteBytes(Take(16));
-
-    public void Bytes(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Take(bytes.Length));
 
     /// <summary>A 7-bit encoded UTF-8 byte length, then the bytes (lone surrogates become U+FFFD, as <see cref="Encoding.UTF8"/> makes them).</summary>
     public void String(string text)
