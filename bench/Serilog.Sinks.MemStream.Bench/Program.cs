@@ -12,7 +12,7 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|store|trace|tail|fleet|memory|load|growth ...] | load [seconds per round] [rounds] | growth [seconds per interval] [intervals] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|codec|store|trace|tail|fleet|memory|load|growth ...] | load [seconds per round] [rounds] | growth [seconds per interval] [intervals] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -63,6 +63,8 @@ internal static class Program
                 foreach (var threads in new[] { 1, 4 })
                     Print(EmitComparison.Run(format, threads));
         }
+        if (Runs("codec"))
+            Print(CodecComparison.Run());
         if (Runs("store"))
             Print(StoreComparison.Run(events: 1_000_000));
         if (Runs("trace"))

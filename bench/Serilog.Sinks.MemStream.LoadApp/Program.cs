@@ -47,6 +47,8 @@ app.MapGet("/orders/{id:int}", (int id, ILogger<Program> logger) =>
 app.MapGet("/stats", () => Results.Json(LoadStats.Read(Path.Combine(folder, "store"))));
 
 await app.StartAsync();
+// The benchmark kills the app when it is done: it deletes the folder itself.
+Console.WriteLine($"folder {folder}");
 Console.WriteLine($"listening on {app.Urls.First()}");
 await app.WaitForShutdownAsync();
 await Log.CloseAndFlushAsync();

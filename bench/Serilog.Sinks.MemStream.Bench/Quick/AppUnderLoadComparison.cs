@@ -107,11 +107,17 @@ internal static partial class AppUnderLoadComparison
         }
     }
 
-    /// <summary>Ends a load app at once (its temp folder is left to the system's cleanup).</summary>
+    // Each running load app's folder (its store), by process id: killed, the app cannot delete it.
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<int, string> Folders = new();
+
+    /// <summary>Ends a load app at once and deletes its folder.</summary>
     internal static async Task StopAsync(Process app)
     {
+        var id = app.Id;
         app.Kill(entireProcessTree: true);
         await app.WaitForExitAsync();
+        if (Folders.TryRemove(id, out var folder) && Directory.Exists(folder))
+            Directory.Delete(folder, recursive: true);
     }
 
     /// <summary>Starts the load app with a set-up, listening on a free port of 127.0.0.1.</summary>
@@ -128,6 +134,8 @@ internal static partial class AppUnderLoadComparison
         if (redis is not null)
             start.Environment["MEMSTREAM_BENCH_REDIS"] = redis.Configuration;
         var process = Process.Start(start)!;
+        var folder = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"The load app ({setup}) ended before it started.");
+        Folders[process.Id] = folder["folder ".Length..];
         var line = process.StandardOutput.ReadLine() ?? throw new InvalidOperationException($"The load app ({setup}) ended before it listened.");
         baseUrl = line["listening on ".Length..].TrimEnd('/');
         _ = process.StandardOutput.ReadToEndAsync();

@@ -6,7 +6,7 @@ using Serilog.Sinks.MemStream.Bench.Support;
 namespace Serilog.Sinks.MemStream.Bench.Quick;
 
 /// <summary>
-/// Comparison 6: what the store costs as it grows. The app-under-load comparison starts a fresh process for every
+/// What the store costs as it grows. The app-under-load comparison starts a fresh process for every
 /// round, so its store never holds more than a few seconds of load, and RocksDB's compactions, whose cost grows with
 /// what the store holds, are hardly seen there. Here one process of the default set-up serves <c>wrk</c> for
 /// several intervals in a row, and each interval's row gives the process's CPU per request, split by thread (read
@@ -15,7 +15,8 @@ namespace Serilog.Sinks.MemStream.Bench.Quick;
 /// </summary>
 internal static class StoreOverTimeComparison
 {
-    // Thread names as /proc shows them: Linux keeps the first 15 bytes of a thread's name.
+    // Thread names as /proc shows them (Linux keeps a name's first 15 bytes): the sink names its worker and the store its
+    // writer (MemStreamSink, RocksEventStore), RocksDB its flush (high priority) and compaction (low) threads.
     static readonly (string Prefix, string Label)[] ThreadGroups =
     [
         ("MemStream worke", "sink worker"),
@@ -60,7 +61,7 @@ internal static class StoreOverTimeComparison
                 var (after, totalAfter) = (ThreadTicks(app.Id), ProcessTicks(app.Id));
                 var stats = (await http.GetFromJsonAsync<AppUnderLoadComparison.AppStats>($"{baseUrl}/stats"))!;
                 elapsed += interval;
-                var requests = AppUnderLoadComparison.RequestsIn(output);
+                var requests = Math.Max(1, AppUnderLoadComparison.RequestsIn(output));
                 double PerRequest(Func<string, bool> which) =>
                     after.Where(t => which(t.Value.Name)).Sum(t => t.Value.Ticks - (before.TryGetValue(t.Key, out var b) ? b.Ticks : 0)) * TickMicroseconds / requests;
                 rows.Add(new Interval(elapsed.TotalSeconds, requests / interval.TotalSeconds,

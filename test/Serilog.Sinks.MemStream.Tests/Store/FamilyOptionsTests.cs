@@ -30,21 +30,39 @@ public class FamilyOptionsTests
             MemStream.Named(name).Flush();
         }
 
+        AssertOptions(storePath, name, levelBaseMiB, fileMiB, "families created while the store runs");
+
+        // Reopened, the families already exist: they are opened with the same options.
+        using (var logger = new LoggerConfiguration()
+                   .WriteTo.MemStream(storePath: storePath, name: name, storeMemoryBudget: budget)
+                   .CreateLogger())
+        {
+            MemStream.Named(name).Flush();
+            AssertOptions(storePath, name, levelBaseMiB, fileMiB, "families opened with the store");
+        }
+    }
+
+    static void AssertOptions(string storePath, string name, long levelBaseMiB, long fileMiB, string when)
+    {
         var options = NewestOptionsFile(storePath);
         var index = FamilySection(options, $"ttl-86400s@{name}");
         var log = FamilySection(options, $"ttl-86400s-log@{name}");
         Assert.Multiple(() =>
         {
-            Assert.That(Setting(index, "max_bytes_for_level_base"), Is.EqualTo(levelBaseMiB * Mebibyte));
-            Assert.That(Setting(index, "target_file_size_base"), Is.EqualTo(fileMiB * Mebibyte));
-            Assert.That(Setting(index, "compression"), Is.EqualTo("kLZ4Compression"));
-            Assert.That(Setting(log, "max_bytes_for_level_base"), Is.EqualTo(RocksDefaultLevelBase));
-            Assert.That(Setting(log, "compression"), Is.EqualTo("kLZ4Compression"));
+            Assert.That(Setting(index, "max_bytes_for_level_base"), Is.EqualTo(levelBaseMiB * Mebibyte), when);
+            Assert.That(Setting(index, "target_file_size_base"), Is.EqualTo(fileMiB * Mebibyte), when);
+            // Levels sized from the bottom up, as the store's documentation of the choice assumes.
+            Assert.That(Setting(index, "level_compaction_dynamic_level_bytes"), Is.EqualTo("true"), when);
+            Assert.That(Setting(index, "compression"), Is.EqualTo("kLZ4Compression"), when);
+            Assert.That(Setting(log, "max_bytes_for_level_base"), Is.EqualTo(RocksDefaultLevelBase), when);
+            Assert.That(Setting(log, "compression"), Is.EqualTo("kLZ4Compression"), when);
         });
     }
 
+    // RocksDB writes OPTIONS-<number> (and a .dbtmp while it does); the highest number is the one in force.
     static string NewestOptionsFile(string storePath) =>
-        File.ReadAllText(Directory.GetFiles(storePath, "OPTIONS-*").OrderBy(f => long.Parse(Path.GetFileName(f)["OPTIONS-".Length..])).Last());
+        File.ReadAllText(Directory.GetFiles(storePath, "OPTIONS-*").Where(f => !f.EndsWith(".dbtmp", StringComparison.Ordinal))
+            .OrderBy(f => long.Parse(Path.GetFileName(f)["OPTIONS-".Length..])).Last());
 
     static string FamilySection(string options, string family)
     {

@@ -17,12 +17,22 @@ public class StoredEventBytesTests
 {
     static readonly MessageTemplateParser Parser = new();
 
+    static readonly object?[] Specials =
+    [
+        double.NaN, BitConverter.Int64BitsToDouble(0x7FF8_0000_0000_1234), -0.0, -0m, 1.000m, float.NegativeInfinity,
+        new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Local), new DateTime(2026, 12, 3, 8, 0, 0, DateTimeKind.Utc), DayOfWeek.Friday,
+    ];
+
     static readonly Gen<object?> Scalar = Gen.OneOf<object?>(
         Gen.Bool.Select(_ => (object?)null),
         Gen.String.Select(v => (object?)v),
         Gen.Char.Array[0, 60].Select(c => (object?)new string(c)), // lone surrogates and every plane of UTF-16
-        Gen.Char['\u4e00', '\u9fff'].Array[40, 46].Select(c => (object?)new string(c)), // 3 UTF-8 bytes each: around the one-byte length prefix's end (127)
+        Gen.Char['\u4e00', '\u9fff'].Array[40, 46].Select(c => (object?)new string(c)), // 3 UTF-8 bytes each: around the one-byte fast path's end (42 chars)
+        Gen.Select(Gen.Char['\u4e00', '\u9fff'].Array[0, 45], Gen.Int[0, 3]).Select((c, pad) => (object?)(new string(c) + new string('a', pad))), // every byte count around 127/128
         Gen.Char.Array[46, 300].Select(c => (object?)new string(c)),
+        Gen.Int[16_380, 16_390].Select(n => (object?)new string('b', n)), // a 2-byte length prefix's end (16,383 bytes)
+        Gen.Char.Array[20_000, 70_000].Select(c => (object?)new string(c)), // 3-byte prefixes, BinaryWriter's chunking, a scratch buffer dropped
+        Gen.Int[0, Specials.Length - 1].Select(i => Specials[i]),
         Gen.Bool.Select(v => (object?)v),
         Gen.SByte.Select(v => (object?)v), Gen.Short.Select(v => (object?)v), Gen.Int.Select(v => (object?)v), Gen.Long.Select(v => (object?)v),
         Gen.Byte.Select(v => (object?)v), Gen.UShort.Select(v => (object?)v), Gen.UInt.Select(v => (object?)v), Gen.ULong.Select(v => (object?)v),

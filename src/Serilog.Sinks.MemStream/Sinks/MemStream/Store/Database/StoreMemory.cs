@@ -51,8 +51,8 @@ internal sealed class StoreMemory : IDisposable
 
     /// <summary>
     /// An index family's options: as <see cref="ApplyToFamily"/>, and levels sized from its write buffer (the level L0
-    /// compacts into holds four write buffers, in files of two), so a compaction's work stays the same however much the
-    /// store holds.
+    /// compacts into holds four write buffers, in files of two), so that a compaction of L0 no longer rewrites the whole
+    /// index; what compaction costs still grows with the index, by a level per tenfold, not with every flush.
     /// </summary>
     public RocksOptions ApplyToIndexFamily(RocksOptions options) => ApplyToFamily(options).LevelsFrom(4 * WriteBufferBytes, 2 * WriteBufferBytes);
 

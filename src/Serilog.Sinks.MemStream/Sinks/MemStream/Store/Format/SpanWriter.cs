@@ -5,9 +5,9 @@ namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
 /// Writes what <see cref="SpanReader"/> reads, byte for byte what <see cref="BinaryWriter"/> over UTF-8 wrote before it
-/// (stores keep those bytes), into one reusable array. Encoding runs on the sink's worker for every stored event, and
-/// measured in the load app a <see cref="BinaryWriter"/> over a <see cref="MemoryStream"/>, with a virtual call per
-/// value, cost that thread about a microsecond per event.
+/// (stores keep those bytes), into one reusable array. Encoding runs on the sink's worker for every stored event: with a
+/// <see cref="BinaryWriter"/> over a <see cref="MemoryStream"/>, a virtual call per value, an event of the bench's load app
+/// and its trace key took 0.73–0.90 µs, and 0.26–0.30 µs this way (the bench's <c>codec</c> table measures it).
 /// </summary>
 internal sealed class SpanWriter(int capacity)
 {
