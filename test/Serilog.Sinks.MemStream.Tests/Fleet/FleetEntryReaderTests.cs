@@ -1,5 +1,6 @@
 using System.Text;
 using Serilog.Events;
+using Serilog.Sinks.MemStream.AspNetCore;
 using Serilog.Sinks.MemStream.Redis;
 using Serilog.Sinks.MemStream.Store;
 using Serilog.Sinks.MemStream.Tests.Support;
@@ -41,7 +42,7 @@ public class FleetEntryReaderTests
         Assert.That(entry.Missed, Is.EqualTo(7), "the events its instance could not publish before these");
         Assert.That(entry.Events.Select(e => (e.Sequence, e.Text, e.LogEvent.Level)), Is.EqualTo(new[] { (41L, "first\n", LogEventLevel.Information), (42L, "second\n", LogEventLevel.Error) }));
         Assert.That(entry.Events.Select(e => e.LogEvent.Properties["CorrelationId"].ToString()), Is.EqualTo(new[] { "\"order-41\"", "\"order-42\"" }));
-        Assert.That(entry.Events.Select(e => (e.Origin!.Instance, e.Origin.StreamId)), Is.EqualTo(new[] { ("web-1", "1700000000000-3-0"), ("web-1", "1700000000000-3-1") }));
+        Assert.That(entry.Events.Select(e => (((FleetEvent)e).Instance, ((FleetEvent)e).StreamId)), Is.EqualTo(new[] { ("web-1", "1700000000000-3-0"), ("web-1", "1700000000000-3-1") }));
     }
 
     [Test]
@@ -101,7 +102,7 @@ public class FleetEntryReaderTests
         Assert.That(entry.Events.Select(e => e.Text), Is.EqualTo(new[] { "one\n", "one\n" }));
         Assert.That(entry.RejectedEvents, Is.EqualTo(1));
         Assert.That(entry.Rejected, Does.Contain("1 events of web-1"));
-        Assert.That(entry.Events.Select(e => e.Origin!.StreamId), Is.EqualTo(new[] { "1700000000000-3-0", "1700000000000-3-1" }), "positions count the events that read, as the follower gives them");
+        Assert.That(entry.Events.Select(e => ((FleetEvent)e).StreamId), Is.EqualTo(new[] { "1700000000000-3-0", "1700000000000-3-1" }), "positions count the events that read, as the follower gives them");
     }
 
     [Test]
@@ -123,7 +124,7 @@ public class FleetEntryReaderTests
         Assert.That(entry.Rejected, Is.Null);
         Assert.That(entry.Events.Single().Sequence, Is.EqualTo(9));
         Assert.That(entry.Events.Single().LogEvent.MessageTemplate.Text, Is.EqualTo("from {Version}"));
-        Assert.That(entry.Events.Single().Origin!.StreamId, Is.EqualTo("1700000000000-3"), "resumed after as a whole entry");
+        Assert.That(((FleetEvent)entry.Events.Single()).StreamId, Is.EqualTo("1700000000000-3"), "resumed after as a whole entry");
     }
 
     [Test]

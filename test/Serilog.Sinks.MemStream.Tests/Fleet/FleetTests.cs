@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
+using Serilog.Sinks.MemStream.AspNetCore;
 using Serilog.Sinks.MemStream.Redis;
 using Serilog.Sinks.MemStream.Tests.Support;
 using StackExchange.Redis;
@@ -35,7 +36,7 @@ public class FleetTests : FleetTestBase
 
         foreach (var name in new[] { "a", "b", "c" })
         {
-            var own = events.Where(e => e.Origin!.Instance == name).ToList();
+            var own = events.Where(e => ((FleetEvent)e).Instance == name).ToList();
             Assert.That(own.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, 50).Select(i => (long)i)), $"{name}'s events, each once, in its sequence order");
             Assert.That(own.Select(e => Convert.ToInt32(Scalar(e, "Index"))), Is.EqualTo(Enumerable.Range(0, 50)));
             Assert.That(own.Select(e => Scalar(e, "CorrelationId")), Is.EqualTo(Enumerable.Range(0, 50).Select(i => $"{name}-{i % 5}")));
@@ -312,7 +313,7 @@ public class FleetTests : FleetTestBase
 
         Assert.That(entry.Rejected, Is.Null, "the entry reads whole");
         Assert.That(entry.Events.Select(e => (e.Sequence, Convert.ToInt32(Scalar(e, "Value")))), Is.EqualTo(new[] { (1L, 41), (3L, 43) }));
-        Assert.That(entry.Events.Select(e => e.Origin!.StreamId), Is.EqualTo(new[] { "1-0-0", "1-0-1" }), "each event's own place in the entry");
+        Assert.That(entry.Events.Select(e => ((FleetEvent)e).StreamId), Is.EqualTo(new[] { "1-0-0", "1-0-1" }), "each event's own place in the entry");
     }
 
     sealed class Unprintable

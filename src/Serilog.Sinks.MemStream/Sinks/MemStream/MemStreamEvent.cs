@@ -5,16 +5,16 @@ namespace Serilog.Sinks.MemStream;
 
 /// <summary>
 /// One log event as MemStream delivers it: the sink's sequence number, the original
-/// <see cref="Events.LogEvent"/> and its rendering as UTF-8 text.
+/// <see cref="Events.LogEvent"/> and its rendering as UTF-8 text. (Not sealed so that the ASP.NET Core package can
+/// tell a fleet's events apart, with where they came from; nothing outside MemStream's own packages can derive from it.)
 /// </summary>
-public sealed class MemStreamEvent
+public class MemStreamEvent
 {
-    internal MemStreamEvent(long sequence, LogEvent logEvent, ReadOnlyMemory<byte> utf8, FleetOrigin? origin = null)
+    internal MemStreamEvent(long sequence, LogEvent logEvent, ReadOnlyMemory<byte> utf8)
     {
         Sequence = sequence;
         LogEvent = logEvent;
         Utf8 = utf8;
-        Origin = origin;
     }
 
     /// <summary>
@@ -29,15 +29,6 @@ public sealed class MemStreamEvent
 
     /// <summary>The event rendered once by the sink's output template or formatter, as UTF-8 bytes.</summary>
     public ReadOnlyMemory<byte> Utf8 { get; }
-
-    /// <summary>The live tail's text frame for this event, serialized once for all its clients (AspNetCore package).</summary>
-    internal byte[]? TextFrame;
-
-    /// <summary>The live tail's CLEF frame for this event, serialized once for all its clients (AspNetCore package).</summary>
-    internal byte[]? ClefFrame;
-
-    /// <summary>For an event read back from a fleet's stream: which instance logged it, its place in the stream and its CLEF as published; null for this process's own events.</summary>
-    internal FleetOrigin? Origin { get; }
 
     /// <summary>The rendered text, decoded from <see cref="Utf8"/> on each call.</summary>
     public string Text => Encoding.UTF8.GetString(Utf8.Span);

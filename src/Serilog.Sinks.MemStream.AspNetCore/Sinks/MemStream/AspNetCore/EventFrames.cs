@@ -26,18 +26,14 @@ internal sealed class EventFrames
 
     /// <summary>
     /// An event frame. Every client of a sink sends the same bytes for an event, so the frame is
-    /// serialized once and kept on the event for the others (two threads may both build it; the
-    /// frames are equal, so either wins).
+    /// serialized once and kept for the others (<see cref="EventFrameCache"/>).
     /// </summary>
     public ReadOnlyMemory<byte> Event(MemStreamEvent memStreamEvent, bool clef)
     {
-        if ((clef ? memStreamEvent.ClefFrame : memStreamEvent.TextFrame) is { } cached)
+        if (EventFrameCache.Find(memStreamEvent, clef) is { } cached)
             return cached;
         var frame = Serialize(memStreamEvent, clef).ToArray();
-        if (clef)
-            memStreamEvent.ClefFrame = frame;
-        else
-            memStreamEvent.TextFrame = frame;
+        EventFrameCache.Keep(memStreamEvent, clef, frame);
         return frame;
     }
 
@@ -47,10 +43,10 @@ internal sealed class EventFrames
         using var json = new Utf8JsonWriter(_buffer);
         json.WriteStartObject();
         json.WriteString(TailProtocol.Type, TailProtocol.EventFrame);
-        if (memStreamEvent.Origin is { } origin)
+        if (memStreamEvent is FleetEvent fleetEvent)
         {
-            json.WriteString(TailProtocol.Instance, origin.Instance);
-            json.WriteString(TailProtocol.StreamId, origin.StreamId);
+            json.WriteString(TailProtocol.Instance, fleetEvent.Instance);
+            json.WriteString(TailProtocol.StreamId, fleetEvent.StreamId);
         }
         WriteEventFields(json, memStreamEvent.Sequence, memStreamEvent.LogEvent, clef);
         if (!clef)

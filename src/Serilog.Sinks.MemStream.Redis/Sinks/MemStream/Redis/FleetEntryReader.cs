@@ -74,7 +74,7 @@ internal static class FleetEntryReader
                 undecodable++;
                 continue;
             }
-            events.Add(new MemStreamEvent(sequence, logEvent!, text.ToArray(), new FleetOrigin(instance, position.ToString())));
+            events.Add(new FleetEvent(sequence, logEvent!, text.ToArray(), instance, position.ToString()));
             // The rendering, the event as objects (about twice its encoding) and its frames, made once for all clients.
             sizes.Add(2 * text.Length + 3 * encoded.Length + 256);
         }
@@ -109,7 +109,7 @@ internal static class FleetEntryReader
             return Rejected(id, instance, $"The fleet's stream held an event of {instance} (entry {id}) that could not be read; it was skipped.", 1);
         var text = entry["text"];
         var utf8 = text.IsNull ? [] : (byte[])text!;
-        var memStreamEvent = new MemStreamEvent(sequence, logEvent!, utf8, new FleetOrigin(instance, id.ToString()));
+        var memStreamEvent = new FleetEvent(sequence, logEvent!, utf8, instance, id.ToString());
         return new FleetStreamEntry(id, [memStreamEvent], [2 * (utf8.Length + 2 * clef.Length) + 256], instance, 0, null, 0);
     }
 

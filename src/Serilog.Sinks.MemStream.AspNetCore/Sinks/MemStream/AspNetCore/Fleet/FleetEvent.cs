@@ -1,0 +1,16 @@
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// An event read back from a fleet's stream: which instance logged it (<see cref="Instance"/>) and its place in
+/// the stream (<see cref="StreamId"/>, what a fleet tail resumes after). Its frames carry both; a process's own
+/// events are plain <see cref="MemStreamEvent"/>s.
+/// </summary>
+internal sealed class FleetEvent(long sequence, LogEvent logEvent, ReadOnlyMemory<byte> utf8, string instance, string streamId)
+    : MemStreamEvent(sequence, logEvent, utf8)
+{
+    public string Instance { get; } = instance;
+
+    public string StreamId { get; } = streamId;
+}
