@@ -23,7 +23,7 @@ public class FleetEntryReaderTests
     {
         var batch = new FleetBatchWriter(Options, new FleetCounters());
         foreach (var memStreamEvent in events)
-            batch.Add(memStreamEvent, "CorrelationId");
+            batch.Add(memStreamEvent, MemStream.Default);
         return batch.Take(missed).Fields;
     }
 
@@ -116,15 +116,14 @@ public class FleetEntryReaderTests
     }
 
     [Test]
-    public void AnEntryOfVersion1IsStillReadAsOneEvent()
+    public void AnEntryOfVersion1FromBeforeAnyReleaseIsSkippedWithANotice()
     {
         var entry = Read(new("instance", "old-1"), new("seq", 9), new("text", "from before\n"),
             new("clef", "{\"@t\":\"2026-11-28T08:00:00Z\",\"@mt\":\"from {Version}\",\"Version\":1}"));
 
-        Assert.That(entry.Rejected, Is.Null);
-        Assert.That(entry.Events.Single().Sequence, Is.EqualTo(9));
-        Assert.That(entry.Events.Single().LogEvent.MessageTemplate.Text, Is.EqualTo("from {Version}"));
-        Assert.That(((FleetEvent)entry.Events.Single()).StreamId, Is.EqualTo("1700000000000-3"), "resumed after as a whole entry");
+        Assert.That(entry.Events, Is.Empty);
+        Assert.That(entry.Rejected, Does.Contain("in a format this version does not read"));
+        Assert.That(FleetEntryReader.CountEvents(new StreamEntry("1-0", [new("instance", "old-1"), new("seq", 9), new("clef", "{}")])), Is.Zero);
     }
 
     [Test]

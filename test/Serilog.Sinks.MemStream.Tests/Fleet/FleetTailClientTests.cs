@@ -15,7 +15,7 @@ public class FleetTailClientTests
         var text = new byte[textBytes];
         Array.Fill(text, (byte)'x');
         for (var i = first; i < first + events; i++)
-            batch.Add(new MemStreamEvent(i, Some.Event("event {Index}", properties: [("Index", i)]), text), "CorrelationId");
+            batch.Add(new MemStreamEvent(i, Some.Event("event {Index}", properties: [("Index", i)]), text), MemStream.Default);
         var entry = FleetEntryReader.Read(new StreamEntry(id, batch.Take(missed: 0).Fields));
         Assert.That(entry.Rejected, Is.Null, "an entry as MemStream writes it");
         return entry;

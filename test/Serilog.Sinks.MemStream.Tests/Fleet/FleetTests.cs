@@ -306,9 +306,9 @@ public class FleetTests : FleetTestBase
         MemStreamEvent Event(long sequence, object? value) => new(sequence, new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null,
             parser.Parse("value {Value}"), [new LogEventProperty("Value", new ScalarValue(value))]), "x"u8.ToArray());
 
-        batch.Add(Event(1, 41), "CorrelationId");
-        Assert.Throws<InvalidOperationException>(() => batch.Add(Event(2, new Unprintable()), "CorrelationId"));
-        batch.Add(Event(3, 43), "CorrelationId");
+        batch.Add(Event(1, 41), MemStream.Default);
+        Assert.Throws<InvalidOperationException>(() => batch.Add(Event(2, new Unprintable()), MemStream.Default));
+        batch.Add(Event(3, 43), MemStream.Default);
         var entry = FleetEntryReader.Read(new StreamEntry("1-0", batch.Take(missed: 0).Fields));
 
         Assert.That(entry.Rejected, Is.Null, "the entry reads whole");

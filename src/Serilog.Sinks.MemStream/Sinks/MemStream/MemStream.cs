@@ -11,6 +11,12 @@ public static class MemStream
 {
     static readonly MemStreamInstance DefaultInstance = new(null);
 
+    /// <summary>
+    /// The name of the <see cref="System.Diagnostics.Metrics.Meter"/> whose instruments count what MemStream drops,
+    /// stores and sends (and, with a fleet, publishes): pass it to <c>AddMeter</c> to collect them.
+    /// </summary>
+    public const string MeterName = MemStreamMetrics.MeterName;
+
     /// <summary>The operations for the default sink.</summary>
     public static MemStreamInstance Default => DefaultInstance;
 

@@ -30,7 +30,14 @@ public sealed class MemStreamInstance
     MemStreamSink? Sink => SinkRegistry.Resolve(Name);
 
     /// <summary>The sequence number of the sink's newest event (0 when no sink is live), without a whole <see cref="Status"/>.</summary>
-    internal long LastSequence => Sink?.LastSequence ?? 0;
+    public long LastSequence => Sink?.LastSequence ?? 0;
+
+    /// <summary>The event's correlation id as this sink reads it (the value of <see cref="CorrelationIdProperty"/> as text), or null when it has none.</summary>
+    public string? CorrelationIdOf(LogEvent logEvent)
+    {
+        ArgumentNullException.ThrowIfNull(logEvent);
+        return CorrelationIdText.Of(logEvent, CorrelationIdProperty);
+    }
 
     /// <summary>
     /// The stored events whose correlation id is exactly <paramref name="id"/> or, when <paramref name="id"/>

@@ -17,6 +17,23 @@ public sealed class MemStreamSubscription : IDisposable
     long _dropped;
     int _disposed;
 
+    /// <summary>
+    /// A subscription that its creator feeds with <see cref="Offer"/>, not a sink: how a package that reads events from
+    /// elsewhere (the fleet's stream) hands them to the live tail. It keeps at most <paramref name="capacity"/> events
+    /// (then drops its oldest, counted), takes those at <paramref name="minLevel"/> or above, and calls
+    /// <paramref name="onDispose"/> once when disposed, so that its feeder can stop.
+    /// </summary>
+    public MemStreamSubscription(int capacity, LogEventLevel minLevel = LogEventLevel.Verbose, Action<MemStreamSubscription>? onDispose = null)
+        : this(after: 0, minLevel, PositiveCapacity(capacity), missed: 0, onDispose)
+    {
+    }
+
+    static int PositiveCapacity(int capacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        return capacity;
+    }
+
     internal MemStreamSubscription(long after, LogEventLevel minLevel, int capacity, long missed, Action<MemStreamSubscription>? onDispose,
         KeyValuePair<string, object?> sinkTag = default)
     {
@@ -70,9 +87,14 @@ public sealed class MemStreamSubscription : IDisposable
         _channel.Writer.TryComplete();
     }
 
-    /// <summary>Queues the event if this subscription wants it. Never blocks: a full queue drops its oldest.</summary>
-    internal void Offer(MemStreamEvent memStreamEvent)
+    /// <summary>
+    /// Queues the event for the reader if this subscription wants it (after where it started, at its minimum level);
+    /// does nothing once it is disposed. Never blocks: a full queue drops its oldest. A sink's subscriptions are
+    /// fed by their sink; this is for those created with the public constructor.
+    /// </summary>
+    public void Offer(MemStreamEvent memStreamEvent)
     {
+        ArgumentNullException.ThrowIfNull(memStreamEvent);
         if (memStreamEvent.Sequence <= _after || memStreamEvent.LogEvent.Level < _minLevel)
             return;
 

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Serilog.Debugging;
-using Serilog.Sinks.MemStream.Store;
 using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
@@ -22,28 +21,21 @@ internal sealed class FleetBatchWriter(MemStreamFleetOptions options, FleetCount
     /// <summary>Whether the batch should go now: <see cref="FleetEntryFormat.MaxBatchEvents"/> events or <see cref="FleetEntryFormat.BatchBytes"/>.</summary>
     public bool IsFull => Count >= FleetEntryFormat.MaxBatchEvents || _events.WrittenCount >= FleetEntryFormat.BatchBytes;
 
-    /// <summary>Adds an event; throws (and adds nothing) when it cannot be encoded, so that it costs only itself.</summary>
-    public void Add(MemStreamEvent memStreamEvent, string correlationIdProperty)
+    /// <summary>Adds an event of <paramref name="sink"/>; throws (and adds nothing) when it cannot be encoded, so that it costs only itself.</summary>
+    public void Add(MemStreamEvent memStreamEvent, MemStreamInstance sink)
     {
         var logEvent = memStreamEvent.LogEvent;
         var text = memStreamEvent.Utf8;
-        var encoded = StoredEventCodec.EncodeToScratch(logEvent, DateTimeOffset.UnixEpoch);
+        var encoded = MemStreamEventCodec.Encode(logEvent);
         if (OversizePublishedEvent.IsTooLarge(text.Length, encoded.Length))
         {
             var bytes = (long)text.Length + encoded.Length;
             text = OversizePublishedEvent.Text(memStreamEvent);
-            encoded = StoredEventCodec.EncodeToScratch(OversizePublishedEvent.StandIn(logEvent, bytes, correlationIdProperty), DateTimeOffset.UnixEpoch);
+            encoded = MemStreamEventCodec.Encode(OversizePublishedEvent.StandIn(logEvent, bytes, sink.CorrelationIdProperty, sink.CorrelationIdOf(logEvent)));
             if (counters.AddCutDown(1) == 1)
                 SelfLog.WriteLine("MemStream: an event of {0} bytes was too large for the fleet's stream (limit {1}) and was published cut down; this instance keeps it whole (said once; MemStreamFleet.Status().CutDown counts them)", bytes, OversizePublishedEvent.MaxBytes);
         }
-        var span = _events.GetSpan(3 * Varint.MaxBytes + text.Length + encoded.Length);
-        var at = Varint.Write(span, (ulong)memStreamEvent.Sequence);
-        at += Varint.Write(span[at..], (ulong)text.Length);
-        text.Span.CopyTo(span[at..]);
-        at += text.Length;
-        at += Varint.Write(span[at..], (ulong)encoded.Length);
-        encoded.CopyTo(span[at..]);
-        _events.Advance(at + encoded.Length);
+        MemStreamEventCodec.WriteRecord(_events, memStreamEvent.Sequence, text.Span, encoded);
         Count++;
     }
 

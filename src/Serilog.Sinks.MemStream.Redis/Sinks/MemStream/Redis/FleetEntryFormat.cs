@@ -5,10 +5,11 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// <summary>
 /// What one entry of the fleet's stream holds: a batch of one instance's events, in its sequence order.
 /// Fields: <c>v</c> (2), <c>instance</c>, <c>events</c> and, when the instance could not publish events
-/// just before these, <c>missed</c> (how many). <c>events</c> is binary: per event, its sequence number,
-/// its rendering's length and the rendering (UTF-8), the encoded event's length and the event as the store
-/// encodes it (StoredEventCodec). One entry per batch cost one <c>XADD</c> and no CLEF per event: publishing
-/// an event came down from about 5 µs to about 1. Entries of version 1 (one event each, as CLEF) are still read.
+/// just before these, <c>missed</c> (how many). <c>events</c> is binary: per event, one record of
+/// <see cref="MemStreamEventCodec"/> (its sequence number, its rendering as UTF-8 and the event as the store encodes
+/// it, each after its length). One entry per batch cost one <c>XADD</c> and no CLEF per event: publishing an event
+/// came down from about 5 µs to about 1. Entries of version 1 (one event each, as CLEF, from builds before any
+/// release) are skipped with a notice like any other unknown format.
 /// </summary>
 internal static class FleetEntryFormat
 {

@@ -2,7 +2,6 @@ using System.Text;
 using Serilog.Events;
 using Serilog.Parsing;
 using Serilog.Sinks.MemStream.AspNetCore;
-using Serilog.Sinks.MemStream.Store;
 using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
@@ -12,7 +11,6 @@ namespace Serilog.Sinks.MemStream.Redis;
 /// put anything there. An entry over <see cref="FleetEntryFormat.MaxEntryBytes"/>, of an unknown version,
 /// without a sensible instance id or with a damaged layout gives no events and says why; an event that does
 /// not decode is skipped and counted; nothing here throws or allocates more than the entry's own size.
-/// Entries of version 1 (one event as CLEF) are still read, for a fleet being upgraded.
 /// </summary>
 internal static class FleetEntryReader
 {
@@ -27,8 +25,6 @@ internal static class FleetEntryReader
         if (instance.IsNullOrEmpty || Length(instance) > FleetEntryFormat.MaxInstanceLength * 4 || instance.ToString() is var name && (name.Length > FleetEntryFormat.MaxInstanceLength || name.Any(char.IsControl)))
             return Rejected(id, null, $"The fleet's stream held an entry ({id}) without a valid instance id; it was skipped: MemStream did not write it.");
         var version = entry[FleetEntryFormat.Version];
-        if (version.IsNull && !entry["clef"].IsNull)
-            return ReadVersion1(entry, id, name);
         if (version != FleetEntryFormat.CurrentVersion)
             return Rejected(id, name, $"The fleet's stream held an entry ({id}) of {name} in a format this version does not read (v={version}); it was skipped.");
         var missedField = entry[FleetEntryFormat.Missed];
@@ -44,14 +40,14 @@ internal static class FleetEntryReader
     /// <summary>How many events an entry holds, from its layout alone (no event decoded): for a replay's start.</summary>
     public static int CountEvents(StreamEntry entry)
     {
-        if (entry[FleetEntryFormat.Version].IsNull)
-            return entry["clef"].IsNull ? 0 : 1;
+        if (entry[FleetEntryFormat.Version] != FleetEntryFormat.CurrentVersion)
+            return 0;
         var events = entry[FleetEntryFormat.Events];
         if (events.IsNull || Length(events) > FleetEntryFormat.MaxEntryBytes)
             return 0;
         ReadOnlySpan<byte> rest = (byte[])events!;
         var count = 0;
-        while (!rest.IsEmpty && TryReadRecord(ref rest, out _, out _, out _))
+        while (!rest.IsEmpty && MemStreamEventCodec.TryReadRecord(ref rest, out _, out _, out _))
             count++;
         return count;
     }
@@ -64,53 +60,23 @@ internal static class FleetEntryReader
         var undecodable = 0;
         while (!rest.IsEmpty)
         {
-            if (!TryReadRecord(ref rest, out var sequence, out var text, out var encoded))
+            if (!MemStreamEventCodec.TryReadRecord(ref rest, out var sequence, out var text, out var encoded))
                 return new FleetStreamEntry(id, events, sizes, instance, missed,
-                    $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", TailProtocol.UnknownCount);
+                    $"The fleet's stream held an entry ({id}) of {instance} whose events are damaged after {events.Count + undecodable} of them; the rest was skipped.", FleetTailNotices.UnknownCount);
             // Positions count the events that read: a client resumes by the index it was given.
             var position = id with { Index = events.Count };
-            if (!StoredEventCodec.TryDecode(encoded, out var logEvent) || !IsRenderable(logEvent!))
+            if (!MemStreamEventCodec.TryDecode(encoded, out var logEvent) || !IsRenderable(logEvent))
             {
                 undecodable++;
                 continue;
             }
-            events.Add(new FleetEvent(sequence, logEvent!, text.ToArray(), instance, position.ToString()));
+            events.Add(new FleetEvent(sequence, logEvent, text.ToArray(), instance, position.ToString()));
             // The rendering, the event as objects (about twice its encoding) and its frames, made once for all clients.
             sizes.Add(2 * text.Length + 3 * encoded.Length + 256);
         }
         return undecodable == 0
             ? new FleetStreamEntry(id, events, sizes, instance, missed, null, 0)
             : new FleetStreamEntry(id, events, sizes, instance, missed, $"The fleet's stream held {undecodable} events of {instance} (in entry {id}) that could not be read; they were skipped.", undecodable);
-    }
-
-    /// <summary>One event's record: its sequence number (1 or more), its rendering and its encoding, each within what is left.</summary>
-    static bool TryReadRecord(ref ReadOnlySpan<byte> rest, out long sequence, out ReadOnlySpan<byte> text, out ReadOnlySpan<byte> encoded)
-    {
-        sequence = 0;
-        text = encoded = default;
-        if (!Varint.TryRead(ref rest, out var number) || number is 0 or > long.MaxValue
-            || !Varint.TryRead(ref rest, out var textLength) || textLength > (ulong)rest.Length)
-            return false;
-        text = rest[..(int)textLength];
-        rest = rest[(int)textLength..];
-        if (!Varint.TryRead(ref rest, out var encodedLength) || encodedLength > (ulong)rest.Length)
-            return false;
-        encoded = rest[..(int)encodedLength];
-        rest = rest[(int)encodedLength..];
-        sequence = (long)number;
-        return true;
-    }
-
-    /// <summary>An entry of an earlier version: one event, as CLEF, with its rendering.</summary>
-    static FleetStreamEntry ReadVersion1(StreamEntry entry, FleetStreamPosition id, string instance)
-    {
-        var clef = entry["clef"].ToString();
-        if (!entry["seq"].TryParse(out long sequence) || sequence < 1 || !ClefEventReader.TryRead(clef, out var logEvent) || !IsRenderable(logEvent!))
-            return Rejected(id, instance, $"The fleet's stream held an event of {instance} (entry {id}) that could not be read; it was skipped.", 1);
-        var text = entry["text"];
-        var utf8 = text.IsNull ? [] : (byte[])text!;
-        var memStreamEvent = new FleetEvent(sequence, logEvent!, utf8, instance, id.ToString());
-        return new FleetStreamEntry(id, [memStreamEvent], [2 * (utf8.Length + 2 * clef.Length) + 256], instance, 0, null, 0);
     }
 
     /// <summary>
@@ -123,7 +89,7 @@ internal static class FleetEntryReader
 
     const int MaxAlignment = 1024;
 
-    static FleetStreamEntry Rejected(FleetStreamPosition id, string? instance, string why, long events = TailProtocol.UnknownCount) =>
+    static FleetStreamEntry Rejected(FleetStreamPosition id, string? instance, string why, long events = FleetTailNotices.UnknownCount) =>
         new(id, [], [], instance, 0, why, events);
 
     static long Length(RedisValue value) => value.IsNull ? 0 : value.GetByteCount();

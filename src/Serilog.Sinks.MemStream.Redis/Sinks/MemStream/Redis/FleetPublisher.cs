@@ -58,7 +58,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
                 {
                     if (subscription.Reader.Count < FleetEntryFormat.MaxBatchEvents)
                         await Task.Delay(GatherWindow, stopping);
-                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
+                    await SendWaitingAsync(subscription, instance);
                     // Counted now too, not when the next event comes: the last drops of a burst would wait for it.
                     CountDropped(subscription);
                 }
@@ -67,7 +67,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
             {
                 // The app is stopping: what is already waiting are its last lines, and worth sending.
                 while (subscription.Reader.Count > 0)
-                    await SendWaitingAsync(subscription, instance.CorrelationIdProperty);
+                    await SendWaitingAsync(subscription, instance);
                 throw;
             }
         }
@@ -92,7 +92,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
     }
 
     /// <summary>Sends what is waiting, a batch at a time.</summary>
-    async Task SendWaitingAsync(MemStreamSubscription subscription, string correlationIdProperty)
+    async Task SendWaitingAsync(MemStreamSubscription subscription, MemStreamInstance instance)
     {
         while (true)
         {
@@ -101,7 +101,7 @@ internal sealed class FleetPublisher(IConnectionMultiplexer redis, MemStreamFlee
                 _lastTaken = memStreamEvent.Sequence;
                 try
                 {
-                    _batch.Add(memStreamEvent, correlationIdProperty);
+                    _batch.Add(memStreamEvent, instance);
                 }
                 catch (Exception ex)
                 {

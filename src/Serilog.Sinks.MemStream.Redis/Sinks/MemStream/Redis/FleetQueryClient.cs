@@ -54,8 +54,9 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
                 // Only the first valid answer of each instance it waits for, and at most MaxAnswersBytes of them, so
                 // that a flood of answers cannot grow this.
                 var bytes = (byte[])message!;
-                if (TryReadAnswer(bytes) is not { } answer || !live.Contains(answer.Instance) || answers.ContainsKey(answer.Instance)
-                    || Interlocked.Add(ref held, bytes.Length) > MaxAnswersBytes || !answers.TryAdd(answer.Instance, answer.Root))
+                if (!FleetInstanceAnswer.TryRead(bytes, out var instance, out var answer) || !MemStreamFleetOptions.IsValidName(instance)
+                    || !live.Contains(instance) || answers.ContainsKey(instance)
+                    || Interlocked.Add(ref held, bytes.Length) > MaxAnswersBytes || !answers.TryAdd(instance, answer))
                 {
                     counters.AddRejected("answer", 1);
                     return;
@@ -75,7 +76,7 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
                 .ThenBy(e => e.GetProperty("instance").GetString(), StringComparer.Ordinal)
                 .ToList();
             var answered = received.Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
-            var truncated = received.Where(a => a.Value.TryGetProperty("truncated", out var t) && t.ValueKind == JsonValueKind.True).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
+            var truncated = received.Where(a => FleetInstanceAnswer.IsTruncated(a.Value)).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
             var missing = live.Except(answered).Order(StringComparer.Ordinal).ToList();
             return new FleetQueryAnswer(events, answered, truncated, missing);
         }
@@ -88,41 +89,4 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
             await subscriber.UnsubscribeAsync(reply).WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
-
-    /// <summary>An instance's answer, or null for anything that is not one (never an exception).</summary>
-    static (string Instance, JsonElement Root)? TryReadAnswer(byte[] message)
-    {
-        if (message.Length > FleetQueryResponder.MaxAnswerBytes + 64 * 1024)
-            return null;
-        try
-        {
-            using var document = JsonDocument.Parse(message);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("instance", out var instanceElement) || instanceElement.GetString() is not { } instance
-                || !MemStreamFleetOptions.IsValidName(instance)
-                || !root.TryGetProperty("events", out var events) || events.ValueKind != JsonValueKind.Array
-                || (root.TryGetProperty("truncated", out var truncated) && truncated.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                || !events.EnumerateArray().All(e => IsEventOf(instance, e)))
-                return null;
-            return (instance, root.Clone());
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>An event as an instance's answer writes it: its instance, a sequence number, a time, a level, and its CLEF as an object with a template.</summary>
-    static bool IsEventOf(string instance, JsonElement e) =>
-        e.ValueKind == JsonValueKind.Object
-        && e.TryGetProperty("instance", out var i) && i.ValueKind == JsonValueKind.String && i.ValueEquals(instance)
-        && e.TryGetProperty(TailProtocol.Sequence, out var seq) && seq.ValueKind == JsonValueKind.Number && seq.TryGetInt64(out var sequence) && sequence > 0
-        && e.TryGetProperty(TailProtocol.Timestamp, out var t) && t.ValueKind == JsonValueKind.String && t.TryGetDateTimeOffset(out _)
-        && e.TryGetProperty(TailProtocol.Level, out var level) && level.ValueKind == JsonValueKind.String && Enum.TryParse<Serilog.Events.LogEventLevel>(level.GetString(), ignoreCase: false, out var parsed) && Enum.IsDefined(parsed)
-        && e.TryGetProperty(TailProtocol.Clef, out var clef) && clef.ValueKind == JsonValueKind.Object
-        && clef.TryGetProperty("@mt", out var template) && template.ValueKind == JsonValueKind.String
-        && OptionalString(e, TailProtocol.CorrelationId) && OptionalString(e, TailProtocol.TraceId) && OptionalString(e, TailProtocol.SpanId);
-
-    static bool OptionalString(JsonElement e, string name) => !e.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.String;
 }

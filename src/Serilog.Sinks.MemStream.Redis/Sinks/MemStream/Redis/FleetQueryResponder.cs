@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Text.Json;
 using Serilog.Debugging;
 using Serilog.Sinks.MemStream.AspNetCore;
-using Serilog.Sinks.MemStream.Store;
 using StackExchange.Redis;
 
 namespace Serilog.Sinks.MemStream.Redis;
@@ -22,7 +19,7 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
     const int MaxAnswering = 4;
     /// <summary>The most query requests an instance answers in a second (a fleet's page asks one per history opened).</summary>
     public const int MaxRequestsPerSecond = 20;
-    public const int MaxAnswerBytes = StoredPage.MaxBytes;
+    public const int MaxAnswerBytes = FleetInstanceAnswer.MaxBytes;
     readonly SemaphoreSlim _answering = new(MaxAnswering);
     readonly object _rateLock = new();
     long _rateSecond;
@@ -76,32 +73,6 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
         }
     }
 
-    ReadOnlyMemory<byte> Answer(FleetQueryRequest request)
-    {
-        var instance = MemStream.Named(options.SinkName);
-        var found = instance.QueryStoredPage(request.Id, request.MinLevel, after: 0, limit: request.Limit, MaxAnswerBytes);
-        var frames = new EventFrames(instance.CorrelationIdProperty);
-        var body = new ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(body))
-        {
-            json.WriteStartObject();
-            json.WriteString("instance", options.InstanceId);
-            json.WriteStartArray("events");
-            var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MaxAnswerBytes, [options.InstanceId!]));
-            foreach (var stored in found.Events)
-            {
-                var added = events.TryAdd(writer =>
-                {
-                    writer.WriteString("instance", options.InstanceId);
-                    frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true);
-                });
-                if (!added)
-                    break;
-            }
-            json.WriteEndArray();
-            json.WriteBoolean("truncated", events.Count < found.Events.Count || found.MayHaveMore);
-            json.WriteEndObject();
-        }
-        return body.WrittenMemory;
-    }
+    ReadOnlyMemory<byte> Answer(FleetQueryRequest request) =>
+        FleetInstanceAnswer.Write(request.Id, request.MinLevel, request.Limit, options.InstanceId!, options.SinkName);
 }

@@ -54,7 +54,7 @@ internal sealed class FleetStreamFollower(IConnectionMultiplexer redis, FleetKey
     public async Task<FleetTail> OpenAsync(FleetStreamPosition? afterId, LogEventLevel minLevel, int capacity)
     {
         FleetTailClient? client = null;
-        var subscription = new MemStreamSubscription(after: 0, minLevel, capacity, missed: 0, onDispose: _ => Remove(client));
+        var subscription = new MemStreamSubscription(capacity, minLevel, onDispose: _ => Remove(client));
         string? missed = null;
         if (afterId is not { } position)
         {

@@ -62,7 +62,7 @@ internal sealed class FleetTailClient(MemStreamSubscription subscription, LogEve
         {
             if (LostAfter is { } lost && entry.Id > lost)
             {
-                _untold.Add((FleetStreamFollower.StreamLost, TailProtocol.UnknownCount));
+                _untold.Add((FleetStreamFollower.StreamLost, FleetTailNotices.UnknownCount));
                 LostAfter = null;
             }
             if (entry.Missed > 0)

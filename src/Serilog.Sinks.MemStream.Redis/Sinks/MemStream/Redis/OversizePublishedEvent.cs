@@ -1,6 +1,6 @@
+using System.Text;
 using Serilog.Events;
 using Serilog.Parsing;
-using Serilog.Sinks.MemStream.Live;
 
 namespace Serilog.Sinks.MemStream.Redis;
 
@@ -22,18 +22,31 @@ internal static class OversizePublishedEvent
     public static bool IsTooLarge(int textBytes, int encodedBytes) => (long)textBytes + encodedBytes > MaxBytes;
 
     /// <summary>The rendering cut to its first 16 KiB (at a character boundary) with a marker that says how large it was; a shorter one as it is (its properties were the large part).</summary>
-    public static ReadOnlyMemory<byte> Text(MemStreamEvent memStreamEvent) =>
-        memStreamEvent.Utf8.Length <= KeptTextBytes ? memStreamEvent.Utf8 : OversizeEventTruncator.Truncate(memStreamEvent, KeptTextBytes).Utf8;
+    public static ReadOnlyMemory<byte> Text(MemStreamEvent memStreamEvent)
+    {
+        var text = memStreamEvent.Utf8;
+        if (text.Length <= KeptTextBytes)
+            return text;
+        var marker = Encoding.UTF8.GetBytes($" …[truncated by MemStream: {text.Length} bytes]\n");
+        var cut = KeptTextBytes - marker.Length;
+        // UTF-8 continuation bytes look like 10xxxxxx; a character starts anywhere else.
+        while (cut > 0 && (text.Span[cut] & 0xC0) == 0x80)
+            cut--;
+        var kept = new byte[cut + marker.Length];
+        text.Span[..cut].CopyTo(kept);
+        marker.CopyTo(kept.AsSpan(cut));
+        return kept;
+    }
 
     /// <summary>The stand-in event that goes to the stream.</summary>
-    public static LogEvent StandIn(LogEvent logEvent, long bytes, string correlationIdProperty)
+    public static LogEvent StandIn(LogEvent logEvent, long bytes, string correlationIdProperty, string? correlationId)
     {
         var properties = new List<LogEventProperty>
         {
             new("MemStreamEventBytes", new ScalarValue(bytes)),
             new("MemStreamLimitBytes", new ScalarValue(MaxBytes)),
         };
-        if (CorrelationIdText.Of(logEvent, correlationIdProperty) is { } correlationId)
+        if (correlationId is not null)
             properties.Add(new(correlationIdProperty, new ScalarValue(correlationId.Length <= KeptCorrelationIdChars ? correlationId : correlationId[..KeptCorrelationIdChars])));
         return new LogEvent(logEvent.Timestamp, logEvent.Level, exception: null, Template, properties, logEvent.TraceId ?? default, logEvent.SpanId ?? default);
     }

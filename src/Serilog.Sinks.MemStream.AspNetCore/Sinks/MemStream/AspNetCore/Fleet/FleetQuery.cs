@@ -3,4 +3,4 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>One fleet query: the id (a correlation id, or a trace id when <see cref="IsTraceId"/>), the level and the most events per instance.</summary>
-internal sealed record FleetQuery(string Id, bool IsTraceId, LogEventLevel MinLevel, int Limit);
+public sealed record FleetQuery(string Id, bool IsTraceId, LogEventLevel MinLevel, int Limit);

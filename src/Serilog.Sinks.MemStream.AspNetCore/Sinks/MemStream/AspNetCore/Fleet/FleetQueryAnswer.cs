@@ -7,4 +7,4 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// object as the query endpoint writes it, with <c>instance</c>), the instances that answered (and which of
 /// them had more than the limit), and those that did not answer in time.
 /// </summary>
-internal sealed record FleetQueryAnswer(IReadOnlyList<JsonElement> Events, IReadOnlyList<string> Answered, IReadOnlyList<string> Truncated, IReadOnlyList<string> Missing);
+public sealed record FleetQueryAnswer(IReadOnlyList<JsonElement> Events, IReadOnlyList<string> Answered, IReadOnlyList<string> Truncated, IReadOnlyList<string> Missing);

@@ -9,7 +9,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// after the whole entry. The one parser of stream ids: the endpoints check <c>afterId</c> with it, the
 /// fleet reads Redis's ids with it. Positions compare in stream order.
 /// </summary>
-internal readonly record struct FleetStreamPosition(ulong Milliseconds, ulong Sequence, int Index) : IComparable<FleetStreamPosition>
+public readonly record struct FleetStreamPosition(ulong Milliseconds, ulong Sequence, int Index) : IComparable<FleetStreamPosition>
 {
     /// <summary>The index of a position after every event of its entry.</summary>
     public const int EntryEnd = int.MaxValue;
@@ -51,16 +51,22 @@ internal readonly record struct FleetStreamPosition(ulong Milliseconds, ulong Se
     public static FleetStreamPosition Parse(string? text) =>
         TryParse(text, out var position) ? position : throw new FormatException($"'{text}' is not a stream id");
 
+    /// <summary>Compares in stream order: by entry id, then by the event's index in the entry.</summary>
     public int CompareTo(FleetStreamPosition other) =>
         Milliseconds != other.Milliseconds ? Milliseconds.CompareTo(other.Milliseconds)
         : Sequence != other.Sequence ? Sequence.CompareTo(other.Sequence)
         : Index.CompareTo(other.Index);
 
+    /// <summary>Whether <paramref name="left"/> comes before <paramref name="right"/> in the stream.</summary>
     public static bool operator <(FleetStreamPosition left, FleetStreamPosition right) => left.CompareTo(right) < 0;
+    /// <summary>Whether <paramref name="left"/> comes after <paramref name="right"/> in the stream.</summary>
     public static bool operator >(FleetStreamPosition left, FleetStreamPosition right) => left.CompareTo(right) > 0;
+    /// <summary>Whether <paramref name="left"/> is <paramref name="right"/> or comes before it.</summary>
     public static bool operator <=(FleetStreamPosition left, FleetStreamPosition right) => left.CompareTo(right) <= 0;
+    /// <summary>Whether <paramref name="left"/> is <paramref name="right"/> or comes after it.</summary>
     public static bool operator >=(FleetStreamPosition left, FleetStreamPosition right) => left.CompareTo(right) >= 0;
 
+    /// <summary>The entry id for a position at an entry's end, else <c>&lt;milliseconds&gt;-&lt;sequence&gt;-&lt;index&gt;</c>: what <see cref="TryParse"/> reads.</summary>
     public override string ToString() =>
         Index == EntryEnd ? EntryId : string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Sequence}-{Index}");
 }

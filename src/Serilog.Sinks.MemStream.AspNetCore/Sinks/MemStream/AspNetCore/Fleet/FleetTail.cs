@@ -5,4 +5,4 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// instance and stream id); when the client resumed after an id the stream no longer holds, what it missed;
 /// and what the fleet tells it later (events the stream lost before the client read them).
 /// </summary>
-internal sealed record FleetTail(MemStreamSubscription Subscription, string? Missed, FleetTailNotices Notices);
+public sealed record FleetTail(MemStreamSubscription Subscription, string? Missed, FleetTailNotices Notices);

@@ -6,11 +6,14 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// entry could not be read), with how many when that is known. Each notice is tied to the first event the
 /// client gets after the gap, and the session sends it right before that event, where the gap is.
 /// </summary>
-internal sealed class FleetTailNotices
+public sealed class FleetTailNotices
 {
     readonly Queue<(MemStreamEvent Before, string Message, long Count)> _missed = new();
 
-    /// <summary>Notes a gap of <paramref name="count"/> events (negative: unknown) just before <paramref name="before"/>, which the client is about to be given.</summary>
+    /// <summary>The count of a gap whose size is not known (a stream keeps no count of what it trimmed).</summary>
+    public const long UnknownCount = TailProtocol.UnknownCount;
+
+    /// <summary>Notes a gap of <paramref name="count"/> events (<see cref="UnknownCount"/>: unknown) just before <paramref name="before"/>, which the client is about to be given.</summary>
     public void Missed(MemStreamEvent before, string message, long count)
     {
         lock (_missed)
@@ -18,7 +21,7 @@ internal sealed class FleetTailNotices
     }
 
     /// <summary>The next gap to tell the client about before sending <paramref name="next"/>, once; null when there is none (left).</summary>
-    public (string Message, long Count)? TakeMissedBefore(MemStreamEvent next)
+    internal (string Message, long Count)? TakeMissedBefore(MemStreamEvent next)
     {
         lock (_missed)
             return _missed.TryPeek(out var missed) && ReferenceEquals(missed.Before, next) ? (missed.Message, _missed.Dequeue().Count) : null;

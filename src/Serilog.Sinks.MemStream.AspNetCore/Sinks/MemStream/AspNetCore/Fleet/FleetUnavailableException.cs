@@ -1,4 +1,4 @@
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>The fleet's engine (Redis) cannot be reached; the endpoints answer 503 with the message.</summary>
-internal sealed class FleetUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class FleetUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

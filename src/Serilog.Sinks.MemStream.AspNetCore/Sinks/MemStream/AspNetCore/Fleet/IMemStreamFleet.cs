@@ -4,11 +4,12 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// What <c>MapMemStream()</c> serves for a fleet of instances when one is registered in DI
-/// (<c>AddMemStreamFleet</c> in Serilog.Sinks.MemStream.Redis): the live instances and fleet-wide
-/// queries. Each call throws <see cref="FleetUnavailableException"/> when the fleet's engine cannot be reached.
+/// What <c>MapMemStream()</c> serves for a fleet of instances when one is registered in DI: the live instances,
+/// fleet-wide queries and the fleet's tail, under the same routes as the instance's own. The extension point a
+/// fleet's engine implements: Serilog.Sinks.MemStream.Redis registers one with <c>AddMemStreamFleet</c>. Each
+/// call throws <see cref="FleetUnavailableException"/> when the engine cannot be reached (the endpoints answer 503).
 /// </summary>
-internal interface IMemStreamFleet
+public interface IMemStreamFleet
 {
     /// <summary>The 404's message on a fleet endpoint of an app that has no fleet.</summary>
     const string NoFleet = "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.";
