@@ -10,8 +10,8 @@ public class EventFrameCacheTests
     [Test]
     public void AFrameIsServedOnlyForItsOwnEventAndFormat()
     {
-        // Sequence numbers far from any other test's, so that no live tail running beside this one shares the slots.
-        var sequence = 7_000_000_001L + Random.Shared.Next(0, 1_000_000) * 8_192L;
+        // A sequence number no other test's sink reaches (slots are shared by the process; tests run one at a time).
+        var sequence = 7_000_000_001L;
         var own = new MemStreamEvent(sequence, Some.Text("own"), "own\n"u8.ToArray());
         var sameNumber = new MemStreamEvent(sequence, Some.Text("another sink's"), "other\n"u8.ToArray());
         var frames = new EventFrames("CorrelationId");
@@ -37,4 +37,14 @@ public class EventFrameCacheTests
     }
 
     static byte[]? ArrayOf(ReadOnlyMemory<byte> memory) => MemoryMarshal.TryGetArray(memory, out var segment) ? segment.Array : null;
+
+    [Test]
+    public void FramesOverTheBoundAreNotKept()
+    {
+        var big = new MemStreamEvent(7_000_000_002L, Some.Text(new string('x', EventFrameCache.MaxFrameBytes)), System.Text.Encoding.UTF8.GetBytes(new string('x', EventFrameCache.MaxFrameBytes) + "\n"));
+        var frames = new EventFrames("CorrelationId");
+
+        Assert.That(frames.Event(big, clef: false).Length, Is.GreaterThan(EventFrameCache.MaxFrameBytes));
+        Assert.That(EventFrameCache.Find(big, clef: false), Is.Null, "serialized for each client instead of kept");
+    }
 }

@@ -27,10 +27,20 @@ public class FedSubscriptionTests
 
         subscription.Dispose();
         subscription.Dispose();
-        subscription.Offer(Event(5));
-        Assert.That(disposed, Is.EqualTo(1));
+        Assert.That(() => subscription.Offer(Event(5)), Throws.Nothing, "offering after the reader left is harmless");
+        Assert.That(disposed, Is.EqualTo(1), "told once");
         Assert.That(subscription.Reader.Completion.IsCompleted, Is.True);
-        Assert.That(subscription.Reader.TryRead(out _), Is.False, "nothing offered after it was disposed");
+    }
+
+    [Test]
+    public async Task ASinksOwnSubscriptionIsFedByTheSinkAlone()
+    {
+        using var sink = TestSink.Create();
+        using var subscription = sink.Facade.Events();
+
+        Assert.That(() => subscription.Offer(Event(99)), Throws.InvalidOperationException.With.Message.Contains("fed by the sink alone"));
+        sink.Logger.Information("from the sink");
+        Assert.That((await subscription.ReadAsync(1)).Single().Text, Is.EqualTo("from the sink\n"), "nothing injected before the sink's event");
     }
 
     [Test]

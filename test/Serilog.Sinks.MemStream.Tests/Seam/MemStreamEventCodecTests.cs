@@ -39,6 +39,18 @@ public class MemStreamEventCodecTests
         }
         ReadOnlySpan<byte> zeroSequence = [0, 0, 0];
         Assert.That(MemStreamEventCodec.TryReadRecord(ref zeroSequence, out _, out _, out _), Is.False, "sequence numbers start at 1");
+        // Lengths past what the data holds, and past int.MaxValue and long.MaxValue: refused, never cast or thrown.
+        foreach (var length in new[] { 6UL, int.MaxValue + 1UL, ulong.MaxValue })
+        {
+            var forged = new ArrayBufferWriter<byte>();
+            var bytes = forged.GetSpan(32);
+            bytes[0] = 1;
+            var at = 1 + WriteVarint(bytes[1..], length);
+            "text\n"u8.CopyTo(bytes[at..]);
+            forged.Advance(at + 5);
+            ReadOnlySpan<byte> data = forged.WrittenSpan;
+            Assert.That(MemStreamEventCodec.TryReadRecord(ref data, out _, out _, out _), Is.False, $"a rendering of {length} bytes");
+        }
         Assert.That(MemStreamEventCodec.TryDecode([1, 2, 3, 4, 5], out _), Is.False);
         Assert.That(MemStreamEventCodec.TryDecode(whole.AsSpan(3, 20), out _), Is.False, "a piece of an encoding");
     }
@@ -49,5 +61,14 @@ public class MemStreamEventCodecTests
         Assert.That(() => MemStreamEventCodec.WriteRecord(new ArrayBufferWriter<byte>(), 0, [], []),
             Throws.TypeOf<ArgumentOutOfRangeException>().With.Property("ParamName").EqualTo("sequence"));
         Assert.That(() => MemStreamEventCodec.Encode(null!), Throws.ArgumentNullException.With.Property("ParamName").EqualTo("logEvent"));
+    }
+
+    static int WriteVarint(Span<byte> destination, ulong value)
+    {
+        var at = 0;
+        for (; value >= 0x80; value >>= 7)
+            destination[at++] = (byte)(value | 0x80);
+        destination[at++] = (byte)value;
+        return at;
     }
 }

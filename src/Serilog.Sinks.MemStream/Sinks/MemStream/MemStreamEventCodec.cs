@@ -10,6 +10,8 @@ namespace Serilog.Sinks.MemStream;
 /// fleet's stream in Serilog.Sinks.MemStream.Redis): an event's encoding, and a record of one
 /// <see cref="MemStreamEvent"/> (its sequence number, its rendering and its encoding) that records can follow in
 /// one buffer. Reading trusts nothing: bytes that are not an event or a record give false, never an exception.
+/// The encoding is the store's event format: later versions keep reading what earlier ones wrote (the store's
+/// rule), so instances of different versions in one fleet read each other's events.
 /// </summary>
 public static class MemStreamEventCodec
 {

@@ -16,6 +16,8 @@ public sealed class MemStreamSubscription : IDisposable
     Action<MemStreamSubscription>? _onDispose;
     long _dropped;
     int _disposed;
+    // Made with the public constructor: its creator feeds it (Offer), not a sink.
+    readonly bool _fed;
 
     /// <summary>
     /// A subscription that its creator feeds with <see cref="Offer"/>, not a sink: how a package that reads events from
@@ -26,6 +28,7 @@ public sealed class MemStreamSubscription : IDisposable
     public MemStreamSubscription(int capacity, LogEventLevel minLevel = LogEventLevel.Verbose, Action<MemStreamSubscription>? onDispose = null)
         : this(after: 0, minLevel, PositiveCapacity(capacity), missed: 0, onDispose)
     {
+        _fed = true;
     }
 
     static int PositiveCapacity(int capacity)
@@ -46,12 +49,15 @@ public sealed class MemStreamSubscription : IDisposable
             {
                 FullMode = BoundedChannelFullMode.DropOldest,
                 SingleReader = false,
-                SingleWriter = true,
+                SingleWriter = false,
             },
             _ =>
             {
                 Interlocked.Increment(ref _dropped);
-                MemStreamMetrics.SubscriberDrops.Add(1, sinkTag);
+                if (sinkTag.Key is null)
+                    MemStreamMetrics.SubscriberDrops.Add(1);
+                else
+                    MemStreamMetrics.SubscriberDrops.Add(1, sinkTag);
             });
     }
 
@@ -88,13 +94,22 @@ public sealed class MemStreamSubscription : IDisposable
     }
 
     /// <summary>
-    /// Queues the event for the reader if this subscription wants it (after where it started, at its minimum level);
-    /// does nothing once it is disposed. Never blocks: a full queue drops its oldest. A sink's subscriptions are
-    /// fed by their sink; this is for those created with the public constructor.
+    /// Queues the event for the reader of a subscription made with the public constructor, if it is at its minimum
+    /// level; does nothing once it is disposed. Never blocks: a full queue drops its oldest. Any thread may offer;
+    /// the reader gets the events in the order they were offered. A sink's own subscriptions are fed by their sink
+    /// alone, in its sequence order: offering to one throws <see cref="InvalidOperationException"/>.
     /// </summary>
     public void Offer(MemStreamEvent memStreamEvent)
     {
         ArgumentNullException.ThrowIfNull(memStreamEvent);
+        if (!_fed)
+            throw new InvalidOperationException("MemStream: this subscription is a sink's, fed by the sink alone; Offer is for subscriptions made with new MemStreamSubscription(capacity, ...).");
+        Deliver(memStreamEvent);
+    }
+
+    /// <summary>Queues the event if this subscription wants it. Never blocks: a full queue drops its oldest.</summary>
+    internal void Deliver(MemStreamEvent memStreamEvent)
+    {
         if (memStreamEvent.Sequence <= _after || memStreamEvent.LogEvent.Level < _minLevel)
             return;
 

@@ -70,8 +70,9 @@ internal static class FleetEntryReader
                 undecodable++;
                 continue;
             }
-            events.Add(new FleetEvent(sequence, logEvent, text.ToArray(), instance, position.ToString()));
-            // The rendering, the event as objects (about twice its encoding) and its frames, made once for all clients.
+            events.Add(new FleetEvent(sequence, logEvent, text.ToArray(), instance, position));
+            // The rendering and the event as objects (about twice its encoding), kept once for all clients; their frames
+            // are kept apart, in the tail's cache of the newest frames.
             sizes.Add(2 * text.Length + 3 * encoded.Length + 256);
         }
         return undecodable == 0

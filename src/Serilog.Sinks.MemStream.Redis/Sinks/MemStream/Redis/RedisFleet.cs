@@ -28,8 +28,6 @@ internal sealed class RedisFleet(string redisConfiguration, MemStreamFleetOption
 
     public FleetCounters Counters { get; } = new();
 
-    public string? SinkName => options.SinkName;
-
     public bool IsConnected => _redis?.IsConnected ?? false;
 
     public string? Unavailable => _redis is null ? "MemStream: the fleet is still connecting to its Redis." : _redis.IsConnected ? null : FleetUnavailable.Because(_redis, null).Message;

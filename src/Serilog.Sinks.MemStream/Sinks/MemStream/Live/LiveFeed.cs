@@ -36,7 +36,7 @@ internal sealed class LiveFeed
                 MemStreamMetrics.BufferEvictions.Add(_buffer.Evictions - evictions, _sinkTag);
             _lastPublished = memStreamEvent.Sequence;
             foreach (var subscriber in _subscribers)
-                subscriber.Offer(memStreamEvent);
+                subscriber.Deliver(memStreamEvent);
         }
     }
 
@@ -60,7 +60,7 @@ internal sealed class LiveFeed
             }
 
             foreach (var buffered in backlog)
-                subscription.Offer(buffered);
+                subscription.Deliver(buffered);
             _subscribers = [.. _subscribers, subscription];
             return subscription;
         }

@@ -61,9 +61,10 @@ public static class FleetInstanceAnswer
     /// <summary>
     /// Reads an answer, trusting nothing in it (anyone who can publish on the reply channel can send one): its
     /// instance, and the answer itself, whose every event has that instance, a sequence number, a time, a level, a
-    /// CLEF object with a template and, if any, ids as text. False for anything else, never an exception.
+    /// CLEF object with a template and, if any, ids as text. False for anything else, never an exception. Whether
+    /// <paramref name="instance"/> is one that was asked, and live, is the caller's to check.
     /// </summary>
-    public static bool TryRead(ReadOnlySpan<byte> message, [NotNullWhen(true)] out string? instance, out JsonElement answer)
+    public static bool TryRead(ReadOnlyMemory<byte> message, [NotNullWhen(true)] out string? instance, out JsonElement answer)
     {
         instance = null;
         answer = default;
@@ -71,7 +72,7 @@ public static class FleetInstanceAnswer
             return false;
         try
         {
-            using var document = JsonDocument.Parse(message.ToArray());
+            using var document = JsonDocument.Parse(message);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty(TailProtocol.Instance, out var instanceElement) || instanceElement.ValueKind != JsonValueKind.String
@@ -90,7 +91,8 @@ public static class FleetInstanceAnswer
     }
 
     /// <summary>Whether an answer said that its instance had more events than it sent.</summary>
-    public static bool IsTruncated(JsonElement answer) => answer.TryGetProperty(Truncated, out var truncated) && truncated.ValueKind == JsonValueKind.True;
+    public static bool IsTruncated(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty(Truncated, out var truncated) && truncated.ValueKind == JsonValueKind.True;
 
     static bool IsEventOf(string instance, JsonElement e) =>
         e.ValueKind == JsonValueKind.Object

@@ -7,4 +7,8 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// object as the query endpoint writes it, with <c>instance</c>), the instances that answered (and which of
 /// them had more than the limit), and those that did not answer in time.
 /// </summary>
+/// <param name="Events">Every answered event, as the query endpoint writes it with its <c>instance</c>, ordered by timestamp.</param>
+/// <param name="Answered">The instances that answered in time.</param>
+/// <param name="Truncated">The answered instances that had more than the limit (or than an answer holds).</param>
+/// <param name="Missing">The live instances that did not answer in time.</param>
 public sealed record FleetQueryAnswer(IReadOnlyList<JsonElement> Events, IReadOnlyList<string> Answered, IReadOnlyList<string> Truncated, IReadOnlyList<string> Missing);

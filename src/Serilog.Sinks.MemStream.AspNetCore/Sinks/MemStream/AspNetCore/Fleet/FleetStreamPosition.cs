@@ -9,6 +9,9 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// after the whole entry. The one parser of stream ids: the endpoints check <c>afterId</c> with it, the
 /// fleet reads Redis's ids with it. Positions compare in stream order.
 /// </summary>
+/// <param name="Milliseconds">The entry id's first part (Redis's milliseconds).</param>
+/// <param name="Sequence">The entry id's second part.</param>
+/// <param name="Index">The event's index in the entry, <see cref="EntryEnd"/> for after the whole entry, <see cref="EntryStart"/> for before it.</param>
 public readonly record struct FleetStreamPosition(ulong Milliseconds, ulong Sequence, int Index) : IComparable<FleetStreamPosition>
 {
     /// <summary>The index of a position after every event of its entry.</summary>
@@ -66,7 +69,10 @@ public readonly record struct FleetStreamPosition(ulong Milliseconds, ulong Sequ
     /// <summary>Whether <paramref name="left"/> is <paramref name="right"/> or comes after it.</summary>
     public static bool operator >=(FleetStreamPosition left, FleetStreamPosition right) => left.CompareTo(right) >= 0;
 
-    /// <summary>The entry id for a position at an entry's end, else <c>&lt;milliseconds&gt;-&lt;sequence&gt;-&lt;index&gt;</c>: what <see cref="TryParse"/> reads.</summary>
+    /// <summary>
+    /// The entry id for a position at an entry's end, else <c>&lt;milliseconds&gt;-&lt;sequence&gt;-&lt;index&gt;</c>: what
+    /// <see cref="TryParse"/> reads, except for a position at <see cref="EntryStart"/>, which is never sent to a client.
+    /// </summary>
     public override string ToString() =>
         Index == EntryEnd ? EntryId : string.Create(CultureInfo.InvariantCulture, $"{Milliseconds}-{Sequence}-{Index}");
 }

@@ -12,13 +12,10 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 public interface IMemStreamFleet
 {
     /// <summary>The 404's message on a fleet endpoint of an app that has no fleet.</summary>
-    const string NoFleet = "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.";
+    internal const string NoFleet = "MemStream: this app has no fleet. Add one with builder.Services.AddMemStreamFleet(\"<redis>\") from Serilog.Sinks.MemStream.Redis.";
 
     /// <summary>Why the fleet cannot be reached now (its Redis is down), or null when it can.</summary>
     string? Unavailable { get; }
-
-    /// <summary>The sink name whose events the fleet publishes (null: the default sink).</summary>
-    string? SinkName { get; }
 
     /// <summary>Writes <c>{"app", "instances": [...]}</c>: every instance with a live heartbeat and its counters.</summary>
     Task WriteInstancesAsync(Utf8JsonWriter json, CancellationToken cancellationToken);
