@@ -27,7 +27,7 @@ public class FleetTailClientTests
     [Test]
     public void AClientsQueueIsBoundedInBytesAsWellAsInEventsAndGoesOnWhereItStopped()
     {
-        using var subscription = new MemStreamSubscription(after: 0, LogEventLevel.Verbose, capacity: 1000, missed: 0, onDispose: null);
+        using var subscription = new MemStreamSubscription(capacity: 1000);
         var client = new FleetTailClient(subscription, LogEventLevel.Verbose, 1000, FleetStreamPosition.Start, positionHeld: false);
         // 60 events of about 400 KiB each as the follower counts them, 4 to an entry (as a publisher's batch of 256 KiB or more).
         var entries = Enumerable.Range(0, 15).Select(i => Entry($"{i + 1}-0", first: 4 * i + 1, events: 4, textBytes: 200 * 1024)).ToList();
@@ -59,7 +59,7 @@ public class FleetTailClientTests
     [Test]
     public void ASmallEventsQueueIsBoundedByItsCapacity()
     {
-        using var subscription = new MemStreamSubscription(after: 0, LogEventLevel.Verbose, capacity: 10, missed: 0, onDispose: null);
+        using var subscription = new MemStreamSubscription(capacity: 10);
         var client = new FleetTailClient(subscription, LogEventLevel.Verbose, 10, FleetStreamPosition.Start, positionHeld: false);
 
         Assert.That(client.TryGive(Entry("1-0", events: 25, textBytes: 10)), Is.False);
