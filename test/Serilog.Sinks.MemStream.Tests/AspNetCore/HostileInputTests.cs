@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Serilog.Sinks.MemStream.AspNetCore;
+using Serilog.Sinks.MemStream.Search;
 using Serilog.Sinks.MemStream.Tests.Support;
 
 namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
@@ -49,7 +50,7 @@ public class HostileInputTests
         var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/ws?filter=" + Uri.EscapeDataString(filter), Upgrade());
 
         Assert.That(response.Status, Is.EqualTo(400));
-        Assert.That(response.Body, Does.Contain($"a filter may have at most {TailFilter.MaxLength}"));
+        Assert.That(response.Body, Does.Contain($"a filter may have at most {FilterExpression.MaxLength}"));
     }
 
     [TestCase("Foo(1)", "Foo")]

@@ -33,8 +33,9 @@ public class GroupedBatchWriterTests
             var entries = new GroupedBatchWriter().AddTo(batch, Chunk(),
                 new Dictionary<StoreFamily, FamilyHandles> { [new(60, 0)] = shortFamily, [new(3600, 0)] = longFamily });
             // Logged groups: a, Second's own, First's own (short); a (long). Pointers: a, a. Kept in the index: b, c. References: First (short and long), Second.
-            Assert.That(entries, Is.EqualTo(11));
-            Assert.That(batch.Count, Is.EqualTo(11));
+            // The search index: every group and the problems' groups, per family.
+            Assert.That(entries, Is.EqualTo(15));
+            Assert.That(batch.Count, Is.EqualTo(15));
             database.Write(batch);
         }
 
@@ -51,7 +52,31 @@ public class GroupedBatchWriterTests
         Assert.That(References(database, longFamily.Index, StoreKey.TracePrefix(First)), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error, "") }) }));
         Assert.That(References(database, shortFamily.Index, StoreKey.TracePrefix(Second)),
             Is.EqualTo(new[] { (2L, new[] { (2L, LogEventLevel.Information, ""), (6L, LogEventLevel.Information, "c:0000000006"), (1L, LogEventLevel.Warning, "") }) }));
+        // The search index names each family's groups in the order of their first event, keyed by the family's first event.
+        Assert.That(Directory(database, shortFamily.Index, problems: false), Is.EqualTo(new[] { (1L, new[]
+        {
+            (1L, LogEventLevel.Warning, ""), (2L, LogEventLevel.Information, ""), (3L, LogEventLevel.Information, "b:0000000003"),
+            (4L, LogEventLevel.Information, ""), (6L, LogEventLevel.Information, "c:0000000006"),
+        }) }));
+        Assert.That(Directory(database, shortFamily.Index, problems: true), Is.EqualTo(new[] { (1L, new[] { (1L, LogEventLevel.Warning, "") }) }));
+        Assert.That(Directory(database, longFamily.Index, problems: false), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error, "") }) }));
+        Assert.That(Directory(database, longFamily.Index, problems: true), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error, "") }) }));
     }
+
+    /// <summary>Each search-index entry of a family: its key's sequence number and the groups it names (as <see cref="References"/>), its times sensible.</summary>
+    static List<(long Key, (long Group, LogEventLevel Level, string IndexKey)[] Groups)> Directory(RocksDatabase database, RocksFamily index, bool problems) =>
+        Entries(database, index, StoreKey.DirectoryPrefix(problems), (keySequence, value) =>
+        {
+            Assert.That(BatchDirectory.TryRead(value, out var latestExpiry, out var writtenAt, out var earliest, out var items));
+            Assert.That(earliest, Is.EqualTo(Some.FixedTimestamp.ToUnixTimeMilliseconds()), "the earliest event's time");
+            Assert.That(writtenAt, Is.EqualTo(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Within(60_000), "when the batch was written");
+            Assert.That(latestExpiry, Is.GreaterThan(writtenAt));
+            var groups = new List<(long, LogEventLevel, string)>();
+            while (GroupReferences.TryReadItem(ref items, out var level, out var groupSequence, out var indexKey))
+                groups.Add((groupSequence, level, System.Text.Encoding.UTF8.GetString(indexKey)));
+            Assert.That(items.IsEmpty, "every item read");
+            return groups.ToArray();
+        });
 
     /// <summary>The writes as RocksEventStore.Add queues them: under the correlation id or else the trace, with the trace (if any) as the index key.</summary>
     static PendingWrite[] Chunk()

@@ -35,6 +35,9 @@ public static class MemStream
     public static IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = MemStreamInstance.NoLimit) =>
         DefaultInstance.QueryPage(id, minLevel, after, limit);
 
+    /// <inheritdoc cref="MemStreamInstance.Search(MemStreamQuery)"/>
+    public static MemStreamSearchPage Search(MemStreamQuery query) => DefaultInstance.Search(query);
+
     /// <inheritdoc cref="MemStreamInstance.CorrelationIds"/>
     public static IReadOnlyList<string> CorrelationIds() => DefaultInstance.CorrelationIds();
 

@@ -74,6 +74,22 @@ public sealed class MemStreamInstance
         return Sink?.Query(id, minLevel, after, limit, maxBytes) ?? StoredPage.Empty;
     }
 
+    /// <summary>
+    /// Stored events that meet every criterion of <paramref name="query"/>, a page at a time. Without an id: events of
+    /// every id, newest first (Warning and above found through the store's index of problems, lower levels by reading
+    /// the store newest first within the query's budget); pass the page's <see cref="MemStreamSearchPage.Next"/> as
+    /// <see cref="MemStreamQuery.Before"/> for the next page. With an id: its history in write order, paged by
+    /// <see cref="MemStreamQuery.After"/>. Includes every event emitted before the last <see cref="Flush"/>; events
+    /// stored by versions before search existed are found by id only. A query that is not valid throws an
+    /// <see cref="ArgumentException"/> naming the property.
+    /// </summary>
+    public MemStreamSearchPage Search(MemStreamQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var checkedQuery = query.Checked();
+        return Sink?.Search(checkedQuery) ?? MemStreamSearchPage.Empty;
+    }
+
     /// <summary>The correlation ids that have live (unexpired) stored events (trace ids are not listed).</summary>
     public IReadOnlyList<string> CorrelationIds() => Sink?.CorrelationIds() ?? [];
 

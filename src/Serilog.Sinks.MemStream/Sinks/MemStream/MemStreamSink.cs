@@ -144,6 +144,8 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
     internal StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
         _store.Query(id, minLevel, after, limit, maxBytes);
 
+    internal MemStreamSearchPage Search(MemStreamQuery query) => _store.Search(query);
+
     internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();
 
     internal MemStreamStatus Status()

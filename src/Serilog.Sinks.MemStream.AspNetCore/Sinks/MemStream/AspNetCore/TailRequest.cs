@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Serilog.Events;
+using Serilog.Sinks.MemStream.Search;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -9,7 +10,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <c>format</c>, <c>after</c>, <c>batch</c>, <c>status</c> (periodic status frames, see <see cref="StatusFrames"/>); and <c>fleet</c> (every instance's events, from a fleet's stream)
 /// with <c>afterId</c> (resume after a stream id) in place of <c>after</c>.
 /// </summary>
-internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, TailFilter? Filter, bool Clef, long? After, bool Batch,
+internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId, ActivityTraceId? TraceId, FilterExpression? Filter, bool Clef, long? After, bool Batch,
     bool Fleet = false, FleetStreamPosition? AfterId = null, bool Status = false)
 {
     public static TailRequest? Parse(IQueryCollection query, out string? error)
@@ -28,8 +29,8 @@ internal sealed record TailRequest(LogEventLevel MinLevel, string? CorrelationId
             parameters.Refuse("The query parameter 'after' resumes one instance's tail; a fleet tail (fleet=true) resumes with 'afterId', the stream id its frames carry in 'id'.");
         if (!fleet && afterId is not null)
             parameters.Refuse("The query parameter 'afterId' resumes a fleet tail; add fleet=true, or resume this instance's tail with 'after'.");
-        TailFilter? filter = null;
-        if (parameters.Text("filter") is { Length: > 0 } expression && (filter = TailFilter.TryCreate(expression, out var problem)) is null)
+        FilterExpression? filter = null;
+        if (parameters.Text("filter") is { Length: > 0 } expression && (filter = FilterExpression.TryCreate(expression, out var problem)) is null)
             parameters.Fail("filter", problem!, expression, 0);
 
         error = parameters.Error;

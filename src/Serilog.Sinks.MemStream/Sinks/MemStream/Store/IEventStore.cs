@@ -16,6 +16,9 @@ internal interface IEventStore : IDisposable
 
     StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes);
 
+    /// <summary>A checked query's page (<see cref="MemStreamQuery.Checked"/>).</summary>
+    MemStreamSearchPage Search(MemStreamQuery query);
+
     IReadOnlyList<string> CorrelationIds();
 
     StoreStatistics Statistics();

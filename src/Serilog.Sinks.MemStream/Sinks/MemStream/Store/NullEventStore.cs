@@ -21,6 +21,8 @@ internal sealed class NullEventStore(StoreStatistics statistics) : IEventStore
 
     public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) => StoredPage.Empty;
 
+    public MemStreamSearchPage Search(MemStreamQuery query) => MemStreamSearchPage.Empty;
+
     public IReadOnlyList<string> CorrelationIds() => [];
 
     public StoreStatistics Statistics() => statistics;

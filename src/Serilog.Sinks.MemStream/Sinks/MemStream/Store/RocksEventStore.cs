@@ -141,6 +141,8 @@ internal sealed class RocksEventStore : IEventStore
     public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
         _queries.Query(id, minLevel, after, limit, maxBytes);
 
+    public MemStreamSearchPage Search(MemStreamQuery query) => _queries.Search(query);
+
     public IReadOnlyList<string> CorrelationIds() => _queries.CorrelationIds();
 
     public StoreStatistics Statistics()

@@ -14,7 +14,8 @@ namespace Serilog.Sinks.MemStream.Store;
 /// them and they sort after every correlation id's: a trace's entries (its events that have no correlation id,
 /// and its references to those that have one) under <c>\xFFtrace:&lt;32 lowercase hex digits&gt;:&lt;sequence:D10&gt;</c>;
 /// and, in stores of format 1 only, an event with no correlation id under <c>\xFEevent:&lt;sequence:D10&gt;</c>
-/// (read through the references that name it; nothing writes it now).
+/// (read through the references that name it; nothing writes it now). The search index's keys start with the same byte
+/// (<see cref="DirectoryPrefix"/>).
 /// </summary>
 internal static class StoreKey
 {
@@ -28,6 +29,8 @@ internal static class StoreKey
     const byte EventMarker = 0xFE;
     const byte TraceMarker = 0xFF;
     static ReadOnlySpan<byte> TraceTag => [TraceMarker, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
+    static ReadOnlySpan<byte> BatchTag => [TraceMarker, (byte)'b', (byte)'a', (byte)'t', (byte)'c', (byte)'h', (byte)':'];
+    static ReadOnlySpan<byte> ProblemsTag => [TraceMarker, (byte)'p', (byte)'r', (byte)'o', (byte)'b', (byte)'l', (byte)'e', (byte)'m', (byte)'s', (byte)':'];
     const int TraceHexDigits = 32;
 
     /// <summary>The bytes every key of this correlation id starts with (the id's key form and the separator).</summary>
@@ -83,6 +86,21 @@ internal static class StoreKey
         destination[formLength] = Separator;
         WriteSequence(destination[(formLength + 1)..], sequence);
         return formLength + 1 + SequenceDigits;
+    }
+
+    /// <summary>
+    /// The bytes every search-index key starts with (<see cref="BatchDirectory"/>): <c>\xFFproblems:</c> for the entries that
+    /// name a batch's groups with a Warning or worse, else <c>\xFFbatch:</c> for those that name all of them.
+    /// </summary>
+    public static byte[] DirectoryPrefix(bool problems) => (problems ? ProblemsTag : BatchTag).ToArray();
+
+    /// <summary>Writes a search-index key: <see cref="DirectoryPrefix"/> and the batch's first sequence number in the family; returns its length.</summary>
+    public static int WriteDirectoryKey(Span<byte> destination, bool problems, long sequence)
+    {
+        var tag = problems ? ProblemsTag : BatchTag;
+        tag.CopyTo(destination);
+        WriteSequence(destination[tag.Length..], sequence);
+        return tag.Length + SequenceDigits;
     }
 
     /// <summary>True when an id's key form is a correlation id's (not a trace's, nor that of events with no correlation id).</summary>

@@ -19,6 +19,9 @@ internal static class StoredEntryClassifier
             return GroupPointer.TryRead(value, out _, out var latestExpiry) ? Index(latestExpiry, now) : StoredEntryKind.Damaged;
         if (GroupReferences.TryRead(value, out var referencesExpire, out _))
             return GroupReferences.IsWellFormed(value) ? Index(referencesExpire, now) : StoredEntryKind.Damaged;
+        if (BatchDirectory.IsDirectory(value))
+            return BatchDirectory.IsWellFormed(value) && BatchDirectory.TryRead(value, out var directoryExpires, out _, out _, out _)
+                ? Index(directoryExpires, now) : StoredEntryKind.Damaged;
         if (StoredReference.TryRead(value, out var formatOneExpire, out _))
             return StoredReference.IsWellFormed(value) ? Index(formatOneExpire, now) : StoredEntryKind.Damaged;
         if (StoredGroup.IsGroup(value))

@@ -80,6 +80,17 @@ internal static class StoredEventCodec
     /// <summary>The expiry in a header this codec wrote (Unix milliseconds).</summary>
     public static long ExpiryOf(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
 
+    /// <summary>The event's timestamp as Unix milliseconds, read without decoding (its UTC ticks follow the header); false when the value is too short.</summary>
+    public static bool TryReadTimestamp(ReadOnlySpan<byte> value, out long unixMilliseconds)
+    {
+        unixMilliseconds = 0;
+        if (value.Length < HeaderLength + sizeof(long))
+            return false;
+        var ticks = BinaryPrimitives.ReadInt64LittleEndian(value[HeaderLength..]);
+        unixMilliseconds = (ticks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMillisecond;
+        return true;
+    }
+
     /// <summary>Decodes a whole value; false (never an exception) when it is damaged.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> value, out LogEvent? logEvent)
     {

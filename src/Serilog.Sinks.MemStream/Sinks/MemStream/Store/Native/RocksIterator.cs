@@ -20,6 +20,10 @@ internal sealed unsafe class RocksIterator : IDisposable
 
     public void Next() => RocksNative.rocksdb_iter_next(_handle);
 
+    public void SeekToLast() => RocksNative.rocksdb_iter_seek_to_last(_handle);
+
+    public void Prev() => RocksNative.rocksdb_iter_prev(_handle);
+
     public ReadOnlySpan<byte> GetKeySpan()
     {
         var key = RocksNative.rocksdb_iter_key(_handle, out var length);

@@ -99,6 +99,8 @@ internal static partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_iter_seek(IntPtr iterator, ReadOnlySpan<byte> key, nuint keyLength);
     [LibraryImport(Library)] internal static partial void rocksdb_iter_seek_for_prev(IntPtr iterator, ReadOnlySpan<byte> key, nuint keyLength);
     [LibraryImport(Library)] internal static partial void rocksdb_iter_next(IntPtr iterator);
+    [LibraryImport(Library)] internal static partial void rocksdb_iter_prev(IntPtr iterator);
+    [LibraryImport(Library)] internal static partial void rocksdb_iter_seek_to_last(IntPtr iterator);
     [LibraryImport(Library)] internal static partial IntPtr rocksdb_iter_key(IntPtr iterator, out nuint length);
     [LibraryImport(Library)] internal static partial IntPtr rocksdb_iter_value(IntPtr iterator, out nuint length);
     [LibraryImport(Library)] internal static partial void rocksdb_iter_get_error(IntPtr iterator, out IntPtr error);

@@ -168,6 +168,11 @@ internal sealed class ReadOnlyStore : IDisposable
         }
     }
 
+    /// <summary>One page of a search (a checked query), as the sink answers it.</summary>
+    public MemStreamSearchPage Search(MemStreamQuery query) => query.Id is null
+        ? StoreSearch.Across(_database, _families, query, TtlSuffixLength)
+        : StoreSearch.OfId(_database, _families, query, TtlSuffixLength);
+
     public long SizeOnDisk() => new DirectoryInfo(Path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
 
     public void Dispose() => _database.Dispose();

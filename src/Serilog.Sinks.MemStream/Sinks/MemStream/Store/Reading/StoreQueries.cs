@@ -21,6 +21,18 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
         }
     }
 
+    /// <summary>A checked query: an id's history, or a search across ids (<see cref="StoreSearch"/>).</summary>
+    public MemStreamSearchPage Search(MemStreamQuery query)
+    {
+        using (_database.Reading())
+        {
+            var families = _database.FamiliesOf(_settings.SinkName);
+            return query.Id is null
+                ? StoreSearch.Across(_database.Database, families, query, suffixBytes: 0)
+                : StoreSearch.OfId(_database.Database, families, query, suffixBytes: 0);
+        }
+    }
+
     /// <summary>
     /// The live events whose correlation id is exactly <paramref name="id"/> or, when it is a W3C trace id
     /// (32 hexadecimal digits, in any case), whose trace id is that one: each event once, after a sequence number and at
@@ -119,7 +131,7 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     }
 
     /// <summary>A group kept in the index under <paramref name="key"/>, without the TTL suffix; null when it is gone or cannot be read.</summary>
-    static byte[]? ReadIndexed(RocksDatabase database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes) =>
+    public static byte[]? ReadIndexed(RocksDatabase database, OpenFamily family, ReadOnlySpan<byte> key, int suffixBytes) =>
         TryGet(database, key.ToArray(), family.Index, suffixBytes);
 
     /// <summary>The group stored in the family's log under this sequence number, without the TTL suffix; null when it is gone or cannot be read.</summary>

@@ -10,6 +10,7 @@ namespace Serilog.Sinks.MemStream.Store;
 /// <see cref="GroupReferences"/> entry naming every group that holds its events (events with a trace id and no
 /// correlation id are grouped by their trace, and found only through it). A busy app's request then costs the
 /// store three small entries per batch, however many events it logs, and the big ones are appended in key order.
+/// Every batch also gets its search index (<see cref="BatchDirectoryWriter"/>), so events are found across ids.
 /// Used by the store's writer thread only; reuses its memory.
 /// </summary>
 internal sealed class GroupedBatchWriter
@@ -22,6 +23,7 @@ internal sealed class GroupedBatchWriter
     // the bytes that make compaction expensive.
     const int InlineMaxBytes = 512;
     readonly List<bool> _inline = [];
+    readonly BatchDirectoryWriter _directory = new();
     readonly byte[] _logKey = new byte[16];
     readonly byte[] _pointer = new byte[GroupPointer.Length];
     byte[] _value = new byte[64 * 1024];
@@ -32,6 +34,7 @@ internal sealed class GroupedBatchWriter
         var entries = 0;
         _events.Build(chunk, byIndexKey: false);
         _inline.Clear();
+        _directory.Clear();
         foreach (var (first, _) in _events.Groups)
         {
             var handles = families[chunk[first].Family];
@@ -39,6 +42,7 @@ internal sealed class GroupedBatchWriter
             // A trace's own events are found only through its references, which name a group in the log.
             var correlated = StoreKey.IsCorrelationIdForm(StoreKey.WithoutSequence(chunk[first].Key));
             _inline.Add(correlated && group.Length <= InlineMaxBytes);
+            _directory.Add(chunk, first, _events, _inline[^1], highest, latestExpiry);
             if (_inline[^1])
             {
                 batch.Put(chunk[first].Key, group.Span, handles.Index);
@@ -59,7 +63,7 @@ internal sealed class GroupedBatchWriter
             batch.Put(chunk[first].IndexKey, EncodeReferences(chunk, first), families[chunk[first].Family].Index);
             entries++;
         }
-        return entries;
+        return entries + _directory.AddTo(batch, chunk, families);
     }
 
     (ReadOnlyMemory<byte> Value, LogEventLevel Highest, long LatestExpiry) EncodeGroup(PendingWrite[] chunk, int first)

@@ -1,10 +1,10 @@
 using Serilog.Events;
 using Serilog.Expressions;
 
-namespace Serilog.Sinks.MemStream.AspNetCore;
+namespace Serilog.Sinks.MemStream.Search;
 
 /// <summary>
-/// A client's <c>filter</c>: a Serilog expression, bounded before it reaches the parser. Serilog.Expressions
+/// A <c>filter</c> (the live tail's, a search's): a Serilog expression, bounded before it reaches the parser. Serilog.Expressions
 /// parses and compiles by recursion, and a stack overflow ends the whole process: it cannot be caught.
 /// Measured with Serilog.Expressions 5.0.0: on a 1.5 MiB stack about 100 nested <c>{a:</c> overflow the
 /// parser, and a chain of about 510 <c>+</c> (1,023 characters) needs about 700 KiB in the compiler. So
@@ -12,7 +12,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// of its own with a stack far larger than that worst case, whatever the host's thread stacks are.
 /// Evaluating a compiled filter does not recurse.
 /// </summary>
-internal sealed class TailFilter
+internal sealed class FilterExpression
 {
     public const int MaxLength = 1024;
     public const int MaxDepth = 16;
@@ -20,7 +20,7 @@ internal sealed class TailFilter
 
     readonly CompiledExpression _expression;
 
-    TailFilter(string text, CompiledExpression expression)
+    FilterExpression(string text, CompiledExpression expression)
     {
         Text = text;
         _expression = expression;
@@ -29,7 +29,7 @@ internal sealed class TailFilter
     public string Text { get; }
 
     /// <summary>A filter, or null with <paramref name="problem"/> saying why the text is refused.</summary>
-    public static TailFilter? TryCreate(string text, out string? problem)
+    public static FilterExpression? TryCreate(string text, out string? problem)
     {
         if (text.Length > MaxLength)
         {
@@ -44,7 +44,7 @@ internal sealed class TailFilter
 
         var (expression, error) = CompileOnALargeStack(text);
         problem = error is null ? null : $"is not a valid Serilog expression ({error})";
-        return expression is null ? null : new TailFilter(text, expression);
+        return expression is null ? null : new FilterExpression(text, expression);
     }
 
     static (CompiledExpression? Expression, string? Error) CompileOnALargeStack(string text)
