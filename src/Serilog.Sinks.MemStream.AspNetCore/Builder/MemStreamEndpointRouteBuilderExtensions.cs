@@ -9,7 +9,8 @@ public static class MemStreamEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps, under <paramref name="prefix"/>: <c>/ws</c> (the live tail, see <c>UseMemStreamWebSocket</c>),
-    /// <c>/query</c> (stored events of one correlation id, JSON), <c>/correlation-ids</c> (JSON),
+    /// <c>/query</c> (stored events of one correlation id, JSON), <c>/search</c> (stored events of every id by level, time,
+    /// filter and text, newest first, JSON), <c>/correlation-ids</c> (JSON),
     /// <c>/snapshot</c> (text), <c>/status</c> (the sink's status, JSON), <c>/instances</c> (a fleet's live instances,
     /// with Serilog.Sinks.MemStream.Redis) and <c>/</c> (the live-tail page). Call <c>app.UseWebSockets()</c> before.
     /// Loopback clients only, unless the returned builder gets <c>.RequireAuthorization(...)</c>, the options
@@ -33,6 +34,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
         var group = endpoints.MapGroup(prefix);
         group.Map(TailProtocol.WebSocketRoute, context => TailHandshake.HandleAsync(context, options, limiter));
         group.MapGet(TailProtocol.QueryRoute, context => QueryEndpoints.QueryAsync(context, options, queries));
+        group.MapGet(TailProtocol.SearchRoute, context => SearchEndpoint.SearchAsync(context, options, queries));
         group.MapGet(TailProtocol.CorrelationIdsRoute, context => QueryEndpoints.CorrelationIdsAsync(context, options, queries));
         group.MapGet(TailProtocol.SnapshotRoute, context => QueryEndpoints.SnapshotAsync(context, options));
         group.MapGet(TailProtocol.StatusRoute, context => QueryEndpoints.StatusAsync(context, options));

@@ -68,15 +68,25 @@ public sealed record MemStreamQuery
     /// The query checked and its filter compiled; an <see cref="ArgumentException"/> naming the property says what
     /// is wrong. Called by every entry point, so a bad query is refused before any store is read.
     /// </summary>
-    internal MemStreamQuery Checked()
+    internal MemStreamQuery Checked() =>
+        TryCheck(out var checkedQuery, out var property, out var problem) ? checkedQuery : throw new ArgumentException(problem, property);
+
+    /// <summary>The query checked and its filter compiled; else false, with the property at fault and what is wrong with it.</summary>
+    internal bool TryCheck(out MemStreamQuery checkedQuery, out string property, out string problem)
     {
-        if (Problem() is { } problem)
-            throw new ArgumentException(problem.Message, problem.Property);
+        checkedQuery = this;
+        (property, problem) = Problem() ?? ("", "");
+        if (problem.Length > 0)
+            return false;
         if (Filter is not { Length: > 0 } filter)
-            return this;
-        return FilterExpression.TryCreate(filter, out var error) is { } compiled
-            ? this with { CompiledFilter = compiled }
-            : throw new ArgumentException($"The filter {error}.", nameof(Filter));
+            return true;
+        if (FilterExpression.TryCreate(filter, out var error) is { } compiled)
+        {
+            checkedQuery = this with { CompiledFilter = compiled };
+            return true;
+        }
+        (property, problem) = (nameof(Filter), $"Filter {error}.");
+        return false;
     }
 
     (string Property, string Message)? Problem()

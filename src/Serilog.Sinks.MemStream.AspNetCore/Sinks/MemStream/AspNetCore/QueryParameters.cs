@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Serilog.Events;
+using Serilog.Sinks.MemStream.Search;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -86,6 +87,22 @@ internal sealed class QueryParameters(IQueryCollection query)
         if (FleetStreamPosition.TryParse(text, out var position))
             return position;
         return Fail<FleetStreamPosition?>(name, "must be an id as fleet frames carry it (<milliseconds>-<sequence>-<index>, such as 1764316800000-0-12, or a stream entry's <milliseconds>-<sequence>)", text, null);
+    }
+
+    /// <summary>
+    /// A moment: ISO 8601 (<c>2026-12-03T10:00:00Z</c>; without an offset, UTC) or a time before <paramref name="now"/>
+    /// (<c>90s</c>, <c>15m</c>, <c>1h</c>, <c>2d</c>, see <see cref="RelativeTime"/>); null when absent.
+    /// </summary>
+    public DateTimeOffset? Time(string name, DateTimeOffset now)
+    {
+        var text = Text(name);
+        if (string.IsNullOrEmpty(text))
+            return null;
+        if (RelativeTime.TryParse(text, now, out var time))
+            return time;
+        if (text.Length <= 64 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
+            return time;
+        return Fail<DateTimeOffset?>(name, $"must be a time: ISO 8601 such as 2026-12-03T10:00:00Z, or a time ago such as 15m, 1h or 2d (at most {RelativeTime.MaxDays} days)", text, null);
     }
 
     /// <summary>Refuses the request with a message about parameters together (the first error stands).</summary>

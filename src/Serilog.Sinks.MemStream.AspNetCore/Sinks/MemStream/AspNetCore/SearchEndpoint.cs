@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.AspNetCore;
+
+/// <summary>
+/// <c>GET search?minLevel=&amp;from=&amp;to=&amp;filter=&amp;text=&amp;limit=&amp;before=</c>: stored events of every id that meet
+/// every criterion given, newest first, a page at a time, as <see cref="MemStreamInstance.Search"/> finds them:
+/// <c>{"events": [...], "next": &lt;before for the next page, or null&gt;, "scanned": N}</c>, the events as <c>query</c>
+/// gives them. <c>from</c> and <c>to</c> take ISO 8601 or a time ago (<c>15m</c>, <c>1h</c>, <c>2d</c>). A page ends at
+/// <c>limit</c> events, about <see cref="MemStreamQuery.MaxBytes"/> bytes, or the search's budget, whichever comes first.
+/// </summary>
+internal static class SearchEndpoint
+{
+    // The query record's properties as this endpoint's parameters name them, so a refusal names what the client sent.
+    static readonly Dictionary<string, string> ParameterOf = new()
+    {
+        [nameof(MemStreamQuery.MinLevel)] = "minLevel",
+        [nameof(MemStreamQuery.From)] = "from",
+        [nameof(MemStreamQuery.To)] = "to",
+        [nameof(MemStreamQuery.Filter)] = "filter",
+        [nameof(MemStreamQuery.Text)] = "text",
+        [nameof(MemStreamQuery.Limit)] = "limit",
+        [nameof(MemStreamQuery.Before)] = "before",
+    };
+
+    public static async Task SearchAsync(HttpContext context, MemStreamEndpointOptions options, QueryGate gate)
+    {
+        if (!await AccessGuard.AdmitAsync(context, options))
+            return;
+
+        if (Read(new QueryParameters(context.Request.Query), DateTimeOffset.UtcNow, out var error) is not { } query)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
+            return;
+        }
+        using var place = gate.TryEnter();
+        if (place is null)
+        {
+            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
+            return;
+        }
+
+        var instance = MemStream.Named(options.SinkName);
+        var page = instance.Search(query);
+        var frames = new EventFrames(instance.CorrelationIdProperty);
+        context.Response.ContentType = "application/json; charset=utf-8";
+        await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
+        json.WriteStartObject();
+        json.WriteStartArray("events");
+        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MemStreamQuery.MaxBytes, [query.Filter ?? "", query.Text ?? ""]));
+        foreach (var stored in page.Events)
+        {
+            if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
+                break;
+        }
+        json.WriteEndArray();
+        // An answer cut short by its byte bound goes on below its last event.
+        if (events.Count < page.Events.Count)
+            json.WriteNumber("next", page.Events[events.Count - 1].Sequence);
+        else if (page.Next is { } next)
+            json.WriteNumber("next", next);
+        else
+            json.WriteNull("next");
+        json.WriteNumber("scanned", page.Scanned);
+        json.WriteEndObject();
+    }
+
+    /// <summary>The checked query the parameters ask for; null with <paramref name="error"/> naming the parameter at fault.</summary>
+    internal static MemStreamQuery? Read(QueryParameters parameters, DateTimeOffset now, out string? error)
+    {
+        var query = new MemStreamQuery
+        {
+            MinLevel = parameters.Level("minLevel"),
+            From = parameters.Time("from", now),
+            To = parameters.Time("to", now),
+            Filter = parameters.Text("filter"),
+            Text = parameters.Text("text"),
+            Limit = parameters.Count("limit", MemStreamQuery.DefaultLimit, MemStreamQuery.MaxLimit),
+            Before = parameters.Sequence("before"),
+        };
+        if (parameters.Error is null && !query.TryCheck(out query, out var property, out var problem))
+            parameters.Refuse($"The query parameter '{ParameterOf.GetValueOrDefault(property, property)}' is not valid: {problem}");
+        error = parameters.Error;
+        return error is null ? query : null;
+    }
+}

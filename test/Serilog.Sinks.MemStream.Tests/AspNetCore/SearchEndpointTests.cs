@@ -1,0 +1,100 @@
+using System.Text.Json;
+using Serilog.Events;
+using Serilog.Sinks.MemStream.Tests.Support;
+
+namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
+
+/// <summary><c>GET /memstream/search</c>: stored events of every id by level, time, filter and text, newest first, paged by <c>next</c>; every bad parameter a 400 naming it.</summary>
+public class SearchEndpointTests
+{
+    [Test]
+    public async Task SearchFindsEventsOfEveryIdNewestFirstAndPagesByNext()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        for (var i = 0; i < 12; i++)
+            server.Logger.ForContext("CorrelationId", $"order-{i % 4}").Write(i % 3 == 0 ? LogEventLevel.Error : LogEventLevel.Information, "step {Step} of {Path}", i, i < 6 ? "/cart" : "/pay");
+        server.Facade.Flush();
+        using var http = new HttpClient();
+
+        var first = await GetAsync(http, server, "minLevel=Information&limit=5");
+        Assert.That(Steps(first), Is.EqualTo(new[] { 11, 10, 9, 8, 7 }));
+        Assert.That(first.GetProperty("events")[0].GetProperty("clef").GetProperty("CorrelationId").GetString(), Is.EqualTo("order-3"), "events as query gives them");
+        Assert.That(first.GetProperty("scanned").GetInt64(), Is.GreaterThanOrEqualTo(5));
+        var next = first.GetProperty("next").GetInt64();
+        var second = await GetAsync(http, server, $"limit=5&before={next}");
+        Assert.That(Steps(second), Is.EqualTo(new[] { 6, 5, 4, 3, 2 }));
+        var last = await GetAsync(http, server, $"limit=5&before={second.GetProperty("next").GetInt64()}");
+        Assert.That(Steps(last), Is.EqualTo(new[] { 1, 0 }));
+        Assert.That(last.GetProperty("next").ValueKind, Is.EqualTo(JsonValueKind.Null));
+
+        Assert.That(Steps(await GetAsync(http, server, "minLevel=error&from=1h")), Is.EqualTo(new[] { 9, 6, 3, 0 }), "errors in the last hour");
+        Assert.That(Steps(await GetAsync(http, server, "filter=" + Uri.EscapeDataString("Path = '/pay' and Step > 8"))), Is.EqualTo(new[] { 11, 10, 9 }));
+        Assert.That(Steps(await GetAsync(http, server, "text=" + Uri.EscapeDataString("STEP 1 "))), Is.EqualTo(new[] { 1 }));
+        Assert.That(Steps(await GetAsync(http, server, "to=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O")))), Is.Empty, "nothing before an hour ago");
+        Assert.That(Steps(await GetAsync(http, server, "from=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")) + "&to=0s&minLevel=Error")), Is.EqualTo(new[] { 9, 6, 3, 0 }));
+    }
+
+    [TestCase("minLevel=Loud", "minLevel")]
+    [TestCase("minLevel=1", "minLevel")]
+    [TestCase("from=yesterday", "from")]
+    [TestCase("from=99999999999d", "from")]
+    [TestCase("from=3651d", "from")]
+    [TestCase("from=-1h", "from")]
+    [TestCase("to=1h&from=0s", "from")]
+    [TestCase("to=10000-01-01T00:00:00Z", "to")]
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=1001", "limit")]
+    [TestCase("limit=99999999999999999999", "limit")]
+    [TestCase("before=0", "before")]
+    [TestCase("before=-5", "before")]
+    [TestCase("before=1&before=2", "before")]
+    [TestCase("filter=Step%20%3E", "filter")]
+    [TestCase("filter=Nope(1)", "filter")]
+    public async Task ABadParameterGets400NamingIt(string query, string parameter)
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?" + query);
+
+        Assert.That(response.Status, Is.EqualTo(400), response.Body);
+        Assert.That(response.Body, Does.Contain($"'{parameter}'"));
+    }
+
+    [Test]
+    public async Task HostileValuesAreRefusedOrBoundedNeverA500()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        server.Logger.ForContext("CorrelationId", "a").Information("one");
+        server.Facade.Flush();
+
+        var longText = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?text=" + new string('x', 5_000)); // 10,000 would pass Kestrel's 8 KiB request line: a 414 before it reaches us
+        Assert.That(longText.Status, Is.EqualTo(400));
+        Assert.That(longText.Body, Does.Contain("'text'"));
+        var deep = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?filter=" + Uri.EscapeDataString(new string('(', 400) + "1" + new string(')', 400)));
+        Assert.That(deep.Status, Is.EqualTo(400));
+        Assert.That(deep.Body, Does.Contain("'filter'"));
+        var huge = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?from=3650d&to=0s&minLevel=Verbose");
+        Assert.That(huge.Status, Is.EqualTo(200), "a ten-year range is only a range");
+        var unicode = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?text=" + Uri.EscapeDataString("\u0000\uFFFF🙂"));
+        Assert.That(unicode.Status, Is.EqualTo(200));
+        Assert.That(JsonDocument.Parse(unicode.Body).RootElement.GetProperty("events").GetArrayLength(), Is.Zero);
+    }
+
+    [Test]
+    public async Task WithoutAStoreASearchAnswersEmpty()
+    {
+        await using var server = await TailServer.StartAsync();
+        server.Logger.ForContext("CorrelationId", "a").Information("kept only in the buffer");
+        using var http = new HttpClient();
+
+        var answer = await GetAsync(http, server, "");
+
+        Assert.That(answer.GetProperty("events").GetArrayLength(), Is.Zero);
+        Assert.That(answer.GetProperty("next").ValueKind, Is.EqualTo(JsonValueKind.Null));
+    }
+
+    static async Task<JsonElement> GetAsync(HttpClient http, TailServer server, string query) =>
+        JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/search?" + query)).RootElement;
+
+    static List<int> Steps(JsonElement answer) =>
+        answer.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("clef").GetProperty("Step").GetInt32()).ToList();
+}
