@@ -127,10 +127,97 @@ static class MemStreamTool
             return exits.Max();
         });
 
+        var (search, problems) = SearchCommands(console, queryStore, queryUrl, sink, json, raw, template, token, header, cancel);
+
         return new RootCommand("memstream: follow a running application's MemStream log tail, or read a MemStream store directly (also after the application is gone). Store commands open the store read-only and never change it.")
         {
-            tail, query, ids, stats,
+            tail, query, search, problems, ids, stats,
         };
+    }
+
+    static (Command Search, Command Problems) SearchCommands(IAnsiConsole console, Option<string?> store, Option<string?> url, Option<string?> sink, Option<bool> json,
+        Option<bool> raw, Option<string?> template, Option<string?> token, Option<string[]> header, CancellationToken cancel)
+    {
+        var since = new Option<string?>("--since") { Description = "Only events from this time on: a time ago (15m, 1h, 2d) or ISO 8601 (2026-12-03T10:00:00Z)." };
+        var until = new Option<string?>("--until") { Description = "Only events up to this time: a time ago (15m, 1h, 2d) or ISO 8601." };
+        var searchLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above (Warning and above are found through the store's index of problems).", DefaultValueFactory = _ => LogEventLevel.Verbose };
+        var problemLevel = new Option<LogEventLevel>("--min-level") { Description = "Only events at this level or above.", DefaultValueFactory = _ => LogEventLevel.Warning };
+        var filter = new Option<string?>("--filter") { Description = "A Serilog expression, e.g. \"StatusCode >= 500 and RequestPath like '/api/%'\"." };
+        var text = new Option<string?>("--text") { Description = "Only events whose message contains this text (ignoring case)." };
+        var limit = new Option<int>("--limit") { Description = "Print at most this many events.", DefaultValueFactory = _ => 100 };
+
+        var search = new Command("search", "Print the stored events of every id that meet the criteria, newest first. From a store directory (--store) or a running application (--url).")
+        {
+            store, url, sink, since, until, searchLevel, filter, text, limit, json, raw, template, token, header,
+        };
+        search.SetAction(async (parse, _) =>
+        {
+            if (parse.GetValue(limit) < 1)
+                throw new ToolException($"memstream: --limit must be 1 or more; got {parse.GetValue(limit)}.");
+            var query = Query(parse, since, until, searchLevel, filter, text);
+            using var source = Source(parse, store, url, sink, token, header);
+            return await SearchCommand.SearchAsync(console, source, query, parse.GetValue(limit),
+                new EventPrinter(console, parse.GetValue(json), parse.GetValue(raw), parse.GetValue(template)), cancel);
+        });
+
+        var problems = new Command("problems", "Show what went wrong: the stored events at Warning and above (or --min-level) grouped by message template, with counts, first and last seen, and the newest of each.")
+        {
+            store, url, sink, since, until, problemLevel, filter, text, json, token, header,
+        };
+        problems.SetAction(async (parse, _) =>
+        {
+            var query = Query(parse, since, until, problemLevel, filter, text);
+            using var source = Source(parse, store, url, sink, token, header);
+            return await SearchCommand.ProblemsAsync(console, source, query, parse.GetValue(json), cancel);
+        });
+        return (search, problems);
+    }
+
+    /// <summary>The criteria as a checked query; a bad one is refused naming its option.</summary>
+    static MemStreamQuery Query(ParseResult parse, Option<string?> since, Option<string?> until, Option<LogEventLevel> minLevel, Option<string?> filter, Option<string?> text)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var query = new MemStreamQuery
+        {
+            From = Time(parse.GetValue(since), "--since", now),
+            To = Time(parse.GetValue(until), "--until", now),
+            MinLevel = parse.GetValue(minLevel),
+            Filter = parse.GetValue(filter),
+            Text = parse.GetValue(text),
+        };
+        if (query.TryCheck(out _, out var property, out var problem))
+            return query;
+        var option = property switch
+        {
+            nameof(MemStreamQuery.From) => "--since",
+            nameof(MemStreamQuery.To) => "--until",
+            nameof(MemStreamQuery.Filter) => "--filter",
+            nameof(MemStreamQuery.Text) => "--text",
+            _ => "--min-level",
+        };
+        throw new ToolException($"memstream: {option} is not valid: {problem}");
+    }
+
+    static DateTimeOffset? Time(string? given, string option, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(given))
+            return null;
+        if (Search.RelativeTime.TryParse(given, now, out var time)
+            || (given.Length <= 64 && DateTimeOffset.TryParse(given, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time)))
+            return time;
+        throw new ToolException($"memstream: {option} '{TerminalText.Line(given)}' is not a time: give a time ago (15m, 1h, 2d) or ISO 8601 (2026-12-03T10:00:00Z).");
+    }
+
+    static SearchSource Source(ParseResult parse, Option<string?> store, Option<string?> url, Option<string?> sink, Option<string?> token, Option<string[]> header)
+    {
+        var (path, address) = (parse.GetValue(store), parse.GetValue(url));
+        if ((path is null) == (address is null))
+            throw new ToolException("memstream: give --store <directory> (read the store) or --url <application> (ask the running application), one of them.", ExitCodes.BadInput);
+        if (address is not null && parse.GetValue(sink) is not null)
+            throw new ToolException("memstream: --sink names a sink in a store directory; with --url the application's endpoints say which sink they serve.", ExitCodes.BadInput);
+        return path is not null
+            ? new SearchSource.FromStore(StoreCommands.Open(path, parse.GetValue(sink)))
+            : new SearchSource.FromUrl(ParseUrl(address!), Headers(parse.GetValue(header), parse.GetValue(token)));
     }
 
     static Uri ParseUrl(string given) =>

@@ -8,7 +8,7 @@ namespace Serilog.Sinks.MemStream.Tool;
 static class StoreCommands
 {
     /// <summary>The store, read-only, through the core's reader; a store that cannot be read is bad input, said in one line.</summary>
-    static ReadOnlyStore Open(string storePath, string? sinkName)
+    public static ReadOnlyStore Open(string storePath, string? sinkName)
     {
         try
         {

@@ -70,7 +70,7 @@ static class UrlQueryCommand
         return builder.Uri;
     }
 
-    static async Task<JsonElement> GetAsync(HttpClient http, Uri uri, IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
+    public static async Task<JsonElement> GetAsync(HttpClient http, Uri uri, IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         foreach (var (name, value) in headers)

@@ -46,7 +46,7 @@ public sealed record MemStreamQuery
     /// <summary>Only events that match this Serilog.Expressions filter, such as <c>StatusCode &gt;= 500</c> (at most 1,024 characters, nested at most 16 deep).</summary>
     public string? Filter { get; init; }
 
-    /// <summary>Only events whose rendered message contains this text, ignoring case (at most <see cref="MaxTextLength"/> characters).</summary>
+    /// <summary>Only events whose message, as the page shows it (strings unquoted), contains this text, ignoring case (at most <see cref="MaxTextLength"/> characters).</summary>
     public string? Text { get; init; }
 
     /// <summary>With <see cref="Id"/>: only events after this sequence number (the id's next page).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serilog.Events;
+using Serilog.Formatting.Display;
 
 namespace Serilog.Sinks.MemStream.Search;
 
@@ -14,6 +15,10 @@ internal sealed class EventCriteria(MemStreamQuery query)
     readonly FilterExpression? _filter = query.CompiledFilter;
     readonly string? _text = string.IsNullOrEmpty(query.Text) ? null : query.Text;
 
+    // The message as the page and the tool show it (strings unquoted), which is what an operator searches for.
+    static readonly MessageTemplateTextFormatter Message = new("{Message:lj}", CultureInfo.InvariantCulture);
+    [ThreadStatic] static StringWriter? _rendered;
+
     public long From => _from;
 
     public long To => _to;
@@ -21,12 +26,20 @@ internal sealed class EventCriteria(MemStreamQuery query)
     /// <summary>Whether a timestamp (Unix milliseconds) is in the query's range.</summary>
     public bool InTime(long timestamp) => timestamp >= _from && timestamp <= _to;
 
+    static string Rendered(LogEvent logEvent)
+    {
+        var writer = _rendered ??= new StringWriter(CultureInfo.InvariantCulture);
+        writer.GetStringBuilder().Clear();
+        Message.Format(logEvent, writer);
+        return writer.ToString();
+    }
+
     /// <summary>Whether a decoded event passes the filter and holds the text; a filter that throws on it (a bad argument, a regex timeout) does not match.</summary>
     public bool Matches(LogEvent logEvent)
     {
         if (!InTime(logEvent.Timestamp.ToUnixTimeMilliseconds()))
             return false;
-        if (_text is not null && !logEvent.RenderMessage(CultureInfo.InvariantCulture).Contains(_text, StringComparison.OrdinalIgnoreCase))
+        if (_text is not null && !Rendered(logEvent).Contains(_text, StringComparison.OrdinalIgnoreCase))
             return false;
         try
         {

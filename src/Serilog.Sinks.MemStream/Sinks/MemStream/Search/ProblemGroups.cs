@@ -1,0 +1,38 @@
+using Serilog.Events;
+
+namespace Serilog.Sinks.MemStream.Search;
+
+/// <summary>
+/// Events grouped by their message template, as the <c>memstream problems</c> command shows them: how many, the first
+/// and last seen, the highest level and the newest one as a sample. Fed newest first (a search's order) or in any order.
+/// </summary>
+internal sealed class ProblemGroups
+{
+    readonly Dictionary<string, ProblemGroup> _groups = new(StringComparer.Ordinal);
+
+    /// <summary>One template's events.</summary>
+    public sealed record ProblemGroup(string Template, long Count, DateTimeOffset First, DateTimeOffset Last, LogEventLevel Level, LogEvent Sample);
+
+    public long Events { get; private set; }
+
+    public void Add(LogEvent logEvent)
+    {
+        Events++;
+        var template = logEvent.MessageTemplate.Text;
+        var time = logEvent.Timestamp;
+        _groups[template] = _groups.TryGetValue(template, out var seen)
+            ? seen with
+            {
+                Count = seen.Count + 1,
+                First = time < seen.First ? time : seen.First,
+                Last = time > seen.Last ? time : seen.Last,
+                Level = logEvent.Level > seen.Level ? logEvent.Level : seen.Level,
+                Sample = time > seen.Last ? logEvent : seen.Sample,
+            }
+            : new ProblemGroup(template, 1, time, time, logEvent.Level, logEvent);
+    }
+
+    /// <summary>The groups, most events first (then the most recent).</summary>
+    public IReadOnlyList<ProblemGroup> Groups() =>
+        [.. _groups.Values.OrderByDescending(g => g.Count).ThenByDescending(g => g.Last).ThenBy(g => g.Template, StringComparer.Ordinal)];
+}
