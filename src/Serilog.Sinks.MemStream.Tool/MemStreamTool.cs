@@ -127,7 +127,7 @@ static class MemStreamTool
             return exits.Max();
         });
 
-        var (search, problems) = SearchCommands(console, queryStore, queryUrl, sink, json, raw, template, token, header, cancel);
+        var (search, problems) = SearchCommands(console, queryStore, queryUrl, fleet, sink, json, raw, template, token, header, cancel);
 
         return new RootCommand("memstream: follow a running application's MemStream log tail, or read a MemStream store directly (also after the application is gone). Store commands open the store read-only and never change it.")
         {
@@ -135,7 +135,7 @@ static class MemStreamTool
         };
     }
 
-    static (Command Search, Command Problems) SearchCommands(IAnsiConsole console, Option<string?> store, Option<string?> url, Option<string?> sink, Option<bool> json,
+    static (Command Search, Command Problems) SearchCommands(IAnsiConsole console, Option<string?> store, Option<string?> url, Option<bool> fleet, Option<string?> sink, Option<bool> json,
         Option<bool> raw, Option<string?> template, Option<string?> token, Option<string[]> header, CancellationToken cancel)
     {
         var since = new Option<string?>("--since") { Description = "Only events from this time on: a time ago (15m, 1h, 2d) or ISO 8601 (2026-12-03T10:00:00Z)." };
@@ -148,26 +148,26 @@ static class MemStreamTool
 
         var search = new Command("search", "Print the stored events of every id that meet the criteria, newest first. From a store directory (--store) or a running application (--url).")
         {
-            store, url, sink, since, until, searchLevel, filter, text, limit, json, raw, template, token, header,
+            store, url, fleet, sink, since, until, searchLevel, filter, text, limit, json, raw, template, token, header,
         };
         search.SetAction(async (parse, _) =>
         {
             if (parse.GetValue(limit) < 1)
                 throw new ToolException($"memstream: --limit must be 1 or more; got {parse.GetValue(limit)}.");
             var query = Query(parse, since, until, searchLevel, filter, text);
-            using var source = Source(parse, store, url, sink, token, header);
+            using var source = Source(parse, store, url, fleet, sink, token, header);
             return await SearchCommand.SearchAsync(console, source, query, parse.GetValue(limit),
                 new EventPrinter(console, parse.GetValue(json), parse.GetValue(raw), parse.GetValue(template)), cancel);
         });
 
         var problems = new Command("problems", "Show what went wrong: the stored events at Warning and above (or --min-level) grouped by message template, with counts, first and last seen, and the newest of each.")
         {
-            store, url, sink, since, until, problemLevel, filter, text, json, token, header,
+            store, url, fleet, sink, since, until, problemLevel, filter, text, json, token, header,
         };
         problems.SetAction(async (parse, _) =>
         {
             var query = Query(parse, since, until, problemLevel, filter, text);
-            using var source = Source(parse, store, url, sink, token, header);
+            using var source = Source(parse, store, url, fleet, sink, token, header);
             return await SearchCommand.ProblemsAsync(console, source, query, parse.GetValue(json), cancel);
         });
         return (search, problems);
@@ -208,16 +208,18 @@ static class MemStreamTool
         throw new ToolException($"memstream: {option} '{TerminalText.Line(given)}' is not a time: give a time ago (15m, 1h, 2d) or ISO 8601 (2026-12-03T10:00:00Z).");
     }
 
-    static SearchSource Source(ParseResult parse, Option<string?> store, Option<string?> url, Option<string?> sink, Option<string?> token, Option<string[]> header)
+    static SearchSource Source(ParseResult parse, Option<string?> store, Option<string?> url, Option<bool> fleet, Option<string?> sink, Option<string?> token, Option<string[]> header)
     {
         var (path, address) = (parse.GetValue(store), parse.GetValue(url));
         if ((path is null) == (address is null))
             throw new ToolException("memstream: give --store <directory> (read the store) or --url <application> (ask the running application), one of them.", ExitCodes.BadInput);
         if (address is not null && parse.GetValue(sink) is not null)
             throw new ToolException("memstream: --sink names a sink in a store directory; with --url the application's endpoints say which sink they serve.", ExitCodes.BadInput);
+        if (path is not null && parse.GetValue(fleet))
+            throw new ToolException("memstream: --fleet asks a running application's instances; use it with --url, not --store.", ExitCodes.BadInput);
         return path is not null
             ? new SearchSource.FromStore(StoreCommands.Open(path, parse.GetValue(sink)))
-            : new SearchSource.FromUrl(ParseUrl(address!), Headers(parse.GetValue(header), parse.GetValue(token)));
+            : new SearchSource.FromUrl(ParseUrl(address!), Headers(parse.GetValue(header), parse.GetValue(token)), parse.GetValue(fleet));
     }
 
     static Uri ParseUrl(string given) =>

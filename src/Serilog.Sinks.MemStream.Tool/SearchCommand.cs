@@ -25,9 +25,11 @@ static class SearchCommand
                 if (found.Clef is { } clef && printer.Json)
                     printer.PrintJson(clef);
                 else
-                    printer.Print(found.LogEvent, correlationId: found.CorrelationId);
+                    printer.Print(found.LogEvent, found.Instance, found.CorrelationId);
                 printed++;
             }
+            foreach (var notice in page.Notices)
+                printer.Notice(notice);
             unreadable += page.Unreadable;
             next = page.Next;
         }
@@ -54,6 +56,8 @@ static class SearchCommand
             var page = await source.PageAsync(query with { Before = next, Limit = MemStreamQuery.MaxLimit }, cancel);
             foreach (var found in page.Events)
                 groups.Add(found.LogEvent);
+            foreach (var notice in page.Notices)
+                console.MarkupLine($"[yellow]! {Markup.Escape(TerminalText.Line(notice))}[/]");
             next = page.Next;
         }
         while (next is not null && groups.Events < ProblemsMaxEvents && !cancel.IsCancellationRequested);

@@ -75,6 +75,62 @@ public class FleetTests : FleetTestBase
     }
 
     [Test]
+    public async Task AFleetSearchMergesEveryInstancesMatchesNewestFirstAndNamesTheMissing()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await using var b = await StartInstanceAsync("b");
+        await WaitForInstancesAsync(b, "a", "b");
+        a.Logger.ForContext("CorrelationId", "order-1").Error("first failure, on a");
+        await Task.Delay(20);
+        b.Logger.ForContext("CorrelationId", "order-2").Error("second failure, on b");
+        await Task.Delay(20);
+        a.Logger.ForContext("CorrelationId", "order-3").Information("fine, on a");
+        a.Logger.ForContext("CorrelationId", "order-3").Error("third failure, on a");
+        a.Facade.Flush();
+        b.Facade.Flush();
+        using var redis = await ConnectionMultiplexer.ConnectAsync(Fleet.Redis.Configuration);
+        await AddSilentInstanceAsync(redis, "killed", TimeSpan.FromSeconds(5));
+        using var http = new HttpClient();
+
+        var answer = JsonDocument.Parse(await http.GetStringAsync(b.BaseUrl + "/memstream/search?minLevel=Error&from=1h&fleet=true")).RootElement;
+        var second = JsonDocument.Parse(await http.GetStringAsync(b.BaseUrl + "/memstream/search?text=SECOND&fleet=true")).RootElement;
+        var tool = await Tool.ToolRun.RunAsync("search", "--url", b.BaseUrl, "--fleet", "--min-level", "Error", "--template", "{Message}");
+
+        var events = answer.GetProperty("events").EnumerateArray().ToList();
+        Assert.That(events.Select(e => e.GetProperty("clef").GetProperty("@mt").GetString()), Is.EqualTo(new[] { "third failure, on a", "second failure, on b", "first failure, on a" }));
+        Assert.That(events.Select(e => e.GetProperty("instance").GetString()), Is.EqualTo(new[] { "a", "b", "a" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("answered")), Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(Strings(answer.GetProperty("instances").GetProperty("missing")), Is.EqualTo(new[] { "killed" }));
+        Assert.That(answer.GetProperty("next").ValueKind, Is.EqualTo(JsonValueKind.Null), "a fleet search has no pages");
+        Assert.That(second.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("instance").GetString()), Is.EqualTo(new[] { "b" }), "every criterion travels to the instances");
+        Assert.That(tool.ExitCode, Is.Zero, tool.Error);
+        Assert.That(tool.Printed, Does.Contain("a third failure, on a").And.Contain("b second failure, on b").And.Contain("did not answer in time: killed"));
+        var paged = await http.GetAsync(b.BaseUrl + "/memstream/search?fleet=true&before=5");
+        Assert.That((int)paged.StatusCode, Is.EqualTo(400));
+        Assert.That(await paged.Content.ReadAsStringAsync(), Does.Contain("'before'"));
+    }
+
+    [Test]
+    public async Task AForgedSearchRequestWithAFilterThatDoesNotCompileGetsNoAnswerAndIsCounted()
+    {
+        await using var a = await StartInstanceAsync("a");
+        await WaitForInstancesAsync(a, "a");
+        var (client, answers, queries) = await ListenToRepliesAsync();
+        using var rogue = client;
+
+        await rogue.GetSubscriber().PublishAsync(queries, $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":null,\"MinLevel\":\"Error\",\"Limit\":10,\"Filter\":\"Nope(\"}}");
+        await rogue.GetSubscriber().PublishAsync(queries, $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":null,\"MinLevel\":\"Error\",\"Limit\":10,\"From\":\"yesterday\"}}");
+        await rogue.GetSubscriber().PublishAsync(queries, $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":null,\"MinLevel\":\"Error\",\"Limit\":10,\"Text\":\"{new string('x', 2000)}\"}}");
+        await rogue.GetSubscriber().PublishAsync(queries, $"{{\"Request\":\"{Guid.NewGuid():N}\",\"Id\":null,\"MinLevel\":\"Error\",\"Limit\":10,\"Filter\":\"Elapsed > 5\"}}");
+        using var http = new HttpClient();
+        await WaitUntilAsync(async () => JsonDocument.Parse(await http.GetStringAsync(a.BaseUrl + "/memstream/instances")).RootElement.GetProperty("rejected")
+            .TryGetProperty("request", out var skipped) && skipped.GetInt64() >= 3, "the three bad requests counted");
+        await WaitUntilAsync(() => Volatile.Read(ref answers.Value) >= 1, "the good search answered");
+
+        Assert.That(Volatile.Read(ref answers.Value), Is.EqualTo(1), "only the search that checks is answered");
+    }
+
+    [Test]
     public async Task AFleetQueryReportsAnInstanceThatStoppedAnsweringInsteadOfWaitingForIt()
     {
         await using var a = await StartInstanceAsync("a", queryTimeout: TimeSpan.FromMilliseconds(500));
@@ -463,7 +519,7 @@ public class FleetTests : FleetTestBase
         {
             Request("\"order-1\"", "\"Loud\"", "10"), Request("\"order-1\"", "\"99\"", "10"), Request("\"order-1\"", "3", "10"),
             Request("\"order-1\"", "\"Information\"", "-1"), Request("\"order-1\"", "\"Information\"", "\"ten\""),
-            Request("null", "\"Information\"", "10"), Request($"\"{new string('x', 5000)}\"", "\"Information\"", "10"),
+            Request("\"\"", "\"Information\"", "10"), Request("17", "\"Information\"", "10"), Request($"\"{new string('x', 5000)}\"", "\"Information\"", "10"),
             "{\"Request\":\"ABCDEF0123456789ABCDEF0123456789\",\"Id\":\"order-1\",\"MinLevel\":\"Information\",\"Limit\":10}",
             "not json", "[]", new string('{', 10_000),
         };

@@ -16,14 +16,17 @@ public sealed record MemStreamQuery
     /// <summary>The page size when none is given: 100 events.</summary>
     public const int DefaultLimit = 100;
 
-    /// <summary>The largest page: 1,000 events.</summary>
-    public const int MaxLimit = 1000;
+    /// <summary>The largest page: 10,000 events (and about <see cref="MaxBytes"/>).</summary>
+    public const int MaxLimit = 10_000;
 
     /// <summary>About how many bytes of stored events a page holds at most, whatever its limit: 4 MiB (an event larger than that is alone on its page).</summary>
     public const int MaxBytes = 4 * 1024 * 1024;
 
     /// <summary>How many events a search examines when none is given: 100,000.</summary>
     public const int DefaultScanBudget = 100_000;
+
+    /// <summary>The longest <see cref="Filter"/>: 1,024 characters.</summary>
+    public const int MaxFilterLength = FilterExpression.MaxLength;
 
     /// <summary>The longest <see cref="Text"/>: 1,024 characters.</summary>
     public const int MaxTextLength = 1024;
@@ -79,6 +82,9 @@ public sealed record MemStreamQuery
         if (problem.Length > 0)
             return false;
         if (Filter is not { Length: > 0 } filter)
+            return true;
+        // A query checked before (the next page of one) keeps its compiled filter, unless 'with' gave it another.
+        if (CompiledFilter?.Text == filter)
             return true;
         if (FilterExpression.TryCreate(filter, out var error) is { } compiled)
         {

@@ -9,8 +9,9 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <summary>The read-only HTTP endpoints: <c>query</c>, <c>correlation-ids</c>, <c>snapshot</c> and <c>status</c>.</summary>
 internal static class QueryEndpoints
 {
+    // An id's history reads in longer pages than a search's.
     const int DefaultLimit = 1000;
-    const int MaxLimit = 10_000;
+    const int MaxLimit = MemStreamQuery.MaxLimit;
     const int MaxIdPageChars = 1 << 20;
     const int MaxCursorChars = 1024;
 
@@ -53,7 +54,7 @@ internal static class QueryEndpoints
         if (fleet)
         {
             // Limited by the fleet itself: a fleet query mostly waits for the other instances.
-            await FleetQueryAsync(context, new FleetQuery(id, correlationId is null, minLevel, Math.Min(limit, MaxLimit)), download);
+            await FleetQueryAsync(context, new FleetQuery(new MemStreamQuery { Id = id, MinLevel = minLevel, Limit = Math.Min(limit, MaxLimit) }, correlationId is null), download);
             return;
         }
         using var place = gate.TryEnter();
@@ -91,11 +92,11 @@ internal static class QueryEndpoints
     }
 
     /// <summary>
-    /// <c>GET query?...&amp;fleet=true</c>: every live instance of the fleet answers from its own store; the
-    /// events are merged by timestamp, each with its <c>instance</c>, and <c>instances</c> says which
-    /// answered, which had more than <c>limit</c> and which did not answer in time.
+    /// <c>GET query?...&amp;fleet=true</c> (and <c>search?...&amp;fleet=true</c>): every live instance of the fleet answers
+    /// from its own store; the events are merged by timestamp (newest first for a search), each with its <c>instance</c>,
+    /// and <c>instances</c> says which answered, which had more than <c>limit</c> and which did not answer in time.
     /// </summary>
-    static async Task FleetQueryAsync(HttpContext context, FleetQuery query, bool download)
+    internal static async Task FleetQueryAsync(HttpContext context, FleetQuery query, bool download)
     {
         if (await FleetOrRefuseAsync(context) is not { } fleet)
             return;
@@ -119,13 +120,14 @@ internal static class QueryEndpoints
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
-        json.WriteString(query.IsTraceId ? "traceId" : "correlationId", query.Id);
+        if (query.Query.Id is { } id)
+            json.WriteString(query.IsTraceId ? "traceId" : "correlationId", id);
         json.WriteBoolean("fleet", true);
         json.WriteStartArray("events");
         // Every instance's answer is bounded; the merged one is too: the instances whose events it had to
         // leave out are named as truncated.
         var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(StoredPage.MaxBytes,
-            [query.Id, .. answer.Answered, .. answer.Answered, .. answer.Truncated, .. answer.Missing]));
+            [query.Query.Id ?? "", query.Query.Filter ?? "", query.Query.Text ?? "", .. answer.Answered, .. answer.Answered, .. answer.Truncated, .. answer.Missing]));
         var truncated = new SortedSet<string>(answer.Truncated, StringComparer.Ordinal);
         var cut = false;
         foreach (var element in answer.Events)

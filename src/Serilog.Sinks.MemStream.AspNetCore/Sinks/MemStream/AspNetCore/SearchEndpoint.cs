@@ -10,6 +10,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <c>{"events": [...], "next": &lt;before for the next page, or null&gt;, "scanned": N}</c>, the events as <c>query</c>
 /// gives them. <c>from</c> and <c>to</c> take ISO 8601 or a time ago (<c>15m</c>, <c>1h</c>, <c>2d</c>). A page ends at
 /// <c>limit</c> events, about <see cref="MemStreamQuery.MaxBytes"/> bytes, or the search's budget, whichever comes first.
+/// With <c>fleet=true</c>, every live instance's first page, merged newest first, as the query endpoint's fleet answer.
 /// </summary>
 internal static class SearchEndpoint
 {
@@ -30,9 +31,20 @@ internal static class SearchEndpoint
         if (!await AccessGuard.AdmitAsync(context, options))
             return;
 
-        if (Read(new QueryParameters(context.Request.Query), DateTimeOffset.UtcNow, out var error) is not { } query)
+        var parameters = new QueryParameters(context.Request.Query);
+        var fleet = parameters.Choice("fleet", "false", "true", "false") == "true";
+        var query = Read(parameters, DateTimeOffset.UtcNow, out var error);
+        if (query is not null && fleet && query.Before is not null)
+            (query, error) = (null, "The query parameter 'before' pages one instance's events; a fleet search (fleet=true) has no pages: narrow 'from' or raise 'limit' instead.");
+        if (query is null)
         {
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
+            return;
+        }
+        if (fleet)
+        {
+            // Limited by the fleet itself: a fleet search mostly waits for the other instances.
+            await QueryEndpoints.FleetQueryAsync(context, new FleetQuery(query), download: false);
             return;
         }
         using var place = gate.TryEnter();

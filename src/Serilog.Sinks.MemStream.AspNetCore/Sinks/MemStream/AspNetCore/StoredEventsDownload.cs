@@ -40,7 +40,7 @@ internal static partial class StoredEventsDownload
     /// <summary>A fleet's answer (every instance's events, merged by time, each bounded by its instance) as CLEF lines.</summary>
     public static async Task WriteFleetAsync(HttpContext context, FleetQuery query, FleetQueryAnswer answer)
     {
-        StartFile(context, query.IsTraceId ? "traceId" : "correlationId", query.Id);
+        StartFile(context, query.IsTraceId ? "traceId" : "correlationId", query.Query.Id!);
         var lines = new StringBuilder();
         foreach (var element in answer.Events)
         {

@@ -7,7 +7,7 @@ namespace Serilog.Sinks.MemStream.Redis;
 
 /// <summary>
 /// Asks the fleet: publishes the query, collects the answers on its own reply channel until every live
-/// instance has answered or the query timeout passes, and merges the events by timestamp. An instance
+/// instance has answered or the query timeout passes, and merges the events by timestamp (<see cref="FleetInstanceAnswer.Merge"/>). An instance
 /// that does not answer in time is reported missing, never waited for longer. At most <see cref="MaxAsking"/>
 /// queries are under way at once: each may hold every instance's answer (up to about 4 MiB each) for the
 /// query timeout, so a flood of requests is refused (503) rather than let grow the app's memory.
@@ -39,7 +39,7 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
 
     async Task<FleetQueryAnswer> AskAsync(FleetQuery query, CancellationToken cancellationToken)
     {
-        var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Id, query.MinLevel, query.Limit);
+        var request = new FleetQueryRequest(Guid.NewGuid().ToString("N"), query.Query);
         var answers = new ConcurrentDictionary<string, JsonElement>(StringComparer.Ordinal);
         var subscriber = redis.GetSubscriber();
         var reply = keys.Reply(request.Request);
@@ -70,11 +70,7 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
 
             // One reading of the answers: a late one must not count as answered without its events.
             var received = answers.ToArray();
-            var events = received.Select(a => a.Value)
-                .SelectMany(answer => answer.GetProperty("events").EnumerateArray())
-                .OrderBy(e => e.GetProperty("timestamp").GetDateTimeOffset())
-                .ThenBy(e => e.GetProperty("instance").GetString(), StringComparer.Ordinal)
-                .ToList();
+            var events = FleetInstanceAnswer.Merge(received.Select(a => a.Value), newestFirst: query.Query.Id is null);
             var answered = received.Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
             var truncated = received.Where(a => FleetInstanceAnswer.IsTruncated(a.Value)).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
             var missing = live.Except(answered).Order(StringComparer.Ordinal).ToList();

@@ -67,6 +67,11 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
         {
             await redis.GetSubscriber().PublishAsync(keys.Reply(request.Request), Answer(request));
         }
+        catch (ArgumentException)
+        {
+            // A query the endpoints would have refused (a filter that does not compile): only a forged request has one.
+            counters.AddRejected("request", 1);
+        }
         catch (Exception ex)
         {
             SelfLog.WriteLine("MemStream: answering a fleet query failed: {0}", ex.Message);
@@ -74,5 +79,5 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
     }
 
     ReadOnlyMemory<byte> Answer(FleetQueryRequest request) =>
-        FleetInstanceAnswer.Write(request.Id, request.MinLevel, request.Limit, options.InstanceId!, options.SinkName);
+        FleetInstanceAnswer.Write(request.Query, options.InstanceId!, options.SinkName);
 }

@@ -22,17 +22,16 @@ public static class FleetInstanceAnswer
     const string Truncated = "truncated";
 
     /// <summary>
-    /// Writes this instance's answer: the first <paramref name="limit"/> stored events of <paramref name="id"/> (a
-    /// correlation id, or a trace id when it is one, as <c>MemStream.Query</c> takes it) at
-    /// <paramref name="minLevel"/> or above, from the store of the sink named <paramref name="sinkName"/> (null: the default sink).
+    /// Writes this instance's answer to <paramref name="query"/>: the first page of what
+    /// <see cref="MemStreamInstance.Search"/> finds in the store of the sink named <paramref name="sinkName"/> (null: the
+    /// default sink): an id's events in write order, or a search's newest first. An invalid query throws, as Search does.
     /// </summary>
-    public static ReadOnlyMemory<byte> Write(string id, LogEventLevel minLevel, int limit, string instanceId, string? sinkName)
+    public static ReadOnlyMemory<byte> Write(MemStreamQuery query, string instanceId, string? sinkName)
     {
-        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(instanceId);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var instance = MemStream.Named(sinkName);
-        var found = instance.QueryStoredPage(id, minLevel, after: 0, limit: limit, MaxBytes);
+        var found = instance.Search(query);
         var frames = new EventFrames(instance.CorrelationIdProperty);
         var body = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(body))
@@ -52,7 +51,7 @@ public static class FleetInstanceAnswer
                     break;
             }
             json.WriteEndArray();
-            json.WriteBoolean(Truncated, events.Count < found.Events.Count || found.MayHaveMore);
+            json.WriteBoolean(Truncated, events.Count < found.Events.Count || found.Next is not null);
             json.WriteEndObject();
         }
         return body.WrittenMemory;
@@ -88,6 +87,19 @@ public static class FleetInstanceAnswer
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// The events of answers read by <see cref="TryRead"/>, merged by time: oldest first, as an id's history reads, or
+    /// with <paramref name="newestFirst"/> as a search lists them; events of the same time in the order of their instances.
+    /// </summary>
+    public static IReadOnlyList<JsonElement> Merge(IEnumerable<JsonElement> answers, bool newestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var events = answers.SelectMany(answer => answer.GetProperty(TailProtocol.Events).EnumerateArray())
+            .Select(e => (Event: e, Time: e.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset(), Instance: e.GetProperty(TailProtocol.Instance).GetString()));
+        var byTime = newestFirst ? events.OrderByDescending(e => e.Time) : events.OrderBy(e => e.Time);
+        return [.. byTime.ThenBy(e => e.Instance, StringComparer.Ordinal).Select(e => e.Event)];
     }
 
     /// <summary>Whether an answer said that its instance had more events than it sent.</summary>
