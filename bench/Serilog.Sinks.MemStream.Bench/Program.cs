@@ -12,7 +12,7 @@ namespace Serilog.Sinks.MemStream.Bench;
 /// </summary>
 internal static class Program
 {
-    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|codec|store|trace|tail|fleet|memory|load|growth ...] | load [seconds per round] [rounds] | growth [seconds per interval] [intervals] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
+    const string Usage = "usage: dotnet run -c Release --project bench/Serilog.Sinks.MemStream.Bench -- quick [emit|codec|store|trace|search|tail|fleet|memory|load|growth ...] | load [seconds per round] [rounds] | growth [seconds per interval] [intervals] | fleet [seconds per round] | full [BenchmarkDotNet arguments]";
 
     static async Task<int> Main(string[] args)
     {
@@ -69,6 +69,8 @@ internal static class Program
             Print(StoreComparison.Run(events: 1_000_000));
         if (Runs("trace"))
             Print(TraceIndexComparison.Run(events: 200_000));
+        if (Runs("search"))
+            Print(SearchComparison.Run(events: 1_000_000));
         if (Runs("tail"))
             Print(await LiveTailComparison.Run(TimeSpan.FromSeconds(3)));
         if (Runs("fleet"))

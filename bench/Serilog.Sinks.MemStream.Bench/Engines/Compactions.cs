@@ -19,6 +19,20 @@ internal static class Compactions
             Thread.Sleep(50);
     }
 
+    /// <summary>Compacts every family of a sink's store and waits for it, so that its SST files' size is comparable across runs.</summary>
+    public static void CompactSink(string sinkName)
+    {
+        var database = DatabaseOf(sinkName);
+        database.CompactRange(null, null, database.DefaultFamily);
+        foreach (var family in ((RocksEventStore)SinkRegistry.Resolve(sinkName)!.Store).Database.FamiliesOf(sinkName))
+        {
+            database.CompactRange(null, null, family.Index);
+            if (family.Log is { } log)
+                database.CompactRange(null, null, log);
+        }
+        WaitUntilSettled(database.GetProperty, TimeSpan.FromSeconds(20));
+    }
+
     /// <summary>The database under a MemStream sink's store.</summary>
     public static RocksDatabase DatabaseOf(string sinkName) =>
         ((RocksEventStore)SinkRegistry.Resolve(sinkName)!.Store).Database.Database;

@@ -71,15 +71,7 @@ internal static class TraceIndexComparison
         memStream.Flush();
         var elapsed = watch.Elapsed;
 
-        var database = Compactions.DatabaseOf(name);
-        database.CompactRange(null, null, database.DefaultFamily);
-        foreach (var family in ((Serilog.Sinks.MemStream.Store.RocksEventStore)SinkRegistry.Resolve(name)!.Store).Database.FamiliesOf(name))
-        {
-            database.CompactRange(null, null, family.Index);
-            if (family.Log is { } log)
-                database.CompactRange(null, null, log);
-        }
-        Compactions.WaitUntilSettled(database.GetProperty, TimeSpan.FromSeconds(20));
+        Compactions.CompactSink(name);
         var bytes = new DirectoryInfo(directory.Path).EnumerateFiles("*.sst").Sum(f => f.Length);
 
         var random = new Random(42);

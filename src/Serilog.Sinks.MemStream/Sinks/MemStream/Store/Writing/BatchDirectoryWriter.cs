@@ -12,6 +12,13 @@ internal sealed class BatchDirectoryWriter
     /// <summary>The level from which groups are named in the problems entries too.</summary>
     public const LogEventLevel ProblemLevel = LogEventLevel.Warning;
 
+    /// <summary>
+    /// For the bench only (its <c>search</c> comparison): false leaves the search index out of every batch written
+    /// afterwards, so the index's cost on ingest can be measured through a real sink. Never false otherwise: a store
+    /// written without it is found by id only.
+    /// </summary>
+    internal static bool WriteSearchIndex = true;
+
     readonly List<Written> _groups = [];
     readonly List<StoreFamily> _families = [];
     readonly byte[] _key = new byte[32];
@@ -25,6 +32,8 @@ internal sealed class BatchDirectoryWriter
     /// <summary>Notes a group of the chunk, whose writes begin at <paramref name="first"/>.</summary>
     public void Add(PendingWrite[] chunk, int first, ChunkGroups events, bool inline, LogEventLevel highest, long latestExpiry)
     {
+        if (!WriteSearchIndex)
+            return; // with no group noted, AddTo writes no entry
         var earliest = long.MaxValue;
         for (var i = first; i >= 0; i = events.Next(i))
         {
