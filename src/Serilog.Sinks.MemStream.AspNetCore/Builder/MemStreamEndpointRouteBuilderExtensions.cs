@@ -10,7 +10,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
     /// <summary>
     /// Maps, under <paramref name="prefix"/>: <c>/ws</c> (the live tail, see <c>UseMemStreamWebSocket</c>),
     /// <c>/query</c> (stored events of one correlation id, JSON), <c>/search</c> (stored events of every id by level, time,
-    /// filter and text, newest first, JSON), <c>/correlation-ids</c> (JSON),
+    /// filter and text, newest first, JSON), <c>/problems</c> (the same, grouped by message template, JSON), <c>/correlation-ids</c> (JSON),
     /// <c>/snapshot</c> (text), <c>/status</c> (the sink's status, JSON), <c>/instances</c> (a fleet's live instances,
     /// with Serilog.Sinks.MemStream.Redis) and <c>/</c> (the live-tail page). Call <c>app.UseWebSockets()</c> before.
     /// Loopback clients only, unless the returned builder gets <c>.RequireAuthorization(...)</c>, the options
@@ -35,6 +35,7 @@ public static class MemStreamEndpointRouteBuilderExtensions
         group.Map(TailProtocol.WebSocketRoute, context => TailHandshake.HandleAsync(context, options, limiter));
         group.MapGet(TailProtocol.QueryRoute, context => QueryEndpoints.QueryAsync(context, options, queries));
         group.MapGet(TailProtocol.SearchRoute, context => SearchEndpoint.SearchAsync(context, options, queries));
+        group.MapGet(TailProtocol.ProblemsRoute, context => ProblemsEndpoint.ProblemsAsync(context, options, queries));
         group.MapGet(TailProtocol.CorrelationIdsRoute, context => QueryEndpoints.CorrelationIdsAsync(context, options, queries));
         group.MapGet(TailProtocol.SnapshotRoute, context => QueryEndpoints.SnapshotAsync(context, options));
         group.MapGet(TailProtocol.StatusRoute, context => QueryEndpoints.StatusAsync(context, options));

@@ -29,7 +29,7 @@ public class AccessTests
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("fleet=true&afterId=1764316800000-0"), From(RemoteAddress)), Is.EqualTo(403));
         // Status frames come only on an admitted tail: asking for them changes nothing.
         Assert.That(await TailClient.RefusalStatusAsync(server.WebSocketUri("status=true"), From(RemoteAddress)), Is.EqualTo(403));
-        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?correlationId=a&format=clef", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true", "/memstream/search", "/memstream/search?minLevel=Error&from=1h" })
+        foreach (var path in new[] { "/memstream/", "/memstream/snapshot", "/memstream/correlation-ids", "/memstream/query?correlationId=a", "/memstream/query?correlationId=a&format=clef", "/memstream/query?traceId=0af7651916cd43dd8448eb211c80319c", "/memstream/status", "/memstream/instances", "/memstream/query?correlationId=a&fleet=true", "/memstream/search", "/memstream/search?minLevel=Error&from=1h", "/memstream/problems" })
         {
             var request = new HttpRequestMessage(HttpMethod.Get, server.BaseUrl + path);
             request.Headers.Add(TailServer.RemoteAddressHeader, RemoteAddress);

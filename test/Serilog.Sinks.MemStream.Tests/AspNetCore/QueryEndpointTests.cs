@@ -40,7 +40,7 @@ public class QueryEndpointTests
         var paths = new[]
         {
             "/memstream/query?correlationId=x", "/memstream/query?correlationId=x&format=clef", "/memstream/query", "/memstream/correlation-ids",
-            "/memstream/snapshot", "/memstream/status", "/memstream/instances", "/memstream/ws", "/memstream/", "/memstream/search", "/memstream/search?limit=0",
+            "/memstream/snapshot", "/memstream/status", "/memstream/instances", "/memstream/ws", "/memstream/", "/memstream/search", "/memstream/search?limit=0", "/memstream/problems",
         };
 
         foreach (var path in paths)

@@ -7,6 +7,7 @@ namespace Serilog.Sinks.MemStream.Tests.AspNetCore;
 /// <summary><c>GET /memstream/search</c>: stored events of every id by level, time, filter and text, newest first, paged by <c>next</c>; every bad parameter a 400 naming it.</summary>
 public class SearchEndpointTests
 {
+
     [Test]
     public async Task SearchFindsEventsOfEveryIdNewestFirstAndPagesByNext()
     {
@@ -32,6 +33,42 @@ public class SearchEndpointTests
         Assert.That(Steps(await GetAsync(http, server, "text=" + Uri.EscapeDataString("STEP 1 "))), Is.EqualTo(new[] { 1 }));
         Assert.That(Steps(await GetAsync(http, server, "to=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O")))), Is.Empty, "nothing before an hour ago");
         Assert.That(Steps(await GetAsync(http, server, "from=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")) + "&to=0s&minLevel=Error")), Is.EqualTo(new[] { 9, 6, 3, 0 }));
+    }
+
+    [Test]
+    public async Task ProblemsGroupsWarningsAndAboveByTemplateAndSaysThroughWhichEventItCounted()
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        for (var i = 0; i < 5; i++)
+            server.Logger.ForContext("CorrelationId", $"order-{i}").Write(i < 3 ? LogEventLevel.Error : LogEventLevel.Information, "step {Step} failed", i);
+        server.Logger.ForContext("CorrelationId", "order-9").Warning("slow {Step}", 9);
+        server.Logger.ForContext("CorrelationId", "order-9").Information("not yet flushed, but counted: problems flushes first");
+        using var http = new HttpClient();
+
+        var answer = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/problems?from=1h")).RootElement;
+        var errors = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/problems?minLevel=Error&filter=Step%20%3E%200")).RootElement;
+
+        var groups = answer.GetProperty("groups").EnumerateArray().ToList();
+        Assert.That(groups.Select(g => (g.GetProperty("template").GetString(), g.GetProperty("count").GetInt64(), g.GetProperty("level").GetString())),
+            Is.EqualTo(new[] { ("step {Step} failed", 3L, "Error"), ("slow {Step}", 1L, "Warning") }));
+        Assert.That(groups[0].GetProperty("sample").GetProperty("clef").GetProperty("Step").GetInt32(), Is.EqualTo(2), "the newest as the sample");
+        Assert.That(answer.GetProperty("events").GetInt64(), Is.EqualTo(4));
+        Assert.That(answer.GetProperty("complete").GetBoolean(), Is.True);
+        Assert.That(answer.GetProperty("through").GetInt64(), Is.EqualTo(server.Facade.LastSequence), "every event up to the newest when asked");
+        Assert.That(errors.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("count").GetInt64()), Is.EqualTo(new[] { 2L }));
+    }
+
+    [TestCase("problems?minLevel=Loud", "minLevel")]
+    [TestCase("problems?from=soon", "from")]
+    [TestCase("problems?filter=%28", "filter")]
+    [TestCase("problems?before=5", "before")]
+    public async Task ABadProblemsParameterGets400NamingIt(string pathAndQuery, string parameter)
+    {
+        await using var server = await TailServer.StartAsync(durable: true);
+        var response = await RawHttp.GetAsync(server.BaseUrl, "/memstream/" + pathAndQuery);
+
+        Assert.That(response.Status, Is.EqualTo(400), response.Body);
+        Assert.That(response.Body, Does.Contain($"'{parameter}'"));
     }
 
     [TestCase("minLevel=Loud", "minLevel")]
@@ -67,9 +104,12 @@ public class SearchEndpointTests
         server.Logger.ForContext("CorrelationId", "a").Information("one");
         server.Facade.Flush();
 
-        var longText = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?text=" + new string('x', 5_000)); // 10,000 would pass Kestrel's 8 KiB request line: a 414 before it reaches us
-        Assert.That(longText.Status, Is.EqualTo(400));
-        Assert.That(longText.Body, Does.Contain("'text'"));
+        foreach (var route in new[] { "search", "problems" })
+        {
+            var longText = await RawHttp.GetAsync(server.BaseUrl, $"/memstream/{route}?text=" + new string('x', 5_000)); // 10,000 would pass Kestrel's 8 KiB request line: a 414 before it reaches us
+            Assert.That(longText.Status, Is.EqualTo(400), route);
+            Assert.That(longText.Body, Does.Contain("'text'"), route);
+        }
         var deep = await RawHttp.GetAsync(server.BaseUrl, "/memstream/search?filter=" + Uri.EscapeDataString(new string('(', 400) + "1" + new string(')', 400)));
         Assert.That(deep.Status, Is.EqualTo(400));
         Assert.That(deep.Body, Does.Contain("'filter'"));

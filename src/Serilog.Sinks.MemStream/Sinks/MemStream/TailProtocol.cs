@@ -13,10 +13,10 @@ internal static class TailProtocol
 
     /// <summary>The routes under the prefix.</summary>
     public const string WebSocketRoute = "/ws", QueryRoute = "/query", CorrelationIdsRoute = "/correlation-ids", SnapshotRoute = "/snapshot",
-        StatusRoute = "/status", InstancesRoute = "/instances", SearchRoute = "/search";
+        StatusRoute = "/status", InstancesRoute = "/instances", SearchRoute = "/search", ProblemsRoute = "/problems";
 
     /// <summary>Every route under the prefix besides the page's (the prefix itself).</summary>
-    public static readonly IReadOnlyList<string> Routes = [WebSocketRoute, QueryRoute, CorrelationIdsRoute, SnapshotRoute, StatusRoute, InstancesRoute, SearchRoute];
+    public static readonly IReadOnlyList<string> Routes = [WebSocketRoute, QueryRoute, CorrelationIdsRoute, SnapshotRoute, StatusRoute, InstancesRoute, SearchRoute, ProblemsRoute];
 
     /// <summary>The live tail's default path (<c>UseMemStreamWebSocket()</c>).</summary>
     public const string DefaultWebSocketPath = DefaultPrefix + WebSocketRoute;

@@ -3,19 +3,20 @@ using Serilog.Events;
 namespace Serilog.Sinks.MemStream.Search;
 
 /// <summary>
-/// Events grouped by their message template, as the <c>memstream problems</c> command shows them: how many, the first
-/// and last seen, the highest level and the newest one as a sample. Fed newest first (a search's order) or in any order.
+/// Events grouped by their message template, as the <c>memstream problems</c> command and the page's problems view show
+/// them: how many, the first and last seen, the highest level and the newest one as a sample (with its sequence number).
+/// Fed newest first (a search's order) or in any order.
 /// </summary>
 internal sealed class ProblemGroups
 {
     readonly Dictionary<string, ProblemGroup> _groups = new(StringComparer.Ordinal);
 
     /// <summary>One template's events.</summary>
-    public sealed record ProblemGroup(string Template, long Count, DateTimeOffset First, DateTimeOffset Last, LogEventLevel Level, LogEvent Sample);
+    public sealed record ProblemGroup(string Template, long Count, DateTimeOffset First, DateTimeOffset Last, LogEventLevel Level, LogEvent Sample, long SampleSequence);
 
     public long Events { get; private set; }
 
-    public void Add(LogEvent logEvent)
+    public void Add(LogEvent logEvent, long sequence = 0)
     {
         Events++;
         var template = logEvent.MessageTemplate.Text;
@@ -28,8 +29,9 @@ internal sealed class ProblemGroups
                 Last = time > seen.Last ? time : seen.Last,
                 Level = logEvent.Level > seen.Level ? logEvent.Level : seen.Level,
                 Sample = time > seen.Last ? logEvent : seen.Sample,
+                SampleSequence = time > seen.Last ? sequence : seen.SampleSequence,
             }
-            : new ProblemGroup(template, 1, time, time, logEvent.Level, logEvent);
+            : new ProblemGroup(template, 1, time, time, logEvent.Level, logEvent, sequence);
     }
 
     /// <summary>The groups, most events first (then the most recent).</summary>
