@@ -185,7 +185,7 @@ static class MemStreamTool
             Filter = parse.GetValue(filter),
             Text = parse.GetValue(text),
         };
-        if (query.TryCheck(out _, out var property, out var problem))
+        if (query.TryCheck(out var property, out var problem))
             return query;
         var option = property switch
         {
@@ -193,7 +193,8 @@ static class MemStreamTool
             nameof(MemStreamQuery.To) => "--until",
             nameof(MemStreamQuery.Filter) => "--filter",
             nameof(MemStreamQuery.Text) => "--text",
-            _ => "--min-level",
+            nameof(MemStreamQuery.MinLevel) => "--min-level",
+            _ => property,
         };
         throw new ToolException($"memstream: {option} is not valid: {problem}");
     }
@@ -202,8 +203,7 @@ static class MemStreamTool
     {
         if (string.IsNullOrEmpty(given))
             return null;
-        if (Search.RelativeTime.TryParse(given, now, out var time)
-            || (given.Length <= 64 && DateTimeOffset.TryParse(given, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out time)))
+        if (Search.RelativeTime.TryParseTime(given, now, out var time))
             return time;
         throw new ToolException($"memstream: {option} '{TerminalText.Line(given)}' is not a time: give a time ago (15m, 1h, 2d) or ISO 8601 (2026-12-03T10:00:00Z).");
     }

@@ -1,11 +1,7 @@
 using System.Text.Json;
-using Serilog.Events;
 using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream.Tool;
-
-/// <summary>One event a search found: the event, and as an endpoint sent it, its CLEF, the correlation id it named and (from a fleet) its instance.</summary>
-sealed record FoundEvent(LogEvent LogEvent, string? Clef, string? CorrelationId, string? Instance = null);
 
 /// <summary>Where <c>search</c> and <c>problems</c> read pages from: a store directory, or a running application's search endpoint.</summary>
 abstract class SearchSource : IDisposable

@@ -28,7 +28,7 @@ public class QueryBoundTests
         while (after is not null)
         {
             var body = await http.GetByteArrayAsync($"{server.BaseUrl}/memstream/query?correlationId=huge&limit=10000&after={after}");
-            Assert.That(body.Length, Is.LessThanOrEqualTo(StoredPage.MaxBytes), $"page {pages + 1} within the bound");
+            Assert.That(body.Length, Is.LessThanOrEqualTo(MemStreamQuery.MaxBytes), $"page {pages + 1} within the bound");
             var page = JsonDocument.Parse(body).RootElement;
             var events = page.GetProperty("events").EnumerateArray().ToList();
             Assert.That(events, Is.Not.Empty, "a page that says more follows has events");
@@ -45,7 +45,7 @@ public class QueryBoundTests
     public async Task AnEventLargerThanThePageBoundIsReturnedAloneOnItsPage()
     {
         await using var server = await TailServer.StartAsync(durable: true);
-        var huge = new string('x', StoredPage.MaxBytes + 1024);
+        var huge = new string('x', MemStreamQuery.MaxBytes + 1024);
         server.Logger.ForContext("CorrelationId", "one").Information("big {Payload} {Index}", huge, 0);
         server.Logger.ForContext("CorrelationId", "one").Information("small {Index}", 1);
         server.Facade.Flush();

@@ -31,6 +31,8 @@ public class SearchEndpointTests
         Assert.That(Steps(await GetAsync(http, server, "minLevel=error&from=1h")), Is.EqualTo(new[] { 9, 6, 3, 0 }), "errors in the last hour");
         Assert.That(Steps(await GetAsync(http, server, "filter=" + Uri.EscapeDataString("Path = '/pay' and Step > 8"))), Is.EqualTo(new[] { 11, 10, 9 }));
         Assert.That(Steps(await GetAsync(http, server, "text=" + Uri.EscapeDataString("STEP 1 "))), Is.EqualTo(new[] { 1 }));
+        Assert.That(Steps(await GetAsync(http, server, "limit=3&template=" + Uri.EscapeDataString("step {Step} of {Path}"))), Is.EqualTo(new[] { 11, 10, 9 }), "exactly a template");
+        Assert.That(Steps(await GetAsync(http, server, "template=" + Uri.EscapeDataString("step {Step}"))), Is.Empty, "only exactly");
         Assert.That(Steps(await GetAsync(http, server, "to=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddHours(-1).ToString("O")))), Is.Empty, "nothing before an hour ago");
         Assert.That(Steps(await GetAsync(http, server, "from=" + Uri.EscapeDataString(DateTimeOffset.UtcNow.AddMinutes(-5).ToString("O")) + "&to=0s&minLevel=Error")), Is.EqualTo(new[] { 9, 6, 3, 0 }));
     }
@@ -42,7 +44,8 @@ public class SearchEndpointTests
         for (var i = 0; i < 5; i++)
             server.Logger.ForContext("CorrelationId", $"order-{i}").Write(i < 3 ? LogEventLevel.Error : LogEventLevel.Information, "step {Step} failed", i);
         server.Logger.ForContext("CorrelationId", "order-9").Warning("slow {Step}", 9);
-        server.Logger.ForContext("CorrelationId", "order-9").Information("not yet flushed, but counted: problems flushes first");
+        server.Logger.ForContext("CorrelationId", "order-9").Information("no problem");
+        server.Facade.Flush();
         using var http = new HttpClient();
 
         var answer = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/problems?from=1h")).RootElement;
@@ -56,12 +59,21 @@ public class SearchEndpointTests
         Assert.That(answer.GetProperty("complete").GetBoolean(), Is.True);
         Assert.That(answer.GetProperty("through").GetInt64(), Is.EqualTo(server.Facade.LastSequence), "every event up to the newest when asked");
         Assert.That(errors.GetProperty("groups").EnumerateArray().Select(g => g.GetProperty("count").GetInt64()), Is.EqualTo(new[] { 2L }));
+
+        // Not waited for: counted if and only if the store had written it, which 'through' says.
+        server.Logger.ForContext("CorrelationId", "order-10").Error("step {Step} failed", 10);
+        var sequence = server.Facade.LastSequence;
+        var racing = JsonDocument.Parse(await http.GetStringAsync(server.BaseUrl + "/memstream/problems?minLevel=Error")).RootElement;
+        var counted = racing.GetProperty("groups")[0].GetProperty("count").GetInt64() == 4;
+        Assert.That(counted, Is.EqualTo(racing.GetProperty("through").GetInt64() >= sequence), "counted exactly when at or below through");
     }
 
     [TestCase("problems?minLevel=Loud", "minLevel")]
     [TestCase("problems?from=soon", "from")]
     [TestCase("problems?filter=%28", "filter")]
     [TestCase("problems?before=5", "before")]
+    [TestCase("problems?limit=5", "limit")]
+    [TestCase("problems?fleet=true", "fleet")]
     public async Task ABadProblemsParameterGets400NamingIt(string pathAndQuery, string parameter)
     {
         await using var server = await TailServer.StartAsync(durable: true);

@@ -244,7 +244,7 @@ public class DemoUnderAttackTests
                 return System.Text.Encoding.UTF8.GetString(body).Split('\n', StringSplitOptions.RemoveEmptyEntries).All(line => JsonDocument.Parse(line).RootElement.TryGetProperty("@t", out _));
             var page = JsonDocument.Parse(body).RootElement;
             var sequences = page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("seq").GetInt64()).ToList();
-            var withinBound = body.Length <= Serilog.Sinks.MemStream.Store.StoredPage.MaxBytes || sequences.Count == 1;
+            var withinBound = body.Length <= MemStreamQuery.MaxBytes || sequences.Count == 1;
             var next = page.GetProperty("next");
             return withinBound && sequences.Count <= limit && sequences.All(s => s > after) && sequences.SequenceEqual(sequences.Order())
                 && (next.ValueKind == JsonValueKind.Null || next.GetInt64() == sequences[^1]);
@@ -269,7 +269,7 @@ public class DemoUnderAttackTests
             while (after is not null)
             {
                 var body = await http.GetByteArrayAsync($"{_demo.BaseUrl}/memstream/query?correlationId={id}&after={after}");
-                Assert.That(body.Length, Is.LessThanOrEqualTo(Serilog.Sinks.MemStream.Store.StoredPage.MaxBytes + 6 * 1024 * 1024), "a page holds at most one event over the bound");
+                Assert.That(body.Length, Is.LessThanOrEqualTo(MemStreamQuery.MaxBytes + 6 * 1024 * 1024), "a page holds at most one event over the bound");
                 var page = JsonDocument.Parse(body).RootElement;
                 events.AddRange(page.GetProperty("events").EnumerateArray()
                     .Select(e => (e.GetProperty("seq").GetInt64(), e.GetProperty("clef").TryGetProperty("Note", out _))));

@@ -18,6 +18,36 @@ public class FleetInstanceAnswerTests
         Assert.That(TryRead("""{"instance":"a","events":[]}""", out _), Is.True, "an answer without events");
     }
 
+    [Test]
+    public void ANewestFirstMergeStopsWhereATruncatedAnswerStopsAndAtItsLimit()
+    {
+        // "a" sent its newest two of more (10:05, 10:04); "b" sent all it had (10:06, 10:03, 10:01).
+        var a = Answer("a", truncated: true, 5, 4);
+        var b = Answer("b", truncated: false, 6, 3, 1);
+
+        var merged = FleetInstanceAnswer.Merge([a, b], newestFirst: true, limit: 100, out var cut);
+        var limited = FleetInstanceAnswer.Merge([a, b], newestFirst: true, limit: 2, out var cutByLimit);
+        var oldestFirst = FleetInstanceAnswer.Merge([a, b], newestFirst: false, limit: 1, out var noCut);
+
+        Assert.That(Minutes(merged), Is.EqualTo(new[] { 6, 5, 4 }), "below 10:04 only b's would be there: a hole");
+        Assert.That(cut, Is.EqualTo(new[] { "b" }));
+        Assert.That(Minutes(limited), Is.EqualTo(new[] { 6, 5 }));
+        Assert.That(cutByLimit, Is.EqualTo(new[] { "a", "b" }));
+        Assert.That(Minutes(oldestFirst), Is.EqualTo(new[] { 1, 3, 4, 5, 6 }), "an id's history is merged whole, as before");
+        Assert.That(noCut, Is.Empty);
+    }
+
+    static System.Text.Json.JsonElement Answer(string instance, bool truncated, params int[] minutes)
+    {
+        var events = string.Join(",", minutes.Select((minute, i) =>
+            $$$"""{"instance":"{{{instance}}}","seq":{{{i + 1}}},"timestamp":"2026-12-03T10:{{{minute:D2}}}:00+00:00","level":"Error","clef":{"@mt":"m"}}"""));
+        Assert.That(FleetInstanceAnswer.TryRead(Encoding.UTF8.GetBytes($$"""{"instance":"{{instance}}","events":[{{events}}],"truncated":{{(truncated ? "true" : "false")}}}"""), out _, out var answer));
+        return answer;
+    }
+
+    static List<int> Minutes(IReadOnlyList<System.Text.Json.JsonElement> events) =>
+        [.. events.Select(e => e.GetProperty("timestamp").GetDateTimeOffset().Minute)];
+
     [TestCase("not json")]
     [TestCase("[1,2]")]
     [TestCase("""{"events":[]}""")]

@@ -105,16 +105,17 @@ public class StoreSearchTests
     [Test]
     public void PagesHaveNoGapOrDuplicateWhileEventsAreWritten()
     {
-        using var sink = StoreSink.Open(_folder.Path);
+        using var sink = StoreSink.Open(_folder.Path, retentionByLevel: new() { [LogEventLevel.Warning] = TimeSpan.FromHours(2) });
         for (var i = 0; i < 500; i++)
-            sink.Log($"id-{i % 37}", $"before {i}");
+            sink.Log($"id-{i % 37}", $"before {i}", i % 3 == 0 ? LogEventLevel.Warning : LogEventLevel.Information);
         sink.Facade.Flush();
         using var stop = new CancellationTokenSource();
+        // Writes go on during the whole search, bounded so that a slow machine is not flooded; warnings go to a family of their own.
         var writer = Task.Run(() =>
         {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            for (var i = 0; i < 20_000 && !stop.IsCancellationRequested; i++)
             {
-                sink.Log($"id-{i % 37}", $"during {i}");
+                sink.Log($"id-{i % 37}", $"during {i}", i % 3 == 0 ? LogEventLevel.Warning : LogEventLevel.Information);
                 if (i % 50 == 0)
                     sink.Facade.Flush();
             }
@@ -126,6 +127,24 @@ public class StoreSearchTests
 
         Assert.That(sequences, Is.Ordered.Descending.And.Unique);
         Assert.That(messages, Is.EqualTo(Enumerable.Range(0, 500).Reverse().Select(i => $"before {i}")));
+    }
+
+    [Test]
+    public void AFamilyWrittenLongAgoDoesNotLiftTheBudget()
+    {
+        // Errors live in a family of their own, last written before 20,000 newer events of the other family.
+        using var sink = StoreSink.Open(_folder.Path, retentionByLevel: new() { [LogEventLevel.Error] = TimeSpan.FromHours(2) });
+        sink.Log("old", "the only error", LogEventLevel.Error);
+        sink.Facade.Flush();
+        for (var i = 0; i < 20_000; i++)
+            sink.Log($"id-{i % 100}", $"information {i}");
+        sink.Facade.Flush();
+
+        var page = sink.Facade.Search(new MemStreamQuery { Text = "the only", ScanBudget = 100 });
+
+        Assert.That(page.Scanned, Is.LessThanOrEqualTo(100 + 1000), "the budget, and at most the one batch that passed it");
+        Assert.That(page.Next, Is.Not.Null, "more to read");
+        Assert.That(Paged(sink, new MemStreamQuery { Text = "the only", ScanBudget = 500 }).Messages, Is.EqualTo(new[] { "the only error" }), "found, page after page");
     }
 
     [Test]
@@ -174,7 +193,10 @@ public class StoreSearchTests
         var database = sink.Store.Database;
         var index = database.Family(new StoreFamily(86_400, 0), sink.Name).Index;
         // The second batch's entries are keyed by its first event, number 2: a directory whose items do not read, and noise.
-        database.Database.Put(StoreKey.Key(StoreKey.DirectoryPrefix(problems: true), 2), [6, 0, .. new byte[24], 9, 9, 9], index);
+        // Its header reads (live, written now, last event 2): only its items are damaged.
+        var header = new byte[BatchDirectory.HeaderLength];
+        BatchDirectory.WriteHeader(header, DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0, lastSequence: 2);
+        database.Database.Put(StoreKey.Key(StoreKey.DirectoryPrefix(problems: true), 2), [.. header, 9, 9, 9], index);
         database.Database.Put(StoreKey.Key(StoreKey.DirectoryPrefix(problems: false), 2), Encoding.UTF8.GetBytes("not a directory"), index);
 
         Assert.That(Paged(sink, new MemStreamQuery()).Messages, Is.EqualTo(new[] { "one" }));
@@ -214,11 +236,15 @@ public class StoreSearchTests
             Refused(new MemStreamQuery { Text = new string('x', 10_000) }, "Text");
             Refused(new MemStreamQuery { Filter = "Elapsed >" }, "Filter");
             Refused(new MemStreamQuery { Filter = new string('(', 100) + "1" + new string(')', 100) }, "Filter");
-            Refused(new MemStreamQuery { Id = "" }, "Id");
+            Refused(new MemStreamQuery { Template = new string('x', MemStreamQuery.MaxTemplateLength + 1) }, "Template");
         });
 
-        void Refused(MemStreamQuery query, string property) =>
+        void Refused(MemStreamQuery query, string property)
+        {
             Assert.That(() => sink.Facade.Search(query), Throws.ArgumentException.With.Property("ParamName").EqualTo(property));
+            Assert.That(query.IsValid(out var problem), Is.False);
+            Assert.That(problem, Does.StartWith(property));
+        }
     }
 
     static int DirectoryEntries(StoreSink sink)

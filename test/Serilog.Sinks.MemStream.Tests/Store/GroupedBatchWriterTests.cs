@@ -63,11 +63,15 @@ public class GroupedBatchWriterTests
         Assert.That(Directory(database, longFamily.Index, problems: true), Is.EqualTo(new[] { (5L, new[] { (5L, LogEventLevel.Error, "") }) }));
     }
 
+    /// <summary>The last event of the groups the entry keyed by this first event names: the writes above, by family (60 s: 1 to 9, a's Warning group up to 8; 3600 s: 5).</summary>
+    static long LastOf(long keySequence, bool problems) => keySequence == 5 ? 5 : problems ? 8 : 9;
+
     /// <summary>Each search-index entry of a family: its key's sequence number and the groups it names (as <see cref="References"/>), its times sensible.</summary>
     static List<(long Key, (long Group, LogEventLevel Level, string IndexKey)[] Groups)> Directory(RocksDatabase database, RocksFamily index, bool problems) =>
         Entries(database, index, StoreKey.DirectoryPrefix(problems), (keySequence, value) =>
         {
-            Assert.That(BatchDirectory.TryRead(value, out var latestExpiry, out var writtenAt, out var earliest, out var items));
+            Assert.That(BatchDirectory.TryRead(value, out var latestExpiry, out var writtenAt, out var earliest, out var last, out var items));
+            Assert.That(last, Is.EqualTo(LastOf(keySequence, problems)), "the last event of the groups it names");
             Assert.That(earliest, Is.EqualTo(Some.FixedTimestamp.ToUnixTimeMilliseconds()), "the earliest event's time");
             Assert.That(writtenAt, Is.EqualTo(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).Within(60_000), "when the batch was written");
             Assert.That(latestExpiry, Is.GreaterThan(writtenAt));

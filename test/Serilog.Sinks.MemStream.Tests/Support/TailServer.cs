@@ -78,6 +78,7 @@ sealed class TailServer : IAsyncDisposable
             .MinimumLevel.Verbose()
             // Kestrel's connection events (Debug) come before a request has a path: no sink can tell whose they are.
             .MinimumLevel.Override("Microsoft.AspNetCore.Server.Kestrel.Connections", Serilog.Events.LogEventLevel.Information)
+            .MinimumLevel.Override("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets", Serilog.Events.LogEventLevel.Information)
             .WriteTo.MemStream(outputTemplate: outputTemplate, bufferSize: bufferSize, durable: durable, storePath: storeFolder?.Path,
                 name: name, queueLimit: 1_000_000)
             .CreateLogger();

@@ -36,6 +36,13 @@ public class SearchCommandTests
             Assert.That(run.ExitCode, Is.Zero, run.Error);
             Assert.That(run.Printed.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "27", "24", "21", "18", "15", "12", "9", "6", "3", "0" }));
         }
+        var filteredStore = await ToolRun.RunAsync("search", "--store", server.Facade.Status().StorePath!, "--sink", server.Name, "--filter", "PaymentId >= 21", "--template", "{PaymentId}");
+        var filteredApp = await ToolRun.RunAsync("search", "--url", server.BaseUrl, "--filter", "PaymentId >= 21", "--template", "{PaymentId}");
+        foreach (var run in new[] { filteredStore, filteredApp })
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.Error);
+            Assert.That(run.Printed.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(new[] { "27", "24", "21" }), "the filter, in the store and through the app");
+        }
     }
 
     [Test]

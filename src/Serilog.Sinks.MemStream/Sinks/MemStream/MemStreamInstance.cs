@@ -59,19 +59,23 @@ public sealed class MemStreamInstance
     /// <see cref="Query(string, LogEventLevel, long, int)"/> with each event's sequence number: pass the
     /// last one as <paramref name="after"/> to read the next page.
     /// </summary>
-    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit) =>
-        QueryStoredPage(id, minLevel, after, limit, maxBytes: long.MaxValue).Events;
-
-    /// <summary>
-    /// A page bounded in bytes too (about <paramref name="maxBytes"/> of stored values, at least one event), for
-    /// the endpoints and the fleet: it says whether more may follow its last event.
-    /// </summary>
-    internal StoredPage QueryStoredPage(string id, LogEventLevel minLevel, long after, int limit, long maxBytes)
+    public IReadOnlyList<MemStreamStoredEvent> QueryPage(string id, LogEventLevel minLevel = LogEventLevel.Verbose, long after = 0, int limit = NoLimit)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentOutOfRangeException.ThrowIfNegative(after);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        return Sink?.Query(id, minLevel, after, limit, maxBytes) ?? StoredPage.Empty;
+        // The id's search, as many of its pages as the limit asks for.
+        var found = new List<MemStreamStoredEvent>();
+        var query = new MemStreamQuery { Id = id, MinLevel = minLevel, After = after };
+        while (found.Count < limit)
+        {
+            var page = Search(query with { Limit = Math.Min(MemStreamQuery.MaxLimit, limit - found.Count) });
+            found.AddRange(page.Events);
+            if (page.Next is not { } next)
+                break;
+            query = query with { After = next };
+        }
+        return found;
     }
 
     /// <summary>
@@ -86,9 +90,15 @@ public sealed class MemStreamInstance
     public MemStreamSearchPage Search(MemStreamQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var checkedQuery = query.Checked();
-        return Sink?.Search(checkedQuery) ?? MemStreamSearchPage.Empty;
+        query.Check();
+        return Sink?.Search(query) ?? MemStreamSearchPage.Empty;
     }
+
+    /// <summary>
+    /// Every event up to this sequence number is in the store if the store takes it (0 with no live sink): a search
+    /// with <c>Before</c> one above it and a live tail after it meet with no gap and no duplicate.
+    /// </summary>
+    internal long StoredThrough => Sink?.StoredThrough ?? 0;
 
     /// <summary>The correlation ids that have live (unexpired) stored events (trace ids are not listed).</summary>
     public IReadOnlyList<string> CorrelationIds() => Sink?.CorrelationIds() ?? [];

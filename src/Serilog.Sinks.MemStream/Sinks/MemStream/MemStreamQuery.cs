@@ -31,10 +31,13 @@ public sealed record MemStreamQuery
     /// <summary>The longest <see cref="Text"/>: 1,024 characters.</summary>
     public const int MaxTextLength = 1024;
 
+    /// <summary>The longest <see cref="Template"/>: 4,096 characters.</summary>
+    public const int MaxTemplateLength = 4096;
+
     /// <summary>About how long one search runs at most before it returns what it found and where to go on: 250 ms.</summary>
     public static readonly TimeSpan TimeBudget = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Only events of this correlation id or W3C trace id (32 hexadecimal digits); null: events of every id.</summary>
+    /// <summary>Only events of this correlation id (any string, the empty one too) or W3C trace id (32 hexadecimal digits); null: events of every id.</summary>
     public string? Id { get; init; }
 
     /// <summary>Only events at or above this level (Verbose by default). At Warning and above a search reads the store's index of problems, not every event.</summary>
@@ -52,6 +55,9 @@ public sealed record MemStreamQuery
     /// <summary>Only events whose message, as the page shows it (strings unquoted), contains this text, ignoring case (at most <see cref="MaxTextLength"/> characters).</summary>
     public string? Text { get; init; }
 
+    /// <summary>Only events logged with exactly this message template (its text, as <c>@mt</c> holds it), such as a problem group's (at most <see cref="MaxTemplateLength"/> characters).</summary>
+    public string? Template { get; init; }
+
     /// <summary>With <see cref="Id"/>: only events after this sequence number (the id's next page).</summary>
     public long After { get; init; }
 
@@ -64,33 +70,39 @@ public sealed record MemStreamQuery
     /// <summary>At most this many stored events examined by one search (at least 1; <see cref="DefaultScanBudget"/> by default).</summary>
     public int ScanBudget { get; init; } = DefaultScanBudget;
 
-    /// <summary>The query's compiled filter, once checked.</summary>
-    internal FilterExpression? CompiledFilter { get; private init; }
+    /// <summary>About how many bytes of stored events a page holds: <see cref="MaxBytes"/>; less only in tests of the bound.</summary>
+    internal long PageBytes { get; init; } = MaxBytes;
 
     /// <summary>
-    /// The query checked and its filter compiled; an <see cref="ArgumentException"/> naming the property says what
-    /// is wrong. Called by every entry point, so a bad query is refused before any store is read.
+    /// Whether the query is valid, its filter compiled (and kept, for the searches and pages that use it); else
+    /// <paramref name="problem"/> says what is wrong, naming the property. <see cref="MemStreamInstance.Search"/> checks
+    /// every query itself: this is for callers that take queries from elsewhere (a fleet's engine, say).
     /// </summary>
-    internal MemStreamQuery Checked() =>
-        TryCheck(out var checkedQuery, out var property, out var problem) ? checkedQuery : throw new ArgumentException(problem, property);
+    public bool IsValid([System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? problem)
+    {
+        var valid = TryCheck(out _, out var message);
+        problem = valid ? null : message;
+        return valid;
+    }
+
+    /// <summary>
+    /// Checks the query; an <see cref="ArgumentException"/> naming the property says what is wrong. Every search checks
+    /// its query first, so a bad one is refused before any store is read.
+    /// </summary>
+    internal void Check()
+    {
+        if (!TryCheck(out var property, out var problem))
+            throw new ArgumentException(problem, property);
+    }
 
     /// <summary>The query checked and its filter compiled; else false, with the property at fault and what is wrong with it.</summary>
-    internal bool TryCheck(out MemStreamQuery checkedQuery, out string property, out string problem)
+    internal bool TryCheck(out string property, out string problem)
     {
-        checkedQuery = this;
         (property, problem) = Problem() ?? ("", "");
         if (problem.Length > 0)
             return false;
-        if (Filter is not { Length: > 0 } filter)
+        if (Filter is not { Length: > 0 } filter || FilterCache.TryGet(filter, out _, out var error))
             return true;
-        // A query checked before (the next page of one) keeps its compiled filter, unless 'with' gave it another.
-        if (CompiledFilter?.Text == filter)
-            return true;
-        if (FilterExpression.TryCreate(filter, out var error) is { } compiled)
-        {
-            checkedQuery = this with { CompiledFilter = compiled };
-            return true;
-        }
         (property, problem) = (nameof(Filter), $"Filter {error}.");
         return false;
     }
@@ -111,8 +123,8 @@ public sealed record MemStreamQuery
             return (nameof(From), $"From ({from:O}) is later than To ({to:O}).");
         if (Text is { Length: > MaxTextLength })
             return (nameof(Text), $"Text may have at most {MaxTextLength} characters; got {Text.Length}.");
-        if (Id is { Length: 0 })
-            return (nameof(Id), "Id is empty; give an id, or null to search every id.");
+        if (Template is { Length: > MaxTemplateLength })
+            return (nameof(Template), $"Template may have at most {MaxTemplateLength} characters; got {Template.Length}.");
         return null;
     }
 }

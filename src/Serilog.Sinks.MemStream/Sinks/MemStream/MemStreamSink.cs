@@ -141,10 +141,10 @@ public sealed class MemStreamSink : ILogEventSink, IDisposable, ISetLoggingFailu
         _store.Flush();
     }
 
-    internal StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
-        _store.Query(id, minLevel, after, limit, maxBytes);
-
     internal MemStreamSearchPage Search(MemStreamQuery query) => _store.Search(query);
+
+    /// <summary>Every event up to this sequence number is in the store, if the store takes it: where a search and a live tail meet.</summary>
+    internal long StoredThrough => Math.Min(LastSequence, _store.WrittenThrough);
 
     internal IReadOnlyList<string> CorrelationIds() => _store.CorrelationIds();
 

@@ -10,13 +10,20 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 /// <c>GET problems?minLevel=&amp;from=&amp;to=&amp;filter=&amp;text=</c>: what went wrong, for the page's problems view. The
 /// stored events at <c>minLevel</c> (Warning by default) or above that meet the criteria, grouped by message template
 /// (<see cref="ProblemGroups"/>): <c>{"groups": [{"template", "count", "first", "last", "level", "sample": {event}}],
-/// "events", "scanned", "complete", "through"}</c>. Every event up to sequence number <c>through</c> is counted (the sink
-/// is flushed first), so a live tail opened with <c>after=through</c> goes on from there with no gap and no duplicate.
+/// "events", "scanned", "complete", "through"}</c>. Every stored event up to sequence number <c>through</c> (the store's
+/// written-through point: nothing waits for the disk) is counted, so a live tail opened with <c>after=through</c> goes on
+/// from there with no gap and no duplicate.
 /// At most <see cref="MaxEvents"/> events or <see cref="MaxDuration"/> of searching; <c>complete</c> says whether all were read.
 /// </summary>
 internal static class ProblemsEndpoint
 {
     public const int MaxEvents = 50_000;
+    static readonly (string Name, string Why)[] NotTaken =
+    [
+        ("before", "problems are counted over the whole range."),
+        ("limit", $"problems are counted over the whole range, up to {MaxEvents:N0} events."),
+        ("fleet", "problems are counted on this instance; a fleet's are not merged."),
+    ];
     static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(2);
 
     public static async Task ProblemsAsync(HttpContext context, MemStreamEndpointOptions options, QueryGate gate)
@@ -25,14 +32,17 @@ internal static class ProblemsEndpoint
             return;
         var parameters = new QueryParameters(context.Request.Query);
         var query = SearchEndpoint.Read(parameters, DateTimeOffset.UtcNow, out var error);
-        if (query is not null && query.Before is not null)
-            (query, error) = (null, "The query parameter 'before' is not taken here: problems are counted over the whole range.");
+        foreach (var (name, why) in NotTaken)
+        {
+            if (query is not null && context.Request.Query.ContainsKey(name))
+                (query, error) = (null, $"The query parameter '{name}' is not taken here: {why}");
+        }
         if (query is null)
         {
             await PlainTextAnswer.WriteAsync(context, StatusCodes.Status400BadRequest, error!);
             return;
         }
-        if (context.Request.Query["minLevel"].Count == 0)
+        if (string.IsNullOrEmpty(context.Request.Query["minLevel"].ToString()))
             query = query with { MinLevel = LogEventLevel.Warning };
         using var place = gate.TryEnter();
         if (place is null)
@@ -42,8 +52,7 @@ internal static class ProblemsEndpoint
         }
 
         var instance = MemStream.Named(options.SinkName);
-        var through = instance.LastSequence;
-        instance.Flush();
+        var through = instance.StoredThrough;
         var groups = new ProblemGroups();
         var started = Stopwatch.GetTimestamp();
         long scanned = 0;

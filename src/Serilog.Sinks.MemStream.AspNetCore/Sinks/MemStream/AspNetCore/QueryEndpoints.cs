@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -19,7 +18,7 @@ internal static class QueryEndpoints
     /// <c>GET query?correlationId=&amp;minLevel=&amp;after=&amp;limit=</c> (or <c>traceId=</c> instead of
     /// <c>correlationId=</c>): one page of stored events as CLEF with their sequence numbers; <c>next</c> is
     /// the <c>after</c> of the following page, or null on the last. A page stops at <c>limit</c> events or
-    /// about <see cref="StoredPage.MaxBytes"/> bytes, whichever comes first (an event larger than that is
+    /// about <see cref="MemStreamQuery.MaxBytes"/> bytes, whichever comes first (an event larger than that is
     /// alone on its page). A trace id finds the events logged in that trace, and any whose correlation id is
     /// that same text, as <see cref="MemStream.Query(string, Serilog.Events.LogEventLevel)"/> does. With
     /// <c>format=clef</c>, the whole history after <c>after</c> (at most <c>limit</c> events, when given) as a
@@ -51,10 +50,11 @@ internal static class QueryEndpoints
         }
         var id = correlationId ?? traceId!.Value.ToHexString();
         var idField = correlationId is null ? "traceId" : "correlationId";
+        var query = new MemStreamQuery { Id = id, MinLevel = minLevel, After = after, Limit = Math.Min(limit, MaxLimit) };
         if (fleet)
         {
             // Limited by the fleet itself: a fleet query mostly waits for the other instances.
-            await FleetQueryAsync(context, new FleetQuery(new MemStreamQuery { Id = id, MinLevel = minLevel, Limit = Math.Min(limit, MaxLimit) }, correlationId is null), download);
+            await FleetQueryAsync(context, new FleetQuery(query, correlationId is null), download);
             return;
         }
         using var place = gate.TryEnter();
@@ -65,27 +65,30 @@ internal static class QueryEndpoints
         }
         if (download)
         {
-            await StoredEventsDownload.WriteAsync(context, options.SinkName, idField, id, minLevel, after, limit);
+            await StoredEventsDownload.WriteAsync(context, options.SinkName, idField, query, limit);
             return;
         }
 
         var instance = MemStream.Named(options.SinkName);
-        var page = instance.QueryStoredPage(id, minLevel, after, limit, StoredPage.MaxBytes);
+        var page = instance.Search(query);
         var frames = new EventFrames(instance.CorrelationIdProperty);
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString(idField, id);
         json.WriteStartArray("events");
-        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(StoredPage.MaxBytes, [id]));
+        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MemStreamQuery.MaxBytes, [id]));
         foreach (var stored in page.Events)
         {
             if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
                 break;
         }
         json.WriteEndArray();
-        if (events.Count < page.Events.Count || page.MayHaveMore)
+        // An answer cut short by its byte bound goes on after its last event.
+        if (events.Count < page.Events.Count)
             json.WriteNumber("next", page.Events[events.Count - 1].Sequence);
+        else if (page.Next is { } next)
+            json.WriteNumber("next", next);
         else
             json.WriteNull("next");
         json.WriteEndObject();
@@ -126,7 +129,7 @@ internal static class QueryEndpoints
         json.WriteStartArray("events");
         // Every instance's answer is bounded; the merged one is too: the instances whose events it had to
         // leave out are named as truncated.
-        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(StoredPage.MaxBytes,
+        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MemStreamQuery.MaxBytes,
             [query.Query.Id ?? "", query.Query.Filter ?? "", query.Query.Text ?? "", .. answer.Answered, .. answer.Answered, .. answer.Truncated, .. answer.Missing]));
         var truncated = new SortedSet<string>(answer.Truncated, StringComparer.Ordinal);
         var cut = false;

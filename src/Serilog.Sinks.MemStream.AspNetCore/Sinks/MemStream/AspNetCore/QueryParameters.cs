@@ -98,9 +98,7 @@ internal sealed class QueryParameters(IQueryCollection query)
         var text = Text(name);
         if (string.IsNullOrEmpty(text))
             return null;
-        if (RelativeTime.TryParse(text, now, out var time))
-            return time;
-        if (text.Length <= 64 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time))
+        if (RelativeTime.TryParseTime(text, now, out var time))
             return time;
         return Fail<DateTimeOffset?>(name, $"must be a time: ISO 8601 such as 2026-12-03T10:00:00Z, or a time ago such as 15m, 1h or 2d (at most {RelativeTime.MaxDays} days)", text, null);
     }

@@ -1,11 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
-/// <c>GET search?minLevel=&amp;from=&amp;to=&amp;filter=&amp;text=&amp;limit=&amp;before=</c>: stored events of every id that meet
+/// <c>GET search?minLevel=&amp;from=&amp;to=&amp;filter=&amp;text=&amp;template=&amp;limit=&amp;before=</c>: stored events of every id that meet
 /// every criterion given, newest first, a page at a time, as <see cref="MemStreamInstance.Search"/> finds them:
 /// <c>{"events": [...], "next": &lt;before for the next page, or null&gt;, "scanned": N}</c>, the events as <c>query</c>
 /// gives them. <c>from</c> and <c>to</c> take ISO 8601 or a time ago (<c>15m</c>, <c>1h</c>, <c>2d</c>). A page ends at
@@ -22,6 +21,7 @@ internal static class SearchEndpoint
         [nameof(MemStreamQuery.To)] = "to",
         [nameof(MemStreamQuery.Filter)] = "filter",
         [nameof(MemStreamQuery.Text)] = "text",
+        [nameof(MemStreamQuery.Template)] = "template",
         [nameof(MemStreamQuery.Limit)] = "limit",
         [nameof(MemStreamQuery.Before)] = "before",
     };
@@ -89,10 +89,11 @@ internal static class SearchEndpoint
             To = parameters.Time("to", now),
             Filter = parameters.Text("filter"),
             Text = parameters.Text("text"),
+            Template = parameters.Text("template"),
             Limit = parameters.Count("limit", MemStreamQuery.DefaultLimit, MemStreamQuery.MaxLimit),
             Before = parameters.Sequence("before"),
         };
-        if (parameters.Error is null && !query.TryCheck(out query, out var property, out var problem))
+        if (parameters.Error is null && !query.TryCheck(out var property, out var problem))
             parameters.Refuse($"The query parameter '{ParameterOf.GetValueOrDefault(property, property)}' is not valid: {problem}");
         error = parameters.Error;
         return error is null ? query : null;

@@ -2,8 +2,6 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
-using Serilog.Events;
-using Serilog.Sinks.MemStream.Store;
 
 namespace Serilog.Sinks.MemStream.AspNetCore;
 
@@ -17,23 +15,24 @@ internal static partial class StoredEventsDownload
     const string ClefContentType = "application/vnd.serilog.clef";
     const int PageEvents = 1000;
 
-    public static async Task WriteAsync(HttpContext context, string? sinkName, string idField, string id, LogEventLevel minLevel, long after, int limit)
+    /// <summary>The id's history that <paramref name="query"/> names (its id, level and start), at most <paramref name="limit"/> events.</summary>
+    public static async Task WriteAsync(HttpContext context, string? sinkName, string idField, MemStreamQuery query, int limit)
     {
         var instance = MemStream.Named(sinkName);
         var frames = new EventFrames(instance.CorrelationIdProperty);
-        StartFile(context, idField, id);
+        StartFile(context, idField, query.Id!);
         var lines = new StringBuilder();
         for (var left = limit; left > 0 && !context.RequestAborted.IsCancellationRequested;)
         {
-            var page = instance.QueryStoredPage(id, minLevel, after, Math.Min(left, PageEvents), StoredPage.MaxBytes);
+            var page = instance.Search(query with { Limit = Math.Min(left, PageEvents) });
             lines.Clear();
             foreach (var stored in page.Events)
                 lines.Append(frames.Clef(stored.LogEvent)).Append('\n');
             await context.Response.WriteAsync(lines.ToString(), context.RequestAborted);
-            if (!page.MayHaveMore || page.Events.Count == 0)
+            if (page.Next is not { } next)
                 break;
             left -= page.Events.Count;
-            after = page.Events[^1].Sequence;
+            query = query with { After = next };
         }
     }
 

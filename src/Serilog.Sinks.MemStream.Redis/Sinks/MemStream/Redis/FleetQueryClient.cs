@@ -70,9 +70,9 @@ internal sealed class FleetQueryClient(IConnectionMultiplexer redis, MemStreamFl
 
             // One reading of the answers: a late one must not count as answered without its events.
             var received = answers.ToArray();
-            var events = FleetInstanceAnswer.Merge(received.Select(a => a.Value), newestFirst: query.Query.Id is null);
+            var events = FleetInstanceAnswer.Merge([.. received.Select(a => a.Value)], newestFirst: query.Query.Id is null, query.Query.Limit, out var cut);
             var answered = received.Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
-            var truncated = received.Where(a => FleetInstanceAnswer.IsTruncated(a.Value)).Select(a => a.Key).Order(StringComparer.Ordinal).ToList();
+            var truncated = received.Where(a => FleetInstanceAnswer.IsTruncated(a.Value)).Select(a => a.Key).Union(cut).Order(StringComparer.Ordinal).ToList();
             var missing = live.Except(answered).Order(StringComparer.Ordinal).ToList();
             return new FleetQueryAnswer(events, answered, truncated, missing);
         }

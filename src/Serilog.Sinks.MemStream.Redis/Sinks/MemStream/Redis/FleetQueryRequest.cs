@@ -11,7 +11,7 @@ internal sealed record FleetQueryRequest(string Request, MemStreamQuery Query)
     const int MaxIdLength = 4096;
 
     public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(new Message(Request, Query.Id, Query.MinLevel.ToString(), Query.Limit,
-        Query.From?.ToString("O", CultureInfo.InvariantCulture), Query.To?.ToString("O", CultureInfo.InvariantCulture), Query.Filter, Query.Text));
+        Query.From?.ToString("O", CultureInfo.InvariantCulture), Query.To?.ToString("O", CultureInfo.InvariantCulture), Query.Filter, Query.Text, Query.Template));
 
     /// <summary>
     /// Reads a request from the channel; null for anything else (another version's message, or garbage), never an
@@ -29,7 +29,8 @@ internal sealed record FleetQueryRequest(string Request, MemStreamQuery Query)
             if (message is not { Request.Length: 32, Limit: > 0 } || message.Id is { Length: 0 or > MaxIdLength } || !message.Request.All(char.IsAsciiHexDigitLower)
                 || !Enum.TryParse<LogEventLevel>(message.MinLevel, ignoreCase: false, out var level) || !Enum.IsDefined(level)
                 || !TryReadTime(message.From, out var from) || !TryReadTime(message.To, out var to)
-                || message.Filter is { Length: > MemStreamQuery.MaxFilterLength } || message.Text is { Length: > MemStreamQuery.MaxTextLength })
+                || message.Filter is { Length: > MemStreamQuery.MaxFilterLength } || message.Text is { Length: > MemStreamQuery.MaxTextLength }
+                || message.Template is { Length: > MemStreamQuery.MaxTemplateLength })
                 return null;
             return new FleetQueryRequest(message.Request, new MemStreamQuery
             {
@@ -40,6 +41,7 @@ internal sealed record FleetQueryRequest(string Request, MemStreamQuery Query)
                 To = to,
                 Filter = message.Filter,
                 Text = message.Text,
+                Template = message.Template,
             });
         }
         catch (JsonException)
@@ -60,5 +62,6 @@ internal sealed record FleetQueryRequest(string Request, MemStreamQuery Query)
     }
 
     // The id is asked as MemStream.Search asks it: a correlation id, or a trace id when it is one; none for a search of every id.
-    sealed record Message(string Request, string? Id, string MinLevel, int Limit, string? From = null, string? To = null, string? Filter = null, string? Text = null);
+    sealed record Message(string Request, string? Id, string MinLevel, int Limit, string? From = null, string? To = null, string? Filter = null, string? Text = null,
+        string? Template = null);
 }

@@ -63,14 +63,15 @@ internal sealed class FleetQueryResponder(IConnectionMultiplexer redis, MemStrea
 
     async Task AnswerAsync(FleetQueryRequest request)
     {
+        // A query the endpoints would have refused (a filter that does not compile): only a forged request has one.
+        if (!request.Query.IsValid(out _))
+        {
+            counters.AddRejected("request", 1);
+            return;
+        }
         try
         {
             await redis.GetSubscriber().PublishAsync(keys.Reply(request.Request), Answer(request));
-        }
-        catch (ArgumentException)
-        {
-            // A query the endpoints would have refused (a filter that does not compile): only a forged request has one.
-            counters.AddRejected("request", 1);
         }
         catch (Exception ex)
         {

@@ -6,13 +6,14 @@ namespace Serilog.Sinks.MemStream.Search;
 
 /// <summary>
 /// The criteria of a checked <see cref="MemStreamQuery"/> that are read from an event itself: its time (read from the
-/// stored bytes before anything is decoded), its filter and its text.
+/// stored bytes before anything is decoded), its template, its filter and its text.
 /// </summary>
 internal sealed class EventCriteria(MemStreamQuery query)
 {
     readonly long _from = query.From?.ToUnixTimeMilliseconds() ?? long.MinValue;
     readonly long _to = query.To?.ToUnixTimeMilliseconds() ?? long.MaxValue;
-    readonly FilterExpression? _filter = query.CompiledFilter;
+    readonly FilterExpression? _filter = string.IsNullOrEmpty(query.Filter) ? null : FilterCache.Get(query.Filter);
+    readonly string? _template = query.Template;
     readonly string? _text = string.IsNullOrEmpty(query.Text) ? null : query.Text;
 
     // The message as the page and the tool show it (strings unquoted), which is what an operator searches for.
@@ -38,6 +39,8 @@ internal sealed class EventCriteria(MemStreamQuery query)
     public bool Matches(LogEvent logEvent)
     {
         if (!InTime(logEvent.Timestamp.ToUnixTimeMilliseconds()))
+            return false;
+        if (_template is not null && !string.Equals(logEvent.MessageTemplate.Text, _template, StringComparison.Ordinal))
             return false;
         if (_text is not null && !Rendered(logEvent).Contains(_text, StringComparison.OrdinalIgnoreCase))
             return false;

@@ -12,6 +12,11 @@ internal static class RelativeTime
     /// <summary>The longest time ago that can be given: about ten years, far beyond any retention.</summary>
     public const int MaxDays = 3650;
 
+    /// <summary>A time as the search's parameters and options take it: a time ago, or ISO 8601 (without an offset, UTC).</summary>
+    public static bool TryParseTime(string text, DateTimeOffset now, out DateTimeOffset time) =>
+        TryParse(text, now, out time)
+        || (text.Length <= 64 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out time));
+
     public static bool TryParse(string text, DateTimeOffset now, out DateTimeOffset time)
     {
         time = default;

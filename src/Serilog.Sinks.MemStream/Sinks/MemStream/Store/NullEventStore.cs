@@ -1,4 +1,3 @@
-using Serilog.Events;
 
 namespace Serilog.Sinks.MemStream.Store;
 
@@ -15,11 +14,11 @@ internal sealed class NullEventStore(StoreStatistics statistics) : IEventStore
 
     public long LastSequence => 0;
 
+    public long WrittenThrough => long.MaxValue;
+
     public void Add(MemStreamEvent memStreamEvent) { }
 
     public void Flush() { }
-
-    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) => StoredPage.Empty;
 
     public MemStreamSearchPage Search(MemStreamQuery query) => MemStreamSearchPage.Empty;
 

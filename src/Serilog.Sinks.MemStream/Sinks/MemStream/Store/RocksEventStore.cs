@@ -32,6 +32,7 @@ internal sealed class RocksEventStore : IEventStore
     long _highestSequence;
     readonly OverflowReporter _overflow;
     long _stored;
+    long _writtenThrough;
     long _writeFailures;
     string? _failure;
     string? _damage;
@@ -45,6 +46,7 @@ internal sealed class RocksEventStore : IEventStore
         _sinkTag = MemStreamMetrics.SinkTag(settings.SinkName);
         using (database.Reading())
             LastSequence = ReadSequence();
+        _writtenThrough = LastSequence;
         _highestSequence = LastSequence;
         _pending = new PendingWriteQueue(settings.QueueLimit);
         _overflow = new OverflowReporter(
@@ -84,7 +86,12 @@ internal sealed class RocksEventStore : IEventStore
         var correlationId = CorrelationIdOf(logEvent);
         var traceId = _settings.IndexTraceId ? TraceIdText.Of(logEvent) : null;
         if (correlationId is null && traceId is null)
+        {
+            // Not stored: nothing to wait for, once every event before it is written.
+            if (_pending.Pending == 0)
+                RaiseWrittenThrough(memStreamEvent.Sequence);
             return;
+        }
         if (Volatile.Read(ref _damage) is not null)
         {
             Interlocked.Increment(ref _writeFailures);
@@ -137,9 +144,6 @@ internal sealed class RocksEventStore : IEventStore
         // One synced write makes everything written before it durable, even across a power loss.
         WriteSequenceSynced();
     }
-
-    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes) =>
-        _queries.Query(id, minLevel, after, limit, maxBytes);
 
     public MemStreamSearchPage Search(MemStreamQuery query) => _queries.Search(query);
 
@@ -194,8 +198,22 @@ internal sealed class RocksEventStore : IEventStore
                 // A thread of MemStream's own must never take the application down; the store is given up instead.
                 GiveUp(chunk, ex);
             }
+            RaiseWrittenThrough(chunk.Max(write => KeyEpoch.FromKey(write.Family.Epoch, write.Sequence)));
             _pending.MarkWritten(chunk);
         }
+    }
+
+    /// <summary>
+    /// Every event up to this sequence number that the store takes is written (readable), or was given up: what a search
+    /// that must not miss nor repeat events of a live tail counts through. The sink's newest number when nothing waits.
+    /// </summary>
+    public long WrittenThrough => Interlocked.Read(ref _writtenThrough);
+
+    void RaiseWrittenThrough(long sequence)
+    {
+        var seen = Interlocked.Read(ref _writtenThrough);
+        while (sequence > seen && Interlocked.CompareExchange(ref _writtenThrough, sequence, seen) is var was && was != seen)
+            seen = was;
     }
 
     /// <summary>

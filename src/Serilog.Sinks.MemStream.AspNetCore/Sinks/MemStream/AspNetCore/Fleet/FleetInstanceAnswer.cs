@@ -17,7 +17,7 @@ public static class FleetInstanceAnswer
     /// About how many bytes an answer holds at most, whatever the query's limit: 4 MiB (a page of stored events).
     /// An answer that would pass it ends early and says <c>"truncated": true</c>.
     /// </summary>
-    public const int MaxBytes = Store.StoredPage.MaxBytes;
+    public const int MaxBytes = MemStreamQuery.MaxBytes;
 
     const string Truncated = "truncated";
 
@@ -92,14 +92,29 @@ public static class FleetInstanceAnswer
     /// <summary>
     /// The events of answers read by <see cref="TryRead"/>, merged by time: oldest first, as an id's history reads, or
     /// with <paramref name="newestFirst"/> as a search lists them; events of the same time in the order of their instances.
+    /// Newest first, the merge is one page of the fleet's: it stops where a truncated answer stops (below that only the
+    /// other instances' events were sent, so going on would leave a hole) and at <paramref name="limit"/> events;
+    /// <paramref name="cut"/> names the instances whose events it left out.
     /// </summary>
-    public static IReadOnlyList<JsonElement> Merge(IEnumerable<JsonElement> answers, bool newestFirst)
+    public static IReadOnlyList<JsonElement> Merge(IReadOnlyCollection<JsonElement> answers, bool newestFirst, int limit, out IReadOnlyList<string> cut)
     {
         ArgumentNullException.ThrowIfNull(answers);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var events = answers.SelectMany(answer => answer.GetProperty(TailProtocol.Events).EnumerateArray())
-            .Select(e => (Event: e, Time: e.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset(), Instance: e.GetProperty(TailProtocol.Instance).GetString()));
-        var byTime = newestFirst ? events.OrderByDescending(e => e.Time) : events.OrderBy(e => e.Time);
-        return [.. byTime.ThenBy(e => e.Instance, StringComparer.Ordinal).Select(e => e.Event)];
+            .Select(e => (Event: e, Time: e.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset(), Instance: e.GetProperty(TailProtocol.Instance).GetString()!))
+            .ToList();
+        if (!newestFirst)
+        {
+            cut = [];
+            return [.. events.OrderBy(e => e.Time).ThenBy(e => e.Instance, StringComparer.Ordinal).Select(e => e.Event)];
+        }
+        var floor = answers.Where(IsTruncated)
+            .Select(answer => answer.GetProperty(TailProtocol.Events).EnumerateArray().Select(e => e.GetProperty(TailProtocol.Timestamp).GetDateTimeOffset()).DefaultIfEmpty(DateTimeOffset.MinValue).Min())
+            .DefaultIfEmpty(DateTimeOffset.MinValue).Max();
+        var ordered = events.OrderByDescending(e => e.Time).ThenBy(e => e.Instance, StringComparer.Ordinal).ToList();
+        var kept = ordered.TakeWhile(e => e.Time >= floor).Take(limit).ToList();
+        cut = [.. ordered.Skip(kept.Count).Select(e => e.Instance).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        return [.. kept.Select(e => e.Event)];
     }
 
     /// <summary>Whether an answer said that its instance had more events than it sent.</summary>

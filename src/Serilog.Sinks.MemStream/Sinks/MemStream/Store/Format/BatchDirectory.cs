@@ -9,34 +9,39 @@ namespace Serilog.Sinks.MemStream.Store;
 /// a Warning or worse (so "what went wrong" seeks past the rest). Kind 6, a zero byte and the latest expiry (so it
 /// expires with the groups it names, and reads as an index entry), then when the batch was written and its earliest
 /// event's timestamp (Unix milliseconds, little-endian): a search stops at the first batch written before its
-/// <c>from</c> (an event is written after it happens) and skips one whose earliest event is after its <c>to</c>.
+/// <c>from</c> (an event is written after it happens, unless the clock stepped back or the app dated it ahead) and
+/// skips one whose earliest event is after its <c>to</c>; and the sequence number (in the key's epoch) of the last event
+/// of the groups it names, so a search knows how far up a family's unread batches reach.
 /// The items are <see cref="GroupReferences"/>' items: each group's highest level, sequence number and index key.
 /// </summary>
 internal static class BatchDirectory
 {
     const byte Kind = 6;
-    public const int HeaderLength = StoredEventCodec.HeaderLength + 16;
+    public const int HeaderLength = StoredEventCodec.HeaderLength + 24;
 
-    public static int WriteHeader(Span<byte> destination, long latestExpiry, long writtenAt, long earliestTimestamp)
+    public static int WriteHeader(Span<byte> destination, long latestExpiry, long writtenAt, long earliestTimestamp, long lastSequence)
     {
         destination[0] = Kind;
         destination[1] = 0;
         BinaryPrimitives.WriteInt64LittleEndian(destination[2..], latestExpiry);
         BinaryPrimitives.WriteInt64LittleEndian(destination[10..], writtenAt);
         BinaryPrimitives.WriteInt64LittleEndian(destination[18..], earliestTimestamp);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[26..], lastSequence);
         return HeaderLength;
     }
 
     /// <summary>Reads the header; false when the value is not a directory. The items read with <see cref="GroupReferences.TryReadItem"/>.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> value, out long latestExpiry, out long writtenAt, out long earliestTimestamp, out ReadOnlySpan<byte> items)
+    public static bool TryRead(ReadOnlySpan<byte> value, out long latestExpiry, out long writtenAt, out long earliestTimestamp, out long lastSequence,
+        out ReadOnlySpan<byte> items)
     {
-        latestExpiry = writtenAt = earliestTimestamp = 0;
+        latestExpiry = writtenAt = earliestTimestamp = lastSequence = 0;
         items = default;
         if (value.Length < HeaderLength || value[0] != Kind)
             return false;
         latestExpiry = BinaryPrimitives.ReadInt64LittleEndian(value[2..]);
         writtenAt = BinaryPrimitives.ReadInt64LittleEndian(value[10..]);
         earliestTimestamp = BinaryPrimitives.ReadInt64LittleEndian(value[18..]);
+        lastSequence = BinaryPrimitives.ReadInt64LittleEndian(value[26..]);
         items = value[HeaderLength..];
         return true;
     }
@@ -47,7 +52,7 @@ internal static class BatchDirectory
     /// <summary>True when the header and every item read: maintenance deletes an entry that does not.</summary>
     public static bool IsWellFormed(ReadOnlySpan<byte> value)
     {
-        if (!TryRead(value, out _, out _, out _, out var items))
+        if (!TryRead(value, out _, out _, out _, out _, out var items))
             return false;
         while (!items.IsEmpty)
         {

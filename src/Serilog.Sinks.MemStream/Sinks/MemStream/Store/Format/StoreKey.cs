@@ -27,10 +27,11 @@ internal static class StoreKey
     const int SequenceDigits = 10;
     const byte Separator = (byte)':';
     const byte EventMarker = 0xFE;
-    const byte TraceMarker = 0xFF;
-    static ReadOnlySpan<byte> TraceTag => [TraceMarker, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
-    static ReadOnlySpan<byte> BatchTag => [TraceMarker, (byte)'b', (byte)'a', (byte)'t', (byte)'c', (byte)'h', (byte)':'];
-    static ReadOnlySpan<byte> ProblemsTag => [TraceMarker, (byte)'p', (byte)'r', (byte)'o', (byte)'b', (byte)'l', (byte)'e', (byte)'m', (byte)'s', (byte)':'];
+    // Starts the keys of traces and of the search index: no correlation id's key starts with it.
+    const byte IndexMarker = 0xFF;
+    static ReadOnlySpan<byte> TraceTag => [IndexMarker, (byte)'t', (byte)'r', (byte)'a', (byte)'c', (byte)'e', (byte)':'];
+    static ReadOnlySpan<byte> BatchTag => [IndexMarker, (byte)'b', (byte)'a', (byte)'t', (byte)'c', (byte)'h', (byte)':'];
+    static ReadOnlySpan<byte> ProblemsTag => [IndexMarker, (byte)'p', (byte)'r', (byte)'o', (byte)'b', (byte)'l', (byte)'e', (byte)'m', (byte)'s', (byte)':'];
     const int TraceHexDigits = 32;
 
     /// <summary>The bytes every key of this correlation id starts with (the id's key form and the separator).</summary>
@@ -103,7 +104,7 @@ internal static class StoreKey
         return tag.Length + SequenceDigits;
     }
 
-    /// <summary>True when an id's key form is a correlation id's (not a trace's, nor that of events with no correlation id).</summary>
+    /// <summary>True when an id's key form is a correlation id's (not a trace's, nor the search index's, nor that of events with no correlation id).</summary>
     public static bool IsCorrelationIdForm(ReadOnlySpan<byte> idForm) => idForm.IsEmpty || idForm[0] < EventMarker;
 
     /// <summary>A key above every correlation id's key and below every other: where a scan of correlation ids stops.</summary>

@@ -20,7 +20,7 @@ internal static class StoredEntryClassifier
         if (GroupReferences.TryRead(value, out var referencesExpire, out _))
             return GroupReferences.IsWellFormed(value) ? Index(referencesExpire, now) : StoredEntryKind.Damaged;
         if (BatchDirectory.IsDirectory(value))
-            return BatchDirectory.IsWellFormed(value) && BatchDirectory.TryRead(value, out var directoryExpires, out _, out _, out _)
+            return BatchDirectory.IsWellFormed(value) && BatchDirectory.TryRead(value, out var directoryExpires, out _, out _, out _, out _)
                 ? Index(directoryExpires, now) : StoredEntryKind.Damaged;
         if (StoredReference.TryRead(value, out var formatOneExpire, out _))
             return StoredReference.IsWellFormed(value) ? Index(formatOneExpire, now) : StoredEntryKind.Damaged;

@@ -146,6 +146,9 @@ internal sealed unsafe class RocksDatabase : IDisposable
         RocksException.ThrowIf(error);
     }
 
+    /// <summary>The database as it is now, for iterators that must agree with each other; dispose it after them.</summary>
+    public RocksSnapshot Snapshot() => new(_handle);
+
     /// <summary>An iterator over one family, within the bounds of <paramref name="options"/> (which must outlive it).</summary>
     public RocksIterator NewIterator(RocksFamily family, RocksReadOptions? options = null) =>
         new(RocksNative.rocksdb_create_iterator_cf(_handle, options?.Handle ?? DefaultReads, family.Handle));

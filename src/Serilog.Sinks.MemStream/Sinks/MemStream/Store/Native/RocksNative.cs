@@ -80,6 +80,9 @@ internal static partial class RocksNative
     [LibraryImport(Library)] internal static partial void rocksdb_writeoptions_set_sync(IntPtr writeOptions, byte value);
     [LibraryImport(Library)] internal static partial IntPtr rocksdb_readoptions_create();
     [LibraryImport(Library)] internal static partial void rocksdb_readoptions_destroy(IntPtr readOptions);
+    [LibraryImport(Library)] internal static partial void rocksdb_readoptions_set_snapshot(IntPtr readOptions, IntPtr snapshot);
+    [LibraryImport(Library)] internal static partial IntPtr rocksdb_create_snapshot(IntPtr database);
+    [LibraryImport(Library)] internal static partial void rocksdb_release_snapshot(IntPtr database, IntPtr snapshot);
     // These keep the pointer, not a copy of the key: see RocksReadOptions.
     [LibraryImport(Library)] internal static unsafe partial void rocksdb_readoptions_set_iterate_lower_bound(IntPtr readOptions, byte* key, nuint keyLength);
     [LibraryImport(Library)] internal static unsafe partial void rocksdb_readoptions_set_iterate_upper_bound(IntPtr readOptions, byte* key, nuint keyLength);

@@ -3,17 +3,20 @@ using System.Runtime.InteropServices;
 namespace Serilog.Sinks.MemStream.Store;
 
 /// <summary>
-/// How an iterator reads: the key bounds it stays within. RocksDB's C API keeps a pointer to a bound, not a copy, so
-/// the bounds are copied to native memory that lives until this is disposed (after every iterator made with it).
+/// How an iterator reads: the key bounds it stays within, and the snapshot it reads (none: the database as the iterator
+/// is made). RocksDB's C API keeps a pointer to a bound, not a copy, so the bounds are copied to native memory that
+/// lives until this is disposed (after every iterator made with it).
 /// </summary>
 internal sealed unsafe class RocksReadOptions : IDisposable
 {
     byte* _lower;
     byte* _upper;
 
-    public RocksReadOptions(ReadOnlySpan<byte> lowerBound = default, ReadOnlySpan<byte> upperBound = default)
+    public RocksReadOptions(ReadOnlySpan<byte> lowerBound = default, ReadOnlySpan<byte> upperBound = default, RocksSnapshot? snapshot = null)
     {
         Handle = RocksNative.rocksdb_readoptions_create();
+        if (snapshot is not null)
+            RocksNative.rocksdb_readoptions_set_snapshot(Handle, snapshot.Handle);
         if (!lowerBound.IsEmpty)
         {
             _lower = Copy(lowerBound);

@@ -157,14 +157,15 @@ internal sealed class ReadOnlyStore : IDisposable
     /// </summary>
     public IEnumerable<MemStreamStoredEvent> Query(string id, LogEventLevel minLevel)
     {
-        var page = new StoredPage([], MayHaveMore: true);
-        for (var after = 0L; page.MayHaveMore; after = page.Events[^1].Sequence)
+        var query = new MemStreamQuery { Id = id, MinLevel = minLevel, Limit = PageEvents };
+        while (true)
         {
-            page = StoreQueries.Scan(_database, _families, id, minLevel, after, limit: PageEvents, StoredPage.MaxBytes, TtlSuffixLength);
+            var page = Search(query);
             foreach (var storedEvent in page.Events)
                 yield return storedEvent;
-            if (page.Events.Count == 0)
+            if (page.Next is not { } next)
                 yield break;
+            query = query with { After = next };
         }
     }
 

@@ -13,14 +13,6 @@ internal sealed class StoreQueries(SharedDatabase database, StoreSettings settin
     readonly SharedDatabase _database = database;
     readonly StoreSettings _settings = settings;
 
-    public StoredPage Query(string id, LogEventLevel minLevel, long after, int limit, long maxBytes)
-    {
-        using (_database.Reading())
-        {
-            return Scan(_database.Database, _database.FamiliesOf(_settings.SinkName), id, minLevel, after, limit, maxBytes, suffixBytes: 0);
-        }
-    }
-
     /// <summary>A checked query: an id's history, or a search across ids (<see cref="StoreSearch"/>).</summary>
     public MemStreamSearchPage Search(MemStreamQuery query)
     {

@@ -6,12 +6,5 @@ namespace Serilog.Sinks.MemStream.Store;
 /// </summary>
 internal sealed record StoredPage(IReadOnlyList<MemStreamStoredEvent> Events, bool MayHaveMore)
 {
-    /// <summary>
-    /// About how many bytes of stored events a page holds at most, whatever its event limit: 4 MiB. A query
-    /// answer then stays a few MiB however large its events are; a single event larger than this is still
-    /// returned, alone on its page.
-    /// </summary>
-    public const int MaxBytes = 4 * 1024 * 1024;
-
     public static readonly StoredPage Empty = new([], false);
 }

@@ -25,7 +25,7 @@ internal sealed class BatchDirectoryWriter
     byte[] _value = new byte[16 * 1024];
 
     /// <summary>A group the batch holds: where it is (its first write in the chunk, whether it stayed in the index) and what it holds.</summary>
-    readonly record struct Written(int First, bool Inline, LogEventLevel Highest, long LatestExpiry, long EarliestTimestamp);
+    readonly record struct Written(int First, bool Inline, LogEventLevel Highest, long LatestExpiry, long EarliestTimestamp, long LastSequence);
 
     public void Clear() => _groups.Clear();
 
@@ -35,12 +35,14 @@ internal sealed class BatchDirectoryWriter
         if (!WriteSearchIndex)
             return; // with no group noted, AddTo writes no entry
         var earliest = long.MaxValue;
+        var last = chunk[first].Sequence;
         for (var i = first; i >= 0; i = events.Next(i))
         {
             if (StoredEventCodec.TryReadTimestamp(chunk[i].Value, out var timestamp))
                 earliest = Math.Min(earliest, timestamp);
+            last = chunk[i].Sequence;
         }
-        _groups.Add(new Written(first, inline, highest, latestExpiry, earliest));
+        _groups.Add(new Written(first, inline, highest, latestExpiry, earliest, last));
     }
 
     /// <summary>Adds the directory entries of every family the noted groups went to; returns how many.</summary>
@@ -71,7 +73,7 @@ internal sealed class BatchDirectoryWriter
     int Put(RocksWriteBatch batch, PendingWrite[] chunk, StoreFamily family, RocksFamily index, long firstSequence, long writtenAt, bool problems)
     {
         var length = BatchDirectory.HeaderLength;
-        long latestExpiry = 0, earliest = long.MaxValue;
+        long latestExpiry = 0, earliest = long.MaxValue, last = 0;
         var named = 0;
         foreach (var group in _groups)
         {
@@ -81,12 +83,13 @@ internal sealed class BatchDirectoryWriter
             length += GroupReferences.MaxItemLength(group.Inline ? chunk[group.First].KeyLength : 0);
             latestExpiry = Math.Max(latestExpiry, group.LatestExpiry);
             earliest = Math.Min(earliest, group.EarliestTimestamp);
+            last = Math.Max(last, group.LastSequence);
         }
         if (named == 0)
             return 0;
         if (_value.Length < length)
             _value = new byte[Math.Max(length, _value.Length * 2)];
-        var at = BatchDirectory.WriteHeader(_value, latestExpiry, writtenAt, earliest);
+        var at = BatchDirectory.WriteHeader(_value, latestExpiry, writtenAt, earliest, last);
         foreach (var group in _groups)
         {
             if (Names(chunk, group, family, problems))
