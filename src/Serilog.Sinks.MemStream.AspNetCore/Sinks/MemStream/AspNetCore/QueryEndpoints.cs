@@ -76,21 +76,7 @@ internal static class QueryEndpoints
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
         json.WriteString(idField, id);
-        json.WriteStartArray("events");
-        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MemStreamQuery.MaxBytes, [id]));
-        foreach (var stored in page.Events)
-        {
-            if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
-                break;
-        }
-        json.WriteEndArray();
-        // An answer cut short by its byte bound goes on after its last event.
-        if (events.Count < page.Events.Count)
-            json.WriteNumber("next", page.Events[events.Count - 1].Sequence);
-        else if (page.Next is { } next)
-            json.WriteNumber("next", next);
-        else
-            json.WriteNull("next");
+        StoredEventsPage.Write(json, frames, page, [id]);
         json.WriteEndObject();
     }
 

@@ -60,21 +60,7 @@ internal static class SearchEndpoint
         context.Response.ContentType = "application/json; charset=utf-8";
         await using var json = new Utf8JsonWriter(context.Response.BodyWriter);
         json.WriteStartObject();
-        json.WriteStartArray("events");
-        var events = new BoundedEventArray(json, BoundedEventArray.RoomFor(MemStreamQuery.MaxBytes, [query.Filter ?? "", query.Text ?? ""]));
-        foreach (var stored in page.Events)
-        {
-            if (!events.TryAdd(writer => frames.WriteEventFields(writer, stored.Sequence, stored.LogEvent, clef: true)))
-                break;
-        }
-        json.WriteEndArray();
-        // An answer cut short by its byte bound goes on below its last event.
-        if (events.Count < page.Events.Count)
-            json.WriteNumber("next", page.Events[events.Count - 1].Sequence);
-        else if (page.Next is { } next)
-            json.WriteNumber("next", next);
-        else
-            json.WriteNull("next");
+        StoredEventsPage.Write(json, frames, page, [query.Filter ?? "", query.Text ?? "", query.Template ?? ""]);
         json.WriteNumber("scanned", page.Scanned);
         json.WriteEndObject();
     }
