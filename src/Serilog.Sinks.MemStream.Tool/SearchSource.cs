@@ -68,8 +68,7 @@ abstract class SearchSource : IDisposable
 
         Uri SearchUri(MemStreamQuery query)
         {
-            var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
-            builder.Path = builder.Path is "" or "/" ? TailProtocol.DefaultPrefix + TailProtocol.SearchRoute : builder.Path.TrimEnd('/') + TailProtocol.SearchRoute;
+            var builder = UrlQueryCommand.EndpointAddress(url, TailProtocol.SearchRoute);
             var parameters = new List<string> { $"minLevel={query.MinLevel}", $"limit={query.Limit}" };
             if (query.From is { } from)
                 parameters.Add("from=" + Uri.EscapeDataString(from.ToString("O")));

@@ -62,12 +62,19 @@ static class UrlQueryCommand
     /// <summary>The query endpoint's URL: 32 hex digits or a traceparent are asked as a trace id (which also finds a correlation id of that text), anything else as a correlation id.</summary>
     static Uri QueryUri(Uri url, string id, LogEventLevel minLevel, bool fleet, long after)
     {
-        var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
-        builder.Path = builder.Path is "" or "/" ? TailProtocol.DefaultPrefix + TailProtocol.QueryRoute : builder.Path.TrimEnd('/') + TailProtocol.QueryRoute;
+        var builder = EndpointAddress(url, TailProtocol.QueryRoute);
         id = TraceIdArgument.Normalize(id);
         var query = $"{(TraceIdText.TryParse(id, out _) ? "traceId" : "correlationId")}={Uri.EscapeDataString(id)}&minLevel={minLevel}";
         builder.Query = query + (fleet ? $"&fleet=true&limit={FleetLimit}" : after > 0 ? $"&after={after}" : "");
         return builder.Uri;
+    }
+
+    /// <summary>An endpoint of the app the user named: under the path given, or under <c>/memstream</c> when the URL has none; http(s) for ws(s).</summary>
+    public static UriBuilder EndpointAddress(Uri url, string route)
+    {
+        var builder = new UriBuilder(url) { Scheme = url.Scheme is "https" or "wss" ? "https" : "http" };
+        builder.Path = builder.Path is "" or "/" ? TailProtocol.DefaultPrefix + route : builder.Path.TrimEnd('/') + route;
+        return builder;
     }
 
     public static async Task<JsonElement> GetAsync(HttpClient http, Uri uri, IReadOnlyList<(string Name, string Value)> headers, CancellationToken cancel)

@@ -44,12 +44,9 @@ internal static class ProblemsEndpoint
         }
         if (string.IsNullOrEmpty(context.Request.Query["minLevel"].ToString()))
             query = query with { MinLevel = LogEventLevel.Warning };
-        using var place = gate.TryEnter();
+        using var place = await gate.EnterOrRefuseAsync(context);
         if (place is null)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
             return;
-        }
 
         var instance = MemStream.Named(options.SinkName);
         var through = instance.StoredThrough;

@@ -57,12 +57,9 @@ internal static class QueryEndpoints
             await FleetQueryAsync(context, new FleetQuery(query, correlationId is null), download);
             return;
         }
-        using var place = gate.TryEnter();
+        using var place = await gate.EnterOrRefuseAsync(context);
         if (place is null)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
             return;
-        }
         if (download)
         {
             await StoredEventsDownload.WriteAsync(context, options.SinkName, idField, query, limit);
@@ -198,12 +195,9 @@ internal static class QueryEndpoints
             return;
         }
 
-        using var place = gate.TryEnter();
+        using var place = await gate.EnterOrRefuseAsync(context);
         if (place is null)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
             return;
-        }
         var ids = MemStream.Named(options.SinkName).CorrelationIds();
         var start = after is null ? 0 : FirstAfter(ids, after);
         var end = start;

@@ -2,7 +2,7 @@ namespace Serilog.Sinks.MemStream.AspNetCore;
 
 /// <summary>
 /// How many requests that read this instance's stored events (a query page, a download, the list of correlation
-/// ids) run at once (fleet queries have a limit of their own) for one registration of the endpoints. Each may decode and hold a few MiB; past the limit a
+/// ids, a search, problems) run at once (fleet queries have a limit of their own) for one registration of the endpoints. Each may decode and hold a few MiB; past the limit a
 /// request is refused at once with 503 and the reason, rather than queued, so that a burst of heavy queries
 /// cannot starve the application's own requests (or its health check) of threads and memory.
 /// </summary>
@@ -13,11 +13,20 @@ internal sealed class QueryGate(int maxConcurrent)
     public int MaxConcurrent { get; } = maxConcurrent;
 
     /// <summary>A place, released when disposed; null when all are taken.</summary>
-    public Place? TryEnter()
+    Place? TryEnter()
     {
         if (Interlocked.Increment(ref _running) <= MaxConcurrent)
             return new Place(this);
         Interlocked.Decrement(ref _running);
+        return null;
+    }
+
+    /// <summary>A place, released when disposed; null, with the request answered 503 and the reason, when all are taken.</summary>
+    public async Task<Place?> EnterOrRefuseAsync(Microsoft.AspNetCore.Http.HttpContext context)
+    {
+        if (TryEnter() is { } place)
+            return place;
+        await PlainTextAnswer.WriteAsync(context, Microsoft.AspNetCore.Http.StatusCodes.Status503ServiceUnavailable, Refusal);
         return null;
     }
 

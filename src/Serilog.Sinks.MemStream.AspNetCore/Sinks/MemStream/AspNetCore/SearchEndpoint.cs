@@ -47,12 +47,9 @@ internal static class SearchEndpoint
             await QueryEndpoints.FleetQueryAsync(context, new FleetQuery(query), download: false);
             return;
         }
-        using var place = gate.TryEnter();
+        using var place = await gate.EnterOrRefuseAsync(context);
         if (place is null)
-        {
-            await PlainTextAnswer.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, gate.Refusal);
             return;
-        }
 
         var instance = MemStream.Named(options.SinkName);
         var page = instance.Search(query);
